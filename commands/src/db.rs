@@ -1,0 +1,301 @@
+//! Portable SQL over SQLite and PostgreSQL.
+//!
+//! Read tables keep D1's shapes on both backends, so projector and query SQL is written once
+//! with `$1`-style placeholders (SQLite accepts them too) and bound through [`Arg`].
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
+use sqlx::{ConnectOptions, Connection, FromRow, PgConnection, SqliteConnection};
+
+use futures::future::BoxFuture;
+
+use crate::error::StoreError;
+
+/// One bound value. Typed nulls keep PostgreSQL's parameter types right.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Arg<'a> {
+    Int(Option<i64>),
+    Real(Option<f64>),
+    Text(Option<&'a str>),
+}
+
+impl<'a> From<&'a str> for Arg<'a> {
+    fn from(v: &'a str) -> Self {
+        Arg::Text(Some(v))
+    }
+}
+impl<'a> From<&'a String> for Arg<'a> {
+    fn from(v: &'a String) -> Self {
+        Arg::Text(Some(v.as_str()))
+    }
+}
+impl<'a> From<Option<&'a str>> for Arg<'a> {
+    fn from(v: Option<&'a str>) -> Self {
+        Arg::Text(v)
+    }
+}
+impl<'a> From<&'a Option<String>> for Arg<'a> {
+    fn from(v: &'a Option<String>) -> Self {
+        Arg::Text(v.as_deref())
+    }
+}
+impl From<i64> for Arg<'_> {
+    fn from(v: i64) -> Self {
+        Arg::Int(Some(v))
+    }
+}
+impl From<Option<i64>> for Arg<'_> {
+    fn from(v: Option<i64>) -> Self {
+        Arg::Int(v)
+    }
+}
+impl From<bool> for Arg<'_> {
+    fn from(v: bool) -> Self {
+        Arg::Int(Some(i64::from(v)))
+    }
+}
+impl From<f64> for Arg<'_> {
+    fn from(v: f64) -> Self {
+        Arg::Real(Some(v))
+    }
+}
+
+/// `args![a, b, c]` builds a `[Arg; N]` from anything convertible.
+#[macro_export]
+macro_rules! args {
+    ($($v:expr),* $(,)?) => { [$($crate::db::Arg::from($v)),*] };
+}
+
+macro_rules! bind_all {
+    ($query:expr, $args:expr) => {{
+        let mut q = $query;
+        for arg in $args {
+            q = match *arg {
+                Arg::Int(v) => q.bind(v),
+                Arg::Real(v) => q.bind(v),
+                Arg::Text(v) => q.bind(v),
+            };
+        }
+        q
+    }};
+}
+
+/// A row type readable from both backends.
+pub trait Row: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+
+/// A connection (usually inside a transaction) lent to a projector or query.
+pub enum Conn<'c> {
+    Sqlite(&'c mut SqliteConnection),
+    Postgres(&'c mut PgConnection),
+}
+
+impl Conn<'_> {
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Conn::Postgres(_))
+    }
+
+    pub fn execute<'a>(&'a mut self, sql: &'a str, args: &'a [Arg<'a>]) -> BoxFuture<'a, Result<u64, sqlx::Error>> {
+        Box::pin(async move {
+            Ok(match self {
+                Conn::Sqlite(c) => bind_all!(sqlx::query(sql), args)
+                    .execute(&mut **c)
+                    .await?
+                    .rows_affected(),
+                Conn::Postgres(c) => bind_all!(sqlx::query(sql), args)
+                    .execute(&mut **c)
+                    .await?
+                    .rows_affected(),
+            })
+        })
+    }
+
+    pub fn fetch_optional<'a, T: Row>(
+        &'a mut self,
+        sql: &'a str,
+        args: &'a [Arg<'a>],
+    ) -> BoxFuture<'a, Result<Option<T>, sqlx::Error>> {
+        Box::pin(async move {
+            match self {
+                Conn::Sqlite(c) => bind_all!(sqlx::query_as(sql), args).fetch_optional(&mut **c).await,
+                Conn::Postgres(c) => bind_all!(sqlx::query_as(sql), args).fetch_optional(&mut **c).await,
+            }
+        })
+    }
+
+    pub fn fetch_all<'a, T: Row>(
+        &'a mut self,
+        sql: &'a str,
+        args: &'a [Arg<'a>],
+    ) -> BoxFuture<'a, Result<Vec<T>, sqlx::Error>> {
+        Box::pin(async move {
+            match self {
+                Conn::Sqlite(c) => bind_all!(sqlx::query_as(sql), args).fetch_all(&mut **c).await,
+                Conn::Postgres(c) => bind_all!(sqlx::query_as(sql), args).fetch_all(&mut **c).await,
+            }
+        })
+    }
+
+    /// Runs a statement with no parameters (transaction control, savepoints).
+    pub fn raw<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<(), sqlx::Error>> {
+        Box::pin(async move {
+            match self {
+                Conn::Sqlite(c) => sqlx::query(sql).execute(&mut **c).await.map(drop),
+                Conn::Postgres(c) => sqlx::query(sql).execute(&mut **c).await.map(drop),
+            }
+        })
+    }
+}
+
+/// The read pool of either backend.
+#[derive(Clone, Debug)]
+pub enum Database {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+impl Database {
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Database::Postgres(_))
+    }
+
+    pub fn execute<'a>(&'a self, sql: &'a str, args: &'a [Arg<'a>]) -> BoxFuture<'a, Result<u64, sqlx::Error>> {
+        Box::pin(async move {
+            Ok(match self {
+                Database::Sqlite(p) => bind_all!(sqlx::query(sql), args).execute(p).await?.rows_affected(),
+                Database::Postgres(p) => bind_all!(sqlx::query(sql), args).execute(p).await?.rows_affected(),
+            })
+        })
+    }
+
+    pub fn fetch_optional<'a, T: Row>(
+        &'a self,
+        sql: &'a str,
+        args: &'a [Arg<'a>],
+    ) -> BoxFuture<'a, Result<Option<T>, sqlx::Error>> {
+        Box::pin(async move {
+            match self {
+                Database::Sqlite(p) => bind_all!(sqlx::query_as(sql), args).fetch_optional(p).await,
+                Database::Postgres(p) => bind_all!(sqlx::query_as(sql), args).fetch_optional(p).await,
+            }
+        })
+    }
+
+    pub fn fetch_all<'a, T: Row>(
+        &'a self,
+        sql: &'a str,
+        args: &'a [Arg<'a>],
+    ) -> BoxFuture<'a, Result<Vec<T>, sqlx::Error>> {
+        Box::pin(async move {
+            match self {
+                Database::Sqlite(p) => bind_all!(sqlx::query_as(sql), args).fetch_all(p).await,
+                Database::Postgres(p) => bind_all!(sqlx::query_as(sql), args).fetch_all(p).await,
+            }
+        })
+    }
+
+    pub fn fetch_scalar_i64<'a>(
+        &'a self,
+        sql: &'a str,
+        args: &'a [Arg<'a>],
+    ) -> BoxFuture<'a, Result<i64, sqlx::Error>> {
+        Box::pin(async move {
+            let (v,): (i64,) = match self {
+                Database::Sqlite(p) => bind_all!(sqlx::query_as(sql), args).fetch_one(p).await?,
+                Database::Postgres(p) => bind_all!(sqlx::query_as(sql), args).fetch_one(p).await?,
+            };
+            Ok(v)
+        })
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Database::Sqlite(p) => p.close().await,
+            Database::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+/// Where the data lives: a SQLite file (the embedded default) or a PostgreSQL URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    Sqlite(std::path::PathBuf),
+    Postgres(String),
+}
+
+impl Location {
+    pub fn parse(url: &str) -> Self {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Location::Postgres(url.to_string())
+        } else {
+            let path = url
+                .strip_prefix("sqlite://")
+                .or_else(|| url.strip_prefix("sqlite:"))
+                .unwrap_or(url);
+            Location::Sqlite(path.into())
+        }
+    }
+}
+
+pub(crate) fn sqlite_options(path: &std::path::Path) -> SqliteConnectOptions {
+    SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .busy_timeout(Duration::from_secs(10))
+        .foreign_keys(true)
+        .statement_cache_capacity(256)
+        .log_statements(tracing::log::LevelFilter::Trace)
+}
+
+pub(crate) async fn sqlite_writer(path: &std::path::Path) -> Result<SqliteConnection, StoreError> {
+    Ok(sqlite_options(path).connect().await?)
+}
+
+pub(crate) async fn sqlite_readers(path: &std::path::Path, size: u32) -> Result<SqlitePool, StoreError> {
+    Ok(SqlitePoolOptions::new()
+        .max_connections(size)
+        .min_connections(1)
+        .connect_with(sqlite_options(path).read_only(true))
+        .await?)
+}
+
+pub(crate) fn pg_options(url: &str) -> Result<PgConnectOptions, StoreError> {
+    Ok(PgConnectOptions::from_str(url)?.log_statements(tracing::log::LevelFilter::Trace))
+}
+
+pub(crate) async fn pg_writer(url: &str) -> Result<PgConnection, StoreError> {
+    Ok(PgConnection::connect_with(&pg_options(url)?).await?)
+}
+
+pub(crate) async fn pg_readers(url: &str, size: u32) -> Result<PgPool, StoreError> {
+    Ok(PgPoolOptions::new()
+        .max_connections(size)
+        .connect_with(pg_options(url)?)
+        .await?)
+}
+
+/// Applies the embedded migrations of the backend at `location`.
+pub async fn migrate(location: &Location) -> Result<(), StoreError> {
+    match location {
+        Location::Sqlite(path) => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
+            }
+            let mut conn = sqlite_writer(path).await?;
+            sqlx::migrate!("../migrations/sqlite").run(&mut conn).await?;
+            conn.close().await?;
+        }
+        Location::Postgres(url) => {
+            let mut conn = pg_writer(url).await?;
+            sqlx::migrate!("../migrations/postgres").run(&mut conn).await?;
+            conn.close().await?;
+        }
+    }
+    Ok(())
+}

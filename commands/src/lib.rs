@@ -1,0 +1,20 @@
+//! Joan's write side: the event store (append, load, tail), the command service, and the
+//! database plumbing shared with the read side.
+#![forbid(unsafe_code)]
+
+pub mod db;
+pub mod error;
+pub mod event;
+pub mod hook;
+pub mod reader;
+pub mod repository;
+pub mod service;
+pub mod store;
+mod writer;
+
+pub use db::{Arg, Conn, Database};
+pub use error::StoreError;
+pub use event::{EventMetadata, NewEvent, StoredEvent};
+pub use hook::{AppendHook, ExclusiveJob};
+pub use service::{CommandError, CommandOutcome, CommandService};
+pub use store::{Appended, EventStore, StoreOptions};

@@ -1,0 +1,149 @@
+//! The event store handle: appends go to the single writer, reads to the read pool.
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use tokio::sync::{mpsc, oneshot, watch};
+
+use crate::db::{self, Database, Location};
+use crate::error::StoreError;
+use crate::event::{NewEvent, StoredEvent};
+use crate::hook::{AppendHook, ExclusiveJob};
+use crate::writer::{AppendRequest, OwnedConn, Writer, WriterMsg};
+
+/// What an append wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Appended {
+    pub events: Vec<StoredEvent>,
+    /// Position of the last event written (0 when nothing was written).
+    pub last_position: i64,
+}
+
+impl Appended {
+    pub(crate) fn new(events: Vec<StoredEvent>) -> Self {
+        let last_position = events.last().map_or(0, |e| e.position);
+        Self { events, last_position }
+    }
+
+    /// The stream's version after the append (its last sequence).
+    pub fn version(&self) -> Option<i64> {
+        self.events.last().map(|e| e.sequence)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    pub read_connections: u32,
+    /// Appends that may wait for the writer before callers are slowed down.
+    pub queue_depth: usize,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self {
+            read_connections: 8,
+            queue_depth: 4096,
+        }
+    }
+}
+
+struct Inner {
+    tx: mpsc::Sender<WriterMsg>,
+    db: Database,
+    head: watch::Receiver<i64>,
+    appended: Arc<AtomicU64>,
+    location: Location,
+}
+
+/// Cheap to clone; every clone talks to the same writer.
+#[derive(Clone)]
+pub struct EventStore {
+    inner: Arc<Inner>,
+}
+
+impl EventStore {
+    /// Opens the store at `location` (migrations must already be applied) and starts its
+    /// writer with `inline` hooks, which run inside every append transaction.
+    pub async fn open(
+        location: &Location,
+        options: StoreOptions,
+        inline: Vec<Arc<dyn AppendHook>>,
+    ) -> Result<Self, StoreError> {
+        let (conn, db) = match location {
+            Location::Sqlite(path) => (
+                OwnedConn::Sqlite(db::sqlite_writer(path).await?),
+                Database::Sqlite(db::sqlite_readers(path, options.read_connections).await?),
+            ),
+            Location::Postgres(url) => (
+                OwnedConn::Postgres(db::pg_writer(url).await?),
+                Database::Postgres(db::pg_readers(url, options.read_connections).await?),
+            ),
+        };
+        let start = db
+            .fetch_scalar_i64("select coalesce(max(position), 0) from events", &[])
+            .await?;
+        let (head_tx, head_rx) = watch::channel(start);
+        let (tx, rx) = mpsc::channel(options.queue_depth);
+        let appended = Arc::new(AtomicU64::new(0));
+        let writer = Writer {
+            conn,
+            inline,
+            head: head_tx,
+            appended_events: appended.clone(),
+        };
+        tokio::spawn(writer.run(rx));
+        Ok(Self {
+            inner: Arc::new(Inner {
+                tx,
+                db,
+                head: head_rx,
+                appended,
+                location: location.clone(),
+            }),
+        })
+    }
+
+    /// Appends one command's events atomically. `hook` runs in the same transaction.
+    pub async fn append(
+        &self,
+        events: Vec<NewEvent>,
+        hook: Option<Box<dyn AppendHook>>,
+    ) -> Result<Appended, StoreError> {
+        let (reply, rx) = oneshot::channel();
+        self.inner
+            .tx
+            .send(WriterMsg::Append(AppendRequest { events, hook, reply }))
+            .await
+            .map_err(|_| StoreError::WriterStopped)?;
+        rx.await.map_err(|_| StoreError::WriterStopped)?
+    }
+
+    /// Runs `job` alone on the write connection in its own transaction.
+    pub async fn exclusive(&self, job: Box<dyn ExclusiveJob>) -> Result<(), StoreError> {
+        let (reply, rx) = oneshot::channel();
+        self.inner
+            .tx
+            .send(WriterMsg::Exclusive(job, reply))
+            .await
+            .map_err(|_| StoreError::WriterStopped)?;
+        rx.await.map_err(|_| StoreError::WriterStopped)?
+    }
+
+    /// The read pool.
+    pub fn db(&self) -> &Database {
+        &self.inner.db
+    }
+
+    pub fn location(&self) -> &Location {
+        &self.inner.location
+    }
+
+    /// The position of the last committed event, updated after every commit.
+    pub fn head(&self) -> watch::Receiver<i64> {
+        self.inner.head.clone()
+    }
+
+    /// Events appended by this process since it opened the store.
+    pub fn appended_events(&self) -> u64 {
+        self.inner.appended.load(Ordering::Relaxed)
+    }
+}

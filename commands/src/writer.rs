@@ -1,0 +1,207 @@
+//! The single writer: owns the write connection and commits every append waiting in its
+//! queue in one transaction, a savepoint per request so one conflict fails only its own
+//! command. One fsync carries the whole batch.
+use std::sync::Arc;
+
+use sqlx::{PgConnection, SqliteConnection};
+use tokio::sync::{mpsc, oneshot, watch};
+
+use crate::db::{Arg, Conn};
+use crate::error::StoreError;
+use crate::event::{NewEvent, StoredEvent};
+use crate::hook::{AppendHook, ExclusiveJob};
+use crate::store::Appended;
+
+/// Most requests folded into one transaction.
+const MAX_BATCH: usize = 512;
+
+pub(crate) enum OwnedConn {
+    Sqlite(SqliteConnection),
+    Postgres(PgConnection),
+}
+
+impl OwnedConn {
+    pub(crate) fn conn(&mut self) -> Conn<'_> {
+        match self {
+            OwnedConn::Sqlite(c) => Conn::Sqlite(c),
+            OwnedConn::Postgres(c) => Conn::Postgres(c),
+        }
+    }
+
+    fn begin_sql(&self) -> &'static str {
+        match self {
+            OwnedConn::Sqlite(_) => "begin immediate",
+            OwnedConn::Postgres(_) => "begin",
+        }
+    }
+}
+
+pub(crate) struct AppendRequest {
+    pub events: Vec<NewEvent>,
+    pub hook: Option<Box<dyn AppendHook>>,
+    pub reply: oneshot::Sender<Result<Appended, StoreError>>,
+}
+
+pub(crate) enum WriterMsg {
+    Append(AppendRequest),
+    Exclusive(Box<dyn ExclusiveJob>, oneshot::Sender<Result<(), StoreError>>),
+}
+
+pub(crate) struct Writer {
+    pub conn: OwnedConn,
+    pub inline: Vec<Arc<dyn AppendHook>>,
+    pub head: watch::Sender<i64>,
+    pub appended_events: Arc<std::sync::atomic::AtomicU64>,
+}
+
+type Outcome = (
+    oneshot::Sender<Result<Appended, StoreError>>,
+    Result<Appended, StoreError>,
+);
+
+impl Writer {
+    pub(crate) async fn run(mut self, mut rx: mpsc::Receiver<WriterMsg>) {
+        let mut batch: Vec<AppendRequest> = Vec::with_capacity(MAX_BATCH);
+        while let Some(msg) = rx.recv().await {
+            let mut next = Some(msg);
+            while let Some(msg) = next.take() {
+                match msg {
+                    WriterMsg::Append(req) => batch.push(req),
+                    WriterMsg::Exclusive(job, reply) => {
+                        // Appends queued before the job commit first, in order.
+                        self.commit_batch(&mut batch).await;
+                        let _ = reply.send(self.run_exclusive(job).await);
+                    }
+                }
+                if batch.len() < MAX_BATCH {
+                    next = rx.try_recv().ok();
+                }
+            }
+            self.commit_batch(&mut batch).await;
+        }
+        tracing::debug!("event writer stopped");
+    }
+
+    async fn run_exclusive(&mut self, job: Box<dyn ExclusiveJob>) -> Result<(), StoreError> {
+        let begin = self.conn.begin_sql();
+        let mut conn = self.conn.conn();
+        conn.raw(begin).await?;
+        match job.run(&mut conn).await {
+            Ok(()) => Ok(conn.raw("commit").await?),
+            Err(e) => {
+                let _ = conn.raw("rollback").await;
+                Err(e)
+            }
+        }
+    }
+
+    async fn commit_batch(&mut self, batch: &mut Vec<AppendRequest>) {
+        if batch.is_empty() {
+            return;
+        }
+        let requests: Vec<AppendRequest> = std::mem::take(batch);
+        let mut outcomes: Vec<Outcome> = Vec::with_capacity(requests.len());
+        let begin = self.conn.begin_sql();
+        let inline = self.inline.clone();
+        let mut conn = self.conn.conn();
+        let result: Result<(), StoreError> = async {
+            conn.raw(begin).await?;
+            for req in requests {
+                conn.raw("savepoint cmd").await?;
+                let result = append_one(&mut conn, &inline, req.events, req.hook.as_deref()).await;
+                if result.is_ok() {
+                    conn.raw("release savepoint cmd").await?;
+                } else {
+                    conn.raw("rollback to savepoint cmd").await?;
+                    conn.raw("release savepoint cmd").await?;
+                }
+                outcomes.push((req.reply, result));
+            }
+            conn.raw("commit").await?;
+            Ok(())
+        }
+        .await;
+
+        match result {
+            Ok(()) => {
+                let mut last = None;
+                let mut count = 0u64;
+                for (_, r) in &outcomes {
+                    if let Ok(a) = r {
+                        last = Some(a.last_position);
+                        count += a.events.len() as u64;
+                    }
+                }
+                self.appended_events
+                    .fetch_add(count, std::sync::atomic::Ordering::Relaxed);
+                for (reply, r) in outcomes {
+                    let _ = reply.send(r);
+                }
+                if let Some(last) = last {
+                    self.head.send_if_modified(|head| {
+                        let moved = last > *head;
+                        *head = (*head).max(last);
+                        moved
+                    });
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "append transaction failed; every command in it is refused");
+                let _ = conn.raw("rollback").await;
+                let msg = e.to_string();
+                for (reply, _) in outcomes {
+                    let _ = reply.send(Err(StoreError::Database(sqlx::Error::Protocol(msg.clone()))));
+                }
+            }
+        }
+    }
+}
+
+const INSERT_EVENT: &str = "insert into events (aggregate_type, aggregate_id, sequence, event_type, event_version, \
+     payload, metadata, owner_id, recorded_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning position";
+
+async fn append_one(
+    conn: &mut Conn<'_>,
+    inline: &[Arc<dyn AppendHook>],
+    events: Vec<NewEvent>,
+    hook: Option<&dyn AppendHook>,
+) -> Result<Appended, StoreError> {
+    let mut stored = Vec::with_capacity(events.len());
+    for e in events {
+        let args = [
+            Arg::from(&e.aggregate_type),
+            Arg::from(&e.aggregate_id),
+            Arg::from(e.sequence),
+            Arg::from(&e.event_type),
+            Arg::from(&e.event_version),
+            Arg::from(&e.payload),
+            Arg::from(&e.metadata),
+            Arg::from(&e.owner_id),
+            Arg::from(&e.recorded_at),
+        ];
+        let row: Option<(i64,)> = conn.fetch_optional(INSERT_EVENT, &args).await.map_err(|err| {
+            if is_unique_violation(&err) {
+                StoreError::Conflict {
+                    aggregate_type: e.aggregate_type.clone(),
+                    aggregate_id: e.aggregate_id.clone(),
+                    sequence: e.sequence,
+                }
+            } else {
+                StoreError::Database(err)
+            }
+        })?;
+        let position = row.map(|r| r.0).ok_or(StoreError::Database(sqlx::Error::RowNotFound))?;
+        stored.push(StoredEvent::from_new(position, e));
+    }
+    for projector in inline {
+        projector.on_append(conn, &stored).await?;
+    }
+    if let Some(hook) = hook {
+        hook.on_append(conn, &stored).await?;
+    }
+    Ok(Appended::new(stored))
+}
+
+fn is_unique_violation(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
+}

@@ -1,0 +1,18 @@
+use crate::values::{Timestamp, UserId};
+
+/// A command as an aggregate receives it: who asks, when, and what.
+///
+/// Aggregates never read a clock; the command service stamps every command once, so the
+/// events it produces (and a replay of them) carry the same time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stamped<C> {
+    pub actor: UserId,
+    pub at: Timestamp,
+    pub command: C,
+}
+
+impl<C> Stamped<C> {
+    pub fn new(actor: UserId, at: Timestamp, command: C) -> Self {
+        Self { actor, at, command }
+    }
+}

@@ -1,0 +1,473 @@
+//! The Task aggregate: its value types, commands, events, errors and rules.
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::{Aggregate, DomainEvent};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use uuid::Uuid;
+
+use crate::command::Stamped;
+use crate::values::{Timestamp, UserId};
+
+mod values;
+pub use values::{Description, DueDate, Minutes, Priority, Tags, TaskStatus, Title, ValueError};
+
+/// Everything a new task starts with. Built from parsed values, so it is valid by construction.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NewTask {
+    /// The stream id; the caller chooses it (a fresh UUID, or one derived for idempotency).
+    pub id: Uuid,
+    pub title: Title,
+    pub description: Option<Description>,
+    pub status: TaskStatus,
+    pub priority: Priority,
+    pub due_date: Option<DueDate>,
+    pub folder_id: Option<Uuid>,
+    pub project_id: Option<Uuid>,
+    pub estimated_minutes: Option<Minutes>,
+    pub actual_minutes: Option<Minutes>,
+    pub tags: Tags,
+}
+
+/// A partial update: `None` leaves a field alone; `Some(None)` clears a nullable field.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TaskChanges {
+    pub title: Option<Title>,
+    pub description: Option<Option<Description>>,
+    pub status: Option<TaskStatus>,
+    pub priority: Option<Priority>,
+    pub due_date: Option<Option<DueDate>>,
+    pub folder_id: Option<Option<Uuid>>,
+    pub project_id: Option<Option<Uuid>>,
+    pub estimated_minutes: Option<Option<Minutes>>,
+    pub actual_minutes: Option<Option<Minutes>>,
+    pub tags: Option<Tags>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TaskCommand {
+    Create(NewTask),
+    Update(TaskChanges),
+    Complete,
+    Reopen,
+    Delete,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum TaskEvent {
+    TaskCreated {
+        task_id: Uuid,
+        user_id: UserId,
+        title: String,
+        description: Option<String>,
+        status: TaskStatus,
+        priority: u8,
+        due_date: Option<String>,
+        folder_id: Option<Uuid>,
+        project_id: Option<Uuid>,
+        estimated_minutes: Option<u32>,
+        actual_minutes: Option<u32>,
+        tags: Vec<String>,
+        at: Timestamp,
+    },
+    TaskTitleChanged {
+        from: String,
+        to: String,
+        at: Timestamp,
+    },
+    TaskDescriptionChanged {
+        from: Option<String>,
+        to: Option<String>,
+        at: Timestamp,
+    },
+    TaskStatusChanged {
+        from: TaskStatus,
+        to: TaskStatus,
+        at: Timestamp,
+    },
+    TaskPriorityChanged {
+        from: u8,
+        to: u8,
+        at: Timestamp,
+    },
+    TaskDueDateChanged {
+        from: Option<String>,
+        to: Option<String>,
+        at: Timestamp,
+    },
+    TaskFolderChanged {
+        from: Option<Uuid>,
+        to: Option<Uuid>,
+        at: Timestamp,
+    },
+    TaskProjectChanged {
+        from: Option<Uuid>,
+        to: Option<Uuid>,
+        at: Timestamp,
+    },
+    TaskEstimateChanged {
+        from: Option<u32>,
+        to: Option<u32>,
+        at: Timestamp,
+    },
+    TaskActualMinutesChanged {
+        from: Option<u32>,
+        to: Option<u32>,
+        at: Timestamp,
+    },
+    TaskTagsChanged {
+        from: Vec<String>,
+        to: Vec<String>,
+        at: Timestamp,
+    },
+    /// The task reached `completed`; `from` is the status it left.
+    TaskCompleted {
+        from: TaskStatus,
+        at: Timestamp,
+    },
+    /// A completed task went back to `to`; its `completed_at` is cleared.
+    TaskReopened {
+        to: TaskStatus,
+        at: Timestamp,
+    },
+    TaskDeleted {
+        at: Timestamp,
+    },
+}
+
+impl TaskEvent {
+    pub fn at(&self) -> Timestamp {
+        use TaskEvent::*;
+        match self {
+            TaskCreated { at, .. }
+            | TaskTitleChanged { at, .. }
+            | TaskDescriptionChanged { at, .. }
+            | TaskStatusChanged { at, .. }
+            | TaskPriorityChanged { at, .. }
+            | TaskDueDateChanged { at, .. }
+            | TaskFolderChanged { at, .. }
+            | TaskProjectChanged { at, .. }
+            | TaskEstimateChanged { at, .. }
+            | TaskActualMinutesChanged { at, .. }
+            | TaskTagsChanged { at, .. }
+            | TaskCompleted { at, .. }
+            | TaskReopened { at, .. }
+            | TaskDeleted { at } => *at,
+        }
+    }
+
+    /// The name of the change as the task's activity history shows it.
+    pub fn action(&self) -> &'static str {
+        use TaskEvent::*;
+        match self {
+            TaskCreated { .. } => "created",
+            TaskTitleChanged { .. } => "title_changed",
+            TaskDescriptionChanged { .. } => "description_changed",
+            TaskStatusChanged { .. } => "status_changed",
+            TaskPriorityChanged { .. } => "priority_changed",
+            TaskDueDateChanged { .. } => "due_date_changed",
+            TaskFolderChanged { .. } => "folder_changed",
+            TaskProjectChanged { .. } => "project_changed",
+            TaskEstimateChanged { .. } => "estimated_minutes_changed",
+            TaskActualMinutesChanged { .. } => "actual_minutes_changed",
+            TaskTagsChanged { .. } => "tags_changed",
+            TaskCompleted { .. } => "completed",
+            TaskReopened { .. } => "reopened",
+            TaskDeleted { .. } => "deleted",
+        }
+    }
+}
+
+impl DomainEvent for TaskEvent {
+    fn event_type(&self) -> String {
+        use TaskEvent::*;
+        let name = match self {
+            TaskCreated { .. } => "TaskCreated",
+            TaskTitleChanged { .. } => "TaskTitleChanged",
+            TaskDescriptionChanged { .. } => "TaskDescriptionChanged",
+            TaskStatusChanged { .. } => "TaskStatusChanged",
+            TaskPriorityChanged { .. } => "TaskPriorityChanged",
+            TaskDueDateChanged { .. } => "TaskDueDateChanged",
+            TaskFolderChanged { .. } => "TaskFolderChanged",
+            TaskProjectChanged { .. } => "TaskProjectChanged",
+            TaskEstimateChanged { .. } => "TaskEstimateChanged",
+            TaskActualMinutesChanged { .. } => "TaskActualMinutesChanged",
+            TaskTagsChanged { .. } => "TaskTagsChanged",
+            TaskCompleted { .. } => "TaskCompleted",
+            TaskReopened { .. } => "TaskReopened",
+            TaskDeleted { .. } => "TaskDeleted",
+        };
+        name.to_string()
+    }
+
+    fn event_version(&self) -> String {
+        "1".to_string()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TaskError {
+    /// No such task, or it belongs to someone else (the two must look the same).
+    #[error("task not found")]
+    NotFound,
+    #[error("a task with this id already exists")]
+    AlreadyExists,
+    #[error("the task has been deleted")]
+    Deleted,
+    #[error("the task is already completed")]
+    AlreadyCompleted,
+    #[error("the task is not completed")]
+    NotCompleted,
+}
+
+/// The decision state of one task: just what the rules need, rebuilt from its events.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Task {
+    pub id: Option<Uuid>,
+    pub owner: UserId,
+    pub title: String,
+    pub description: Option<String>,
+    pub status: TaskStatus,
+    pub priority: u8,
+    pub due_date: Option<String>,
+    pub folder_id: Option<Uuid>,
+    pub project_id: Option<Uuid>,
+    pub estimated_minutes: Option<u32>,
+    pub actual_minutes: Option<u32>,
+    pub tags: Vec<String>,
+    pub completed_at: Option<Timestamp>,
+    pub created_at: Option<Timestamp>,
+    pub updated_at: Option<Timestamp>,
+    pub deleted: bool,
+}
+
+impl Task {
+    fn exists(&self) -> bool {
+        self.id.is_some()
+    }
+
+    /// Rejects commands that may not touch this task: missing, not the actor's, or deleted.
+    fn check_live(&self, actor: UserId) -> Result<(), TaskError> {
+        if !self.exists() || self.owner != actor {
+            return Err(TaskError::NotFound);
+        }
+        if self.deleted {
+            return Err(TaskError::Deleted);
+        }
+        Ok(())
+    }
+
+    fn decide_update(&self, changes: TaskChanges, at: Timestamp) -> Vec<TaskEvent> {
+        use TaskEvent::*;
+        let mut out = Vec::new();
+        if let Some(title) = changes.title.map(String::from) {
+            if title != self.title {
+                out.push(TaskTitleChanged {
+                    from: self.title.clone(),
+                    to: title,
+                    at,
+                });
+            }
+        }
+        push_change(
+            &mut out,
+            &self.description,
+            changes.description.map(|d| d.map(String::from)),
+            |from, to| TaskDescriptionChanged { from, to, at },
+        );
+        push_change(&mut out, &self.priority, changes.priority.map(u8::from), |from, to| {
+            TaskPriorityChanged { from, to, at }
+        });
+        push_change(
+            &mut out,
+            &self.due_date,
+            changes.due_date.map(|d| d.map(String::from)),
+            |from, to| TaskDueDateChanged { from, to, at },
+        );
+        push_change(&mut out, &self.folder_id, changes.folder_id, |from, to| {
+            TaskFolderChanged { from, to, at }
+        });
+        push_change(&mut out, &self.project_id, changes.project_id, |from, to| {
+            TaskProjectChanged { from, to, at }
+        });
+        push_change(
+            &mut out,
+            &self.estimated_minutes,
+            changes.estimated_minutes.map(|m| m.map(u32::from)),
+            |from, to| TaskEstimateChanged { from, to, at },
+        );
+        push_change(
+            &mut out,
+            &self.actual_minutes,
+            changes.actual_minutes.map(|m| m.map(u32::from)),
+            |from, to| TaskActualMinutesChanged { from, to, at },
+        );
+        push_change(&mut out, &self.tags, changes.tags.map(Vec::from), |from, to| {
+            TaskTagsChanged { from, to, at }
+        });
+        if let Some(status) = changes.status {
+            out.extend(self.status_transition(status, at));
+        }
+        out
+    }
+
+    /// Moving into or out of `completed` is a completion or a reopening, never a bare status change.
+    fn status_transition(&self, to: TaskStatus, at: Timestamp) -> Option<TaskEvent> {
+        let from = self.status;
+        match (from == TaskStatus::Completed, to == TaskStatus::Completed) {
+            _ if from == to => None,
+            (false, true) => Some(TaskEvent::TaskCompleted { from, at }),
+            (true, false) => Some(TaskEvent::TaskReopened { to, at }),
+            _ => Some(TaskEvent::TaskStatusChanged { from, to, at }),
+        }
+    }
+}
+
+fn push_change<T: PartialEq + Clone>(
+    out: &mut Vec<TaskEvent>,
+    current: &T,
+    wanted: Option<T>,
+    event: impl FnOnce(T, T) -> TaskEvent,
+) {
+    if let Some(wanted) = wanted {
+        if &wanted != current {
+            out.push(event(current.clone(), wanted));
+        }
+    }
+}
+
+impl Aggregate for Task {
+    const TYPE: &'static str = "task";
+    type Command = Stamped<TaskCommand>;
+    type Event = TaskEvent;
+    type Error = TaskError;
+    type Services = ();
+
+    async fn handle(&mut self, cmd: Self::Command, _: &(), sink: &EventSink<Self>) -> Result<(), TaskError> {
+        let Stamped { actor, at, command } = cmd;
+        let events = match command {
+            TaskCommand::Create(new) => {
+                if self.exists() {
+                    return Err(TaskError::AlreadyExists);
+                }
+                vec![created(actor, new, at)]
+            }
+            TaskCommand::Update(changes) => {
+                self.check_live(actor)?;
+                self.decide_update(changes, at)
+            }
+            TaskCommand::Complete => {
+                self.check_live(actor)?;
+                if self.status == TaskStatus::Completed {
+                    return Err(TaskError::AlreadyCompleted);
+                }
+                vec![TaskEvent::TaskCompleted { from: self.status, at }]
+            }
+            TaskCommand::Reopen => {
+                self.check_live(actor)?;
+                if self.status != TaskStatus::Completed {
+                    return Err(TaskError::NotCompleted);
+                }
+                vec![TaskEvent::TaskReopened {
+                    to: TaskStatus::Pending,
+                    at,
+                }]
+            }
+            TaskCommand::Delete => {
+                self.check_live(actor)?;
+                vec![TaskEvent::TaskDeleted { at }]
+            }
+        };
+        for event in events {
+            sink.write(event, self).await;
+        }
+        Ok(())
+    }
+
+    fn apply(&mut self, event: TaskEvent) {
+        use TaskEvent::*;
+        let at = event.at();
+        match event {
+            TaskCreated {
+                task_id,
+                user_id,
+                title,
+                description,
+                status,
+                priority,
+                due_date,
+                folder_id,
+                project_id,
+                estimated_minutes,
+                actual_minutes,
+                tags,
+                at,
+            } => {
+                *self = Task {
+                    id: Some(task_id),
+                    owner: user_id,
+                    title,
+                    description,
+                    status,
+                    priority,
+                    due_date,
+                    folder_id,
+                    project_id,
+                    estimated_minutes,
+                    actual_minutes,
+                    tags,
+                    completed_at: (status == TaskStatus::Completed).then_some(at),
+                    created_at: Some(at),
+                    updated_at: Some(at),
+                    deleted: false,
+                };
+            }
+            TaskTitleChanged { to, .. } => self.title = to,
+            TaskDescriptionChanged { to, .. } => self.description = to,
+            TaskStatusChanged { to, .. } => self.status = to,
+            TaskPriorityChanged { to, .. } => self.priority = to,
+            TaskDueDateChanged { to, .. } => self.due_date = to,
+            TaskFolderChanged { to, .. } => self.folder_id = to,
+            TaskProjectChanged { to, .. } => self.project_id = to,
+            TaskEstimateChanged { to, .. } => self.estimated_minutes = to,
+            TaskActualMinutesChanged { to, .. } => self.actual_minutes = to,
+            TaskTagsChanged { to, .. } => self.tags = to,
+            TaskCompleted { at, .. } => {
+                self.status = TaskStatus::Completed;
+                self.completed_at = Some(at);
+            }
+            TaskReopened { to, .. } => {
+                self.status = to;
+                self.completed_at = None;
+            }
+            TaskDeleted { .. } => self.deleted = true,
+        }
+        self.updated_at = Some(at);
+    }
+}
+
+fn created(actor: UserId, new: NewTask, at: Timestamp) -> TaskEvent {
+    TaskEvent::TaskCreated {
+        task_id: new.id,
+        user_id: actor,
+        title: new.title.into(),
+        description: new.description.map(String::from),
+        status: new.status,
+        priority: new.priority.into(),
+        due_date: new.due_date.map(String::from),
+        folder_id: new.folder_id,
+        project_id: new.project_id,
+        estimated_minutes: new.estimated_minutes.map(u32::from),
+        actual_minutes: new.actual_minutes.map(u32::from),
+        tags: new.tags.into(),
+        at,
+    }
+}
+
+impl fmt::Display for TaskStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests;

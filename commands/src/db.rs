@@ -99,6 +99,20 @@ impl Conn<'_> {
         matches!(self, Conn::Postgres(_))
     }
 
+    /// Starts a write transaction (SQLite takes the write lock at once).
+    pub async fn begin(&mut self) -> Result<(), sqlx::Error> {
+        let sql = if self.is_postgres() { "begin" } else { "begin immediate" };
+        self.raw(sql).await
+    }
+
+    pub async fn commit(&mut self) -> Result<(), sqlx::Error> {
+        self.raw("commit").await
+    }
+
+    pub async fn rollback(&mut self) -> Result<(), sqlx::Error> {
+        self.raw("rollback").await
+    }
+
     pub fn execute<'a>(&'a mut self, sql: &'a str, args: &'a [Arg<'a>]) -> BoxFuture<'a, Result<u64, sqlx::Error>> {
         Box::pin(async move {
             Ok(match self {
@@ -298,4 +312,27 @@ pub async fn migrate(location: &Location) -> Result<(), StoreError> {
         }
     }
     Ok(())
+}
+
+/// A throwaway SQLite file with every table, for rebuilding projections beside the live ones.
+/// Durability is off: if the process dies the file is simply rebuilt.
+pub async fn sqlite_scratch(path: &std::path::Path) -> Result<SqliteConnection, StoreError> {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut file = path.as_os_str().to_owned();
+        file.push(suffix);
+        match std::fs::remove_file(&file) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(sqlx::Error::Io(e).into()),
+            _ => {}
+        }
+    }
+    let mut conn = SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Off)
+        .synchronous(SqliteSynchronous::Off)
+        .log_statements(tracing::log::LevelFilter::Trace)
+        .connect()
+        .await?;
+    sqlx::migrate!("../migrations/sqlite").run(&mut conn).await?;
+    Ok(conn)
 }

@@ -13,8 +13,9 @@ pub trait AppendHook: Send + Sync {
     async fn on_append(&self, conn: &mut Conn<'_>, events: &[StoredEvent]) -> Result<(), StoreError>;
 }
 
-/// Work that must run alone on the write connection, in its own transaction, with no append
-/// in between (swapping rebuilt tables into place).
+/// Work that must run alone on the write connection with no append in between (catch-up
+/// batches, swapping rebuilt tables into place). The job opens and ends its own transaction
+/// (`Conn::begin`, `commit`, `rollback`), because some steps (SQLite's ATTACH) must run outside one.
 #[async_trait]
 pub trait ExclusiveJob: Send {
     async fn run(self: Box<Self>, conn: &mut Conn<'_>) -> Result<(), StoreError>;

@@ -27,13 +27,6 @@ impl OwnedConn {
             OwnedConn::Postgres(c) => Conn::Postgres(c),
         }
     }
-
-    fn begin_sql(&self) -> &'static str {
-        match self {
-            OwnedConn::Sqlite(_) => "begin immediate",
-            OwnedConn::Postgres(_) => "begin",
-        }
-    }
 }
 
 pub(crate) struct AppendRequest {
@@ -83,16 +76,7 @@ impl Writer {
     }
 
     async fn run_exclusive(&mut self, job: Box<dyn ExclusiveJob>) -> Result<(), StoreError> {
-        let begin = self.conn.begin_sql();
-        let mut conn = self.conn.conn();
-        conn.raw(begin).await?;
-        match job.run(&mut conn).await {
-            Ok(()) => Ok(conn.raw("commit").await?),
-            Err(e) => {
-                let _ = conn.raw("rollback").await;
-                Err(e)
-            }
-        }
+        job.run(&mut self.conn.conn()).await
     }
 
     async fn commit_batch(&mut self, batch: &mut Vec<AppendRequest>) {
@@ -101,11 +85,10 @@ impl Writer {
         }
         let requests: Vec<AppendRequest> = std::mem::take(batch);
         let mut outcomes: Vec<Outcome> = Vec::with_capacity(requests.len());
-        let begin = self.conn.begin_sql();
         let inline = self.inline.clone();
         let mut conn = self.conn.conn();
         let result: Result<(), StoreError> = async {
-            conn.raw(begin).await?;
+            conn.begin().await?;
             for req in requests {
                 conn.raw("savepoint cmd").await?;
                 let result = append_one(&mut conn, &inline, req.events, req.hook.as_deref()).await;

@@ -1,1 +1,19 @@
+//! Joan's read side: the projector engine (inline, catch-up, rebuild) and every read table
+//! with the queries the API reads.
 #![forbid(unsafe_code)]
+
+pub mod catchup;
+pub mod error;
+pub mod inline;
+pub mod projector;
+pub mod rebuild;
+pub mod registry;
+pub mod task_activities;
+pub mod task_daily_stats;
+pub mod tasks;
+
+pub use catchup::CatchUp;
+pub use error::ProjectionError;
+pub use inline::InlineProjectors;
+pub use projector::Projector;
+pub use registry::Projections;

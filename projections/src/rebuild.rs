@@ -1,0 +1,194 @@
+//! Rebuilding a projection from position 0 into fresh tables, swapped in when caught up,
+//! while the old tables keep serving reads.
+//!
+//! SQLite: the projector replays the log into a scratch database file (same migrations, so
+//! the same SQL runs unchanged); then one exclusive job on the store's writer attaches it,
+//! replaces the live tables' rows in one transaction, applies the events appended meanwhile,
+//! and (for catch-up projectors) moves the checkpoint. Readers on WAL snapshots see the old
+//! rows until that transaction commits, then the new ones.
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use joan_commands::db::{Location, sqlite_scratch};
+use joan_commands::{Conn, EventStore, ExclusiveJob, StoreError, StoredEvent, args, select_events};
+use tokio::sync::mpsc;
+
+use crate::catchup::save_checkpoint;
+use crate::error::ProjectionError;
+use crate::projector::{Projector, apply_all};
+use crate::registry::Mode;
+
+/// Events per read page and per scratch transaction.
+const PAGE: i64 = 10_000;
+
+/// What a rebuild did.
+#[derive(Debug, Clone)]
+pub struct RebuildReport {
+    pub projection: &'static str,
+    pub events: u64,
+    pub elapsed: Duration,
+}
+
+impl RebuildReport {
+    pub fn events_per_second(&self) -> f64 {
+        self.events as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+}
+
+/// Told how many events have been applied so far, out of how many.
+pub trait Progress: Send + Sync {
+    fn advance(&self, done: u64, total: u64);
+}
+
+impl Progress for () {
+    fn advance(&self, _: u64, _: u64) {}
+}
+
+/// Rebuilds one projection. Commands keep flowing while it runs.
+pub async fn rebuild(
+    store: &EventStore,
+    mode: Mode,
+    projector: Arc<dyn Projector>,
+    progress: &dyn Progress,
+) -> Result<RebuildReport, ProjectionError> {
+    let Location::Sqlite(main) = store.location().clone() else {
+        return Err(ProjectionError::RebuildUnsupported);
+    };
+    let started = Instant::now();
+    let scratch = scratch_path(&main, projector.name());
+    let upto = *store.head().borrow();
+    let events = replay_into_scratch(store, &scratch, projector.as_ref(), upto, progress).await?;
+    let swap = Swap {
+        scratch: scratch.clone(),
+        projector: projector.clone(),
+        mode,
+        from: upto,
+    };
+    let swapped = store.exclusive(Box::new(swap)).await;
+    remove_scratch(&scratch);
+    swapped?;
+    Ok(RebuildReport {
+        projection: projector.name(),
+        events,
+        elapsed: started.elapsed(),
+    })
+}
+
+fn scratch_path(main: &std::path::Path, name: &str) -> PathBuf {
+    let mut file = main.as_os_str().to_owned();
+    file.push(format!(".rebuild-{name}"));
+    PathBuf::from(file)
+}
+
+fn remove_scratch(path: &std::path::Path) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut file = path.as_os_str().to_owned();
+        file.push(suffix);
+        let _ = std::fs::remove_file(file);
+    }
+}
+
+/// Replays events `1..=upto` into the scratch file; a reader task fetches the next page
+/// while this one applies the current.
+async fn replay_into_scratch(
+    store: &EventStore,
+    scratch: &std::path::Path,
+    projector: &dyn Projector,
+    upto: i64,
+    progress: &dyn Progress,
+) -> Result<u64, ProjectionError> {
+    let total = u64::try_from(
+        store
+            .db()
+            .fetch_scalar_i64("select count(*) from events where position <= $1", &args![upto])
+            .await?,
+    )
+    .unwrap_or(0);
+    let mut conn = sqlite_scratch(scratch).await?;
+    let (tx, mut rx) = mpsc::channel::<Result<Vec<StoredEvent>, StoreError>>(4);
+    let reader_store = store.clone();
+    let reader = tokio::spawn(async move {
+        let mut position = 0;
+        while position < upto {
+            let page = reader_store.read_from(position, PAGE).await.map(|mut page| {
+                page.retain(|e| e.position <= upto);
+                page
+            });
+            let last = page.as_ref().ok().and_then(|p| p.last().map(|e| e.position));
+            let stop = last.is_none();
+            if tx.send(page).await.is_err() || stop {
+                break;
+            }
+            position = last.unwrap_or(upto);
+        }
+    });
+    let mut done = 0u64;
+    let mut conn = Conn::Sqlite(&mut conn);
+    while let Some(page) = rx.recv().await {
+        let page = page?;
+        conn.begin().await?;
+        apply_all(projector, &mut conn, &page).await?;
+        conn.commit().await?;
+        done += page.len() as u64;
+        progress.advance(done, total);
+    }
+    reader
+        .await
+        .map_err(|e| ProjectionError::Io(std::io::Error::other(e)))?;
+    Ok(done)
+}
+
+/// Puts the scratch rows in place of the live ones and catches up to the head.
+struct Swap {
+    scratch: PathBuf,
+    projector: Arc<dyn Projector>,
+    mode: Mode,
+    from: i64,
+}
+
+#[async_trait]
+impl ExclusiveJob for Swap {
+    async fn run(self: Box<Self>, conn: &mut Conn<'_>) -> Result<(), StoreError> {
+        let path = self.scratch.to_string_lossy().into_owned();
+        conn.execute("attach database $1 as rebuild", &args![path.as_str()])
+            .await?;
+        conn.begin().await?;
+        let result = self.replace(conn).await;
+        let ended = match result {
+            Ok(()) => conn.commit().await,
+            Err(_) => conn.rollback().await,
+        };
+        let detached = conn.raw("detach database rebuild").await;
+        result?;
+        ended?;
+        detached?;
+        Ok(())
+    }
+}
+
+impl Swap {
+    async fn replace(&self, conn: &mut Conn<'_>) -> Result<(), StoreError> {
+        for table in self.projector.tables() {
+            // Table names come from the projector's static list, never from input.
+            conn.raw(&format!("delete from main.{table}")).await?;
+            conn.raw(&format!("insert into main.{table} select * from rebuild.{table}"))
+                .await?;
+        }
+        let mut position = self.from;
+        loop {
+            const SQL: &str = concat!(select_events!(), "where position > $1 order by position limit $2");
+            let page: Vec<StoredEvent> = conn.fetch_all(SQL, &args![position, PAGE]).await?;
+            let Some(last) = page.last().map(|e| e.position) else {
+                break;
+            };
+            apply_all(self.projector.as_ref(), conn, &page).await?;
+            position = last;
+        }
+        if self.mode == Mode::CatchUp {
+            save_checkpoint(conn, self.projector.name(), position).await?;
+        }
+        Ok(())
+    }
+}

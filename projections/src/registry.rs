@@ -1,0 +1,84 @@
+//! Every projection Joan has, and how each one runs.
+use std::sync::Arc;
+
+use joan_commands::{AppendHook, EventStore};
+use tokio::sync::watch;
+
+use crate::catchup::CatchUp;
+use crate::error::ProjectionError;
+use crate::inline::InlineProjectors;
+use crate::projector::Projector;
+use crate::task_activities::TaskActivitiesProjector;
+use crate::task_daily_stats::TaskDailyStatsProjector;
+use crate::tasks::TasksProjector;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// In the append transaction: read-your-writes.
+    Inline,
+    /// Tailing the log from a checkpoint.
+    CatchUp,
+}
+
+#[derive(Clone)]
+pub struct Projections {
+    all: Vec<(Mode, Arc<dyn Projector>)>,
+}
+
+impl Default for Projections {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Projections {
+    pub fn new() -> Self {
+        Self {
+            all: vec![
+                (Mode::Inline, Arc::new(TasksProjector)),
+                (Mode::Inline, Arc::new(TaskActivitiesProjector)),
+                (Mode::CatchUp, Arc::new(TaskDailyStatsProjector)),
+            ],
+        }
+    }
+
+    pub fn all(&self) -> &[(Mode, Arc<dyn Projector>)] {
+        &self.all
+    }
+
+    pub fn names(&self) -> Vec<&'static str> {
+        self.all.iter().map(|(_, p)| p.name()).collect()
+    }
+
+    pub fn find(&self, name: &str) -> Result<(Mode, Arc<dyn Projector>), ProjectionError> {
+        self.all
+            .iter()
+            .find(|(_, p)| p.name() == name)
+            .cloned()
+            .ok_or_else(|| ProjectionError::UnknownProjection(name.to_string()))
+    }
+
+    /// The hook the store's writer runs in every append transaction.
+    pub fn inline_hook(&self) -> Arc<dyn AppendHook> {
+        let inline = self
+            .all
+            .iter()
+            .filter(|(m, _)| *m == Mode::Inline)
+            .map(|(_, p)| p.clone())
+            .collect();
+        Arc::new(InlineProjectors::new(inline))
+    }
+
+    /// Starts every catch-up projector.
+    pub async fn start_catch_up(
+        &self,
+        store: &EventStore,
+        shutdown: watch::Receiver<bool>,
+    ) -> Result<Vec<CatchUp>, ProjectionError> {
+        let mut running = Vec::new();
+        for (_, projector) in self.all.iter().filter(|(m, _)| *m == Mode::CatchUp) {
+            running.push(CatchUp::start(store.clone(), projector.clone(), shutdown.clone()).await?);
+        }
+        Ok(running)
+    }
+}

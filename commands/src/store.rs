@@ -16,12 +16,18 @@ pub struct Appended {
     pub events: Vec<StoredEvent>,
     /// Position of the last event written (0 when nothing was written).
     pub last_position: i64,
+    /// Which group commit carried it (a counter per process; commands in one batch share it).
+    pub batch: u64,
 }
 
 impl Appended {
-    pub(crate) fn new(events: Vec<StoredEvent>) -> Self {
+    pub(crate) fn new(events: Vec<StoredEvent>, batch: u64) -> Self {
         let last_position = events.last().map_or(0, |e| e.position);
-        Self { events, last_position }
+        Self {
+            events,
+            last_position,
+            batch,
+        }
     }
 
     /// The stream's version after the append (its last sequence).
@@ -89,6 +95,7 @@ impl EventStore {
             inline,
             head: head_tx,
             appended_events: appended.clone(),
+            batches: 0,
         };
         tokio::spawn(writer.run(rx));
         Ok(Self {
@@ -140,6 +147,11 @@ impl EventStore {
     /// The position of the last committed event, updated after every commit.
     pub fn head(&self) -> watch::Receiver<i64> {
         self.inner.head.clone()
+    }
+
+    /// Requests waiting for the writer (the group-commit queue's depth).
+    pub fn queued(&self) -> usize {
+        self.inner.tx.max_capacity() - self.inner.tx.capacity()
     }
 
     /// Events appended by this process since it opened the store.

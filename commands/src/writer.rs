@@ -45,6 +45,7 @@ pub(crate) struct Writer {
     pub inline: Vec<Arc<dyn AppendHook>>,
     pub head: watch::Sender<i64>,
     pub appended_events: Arc<std::sync::atomic::AtomicU64>,
+    pub batches: u64,
 }
 
 type Outcome = (
@@ -84,6 +85,8 @@ impl Writer {
             return;
         }
         let requests: Vec<AppendRequest> = std::mem::take(batch);
+        self.batches += 1;
+        let batch_no = self.batches;
         let mut outcomes: Vec<Outcome> = Vec::with_capacity(requests.len());
         let inline = self.inline.clone();
         let mut conn = self.conn.conn();
@@ -91,7 +94,7 @@ impl Writer {
             conn.begin().await?;
             for req in requests {
                 conn.raw("savepoint cmd").await?;
-                let result = append_one(&mut conn, &inline, req.events, req.hook.as_deref()).await;
+                let result = append_one(&mut conn, &inline, req.events, req.hook.as_deref(), batch_no).await;
                 if result.is_ok() {
                     conn.raw("release savepoint cmd").await?;
                 } else {
@@ -148,6 +151,7 @@ async fn append_one(
     inline: &[Arc<dyn AppendHook>],
     events: Vec<NewEvent>,
     hook: Option<&dyn AppendHook>,
+    batch: u64,
 ) -> Result<Appended, StoreError> {
     let mut stored = Vec::with_capacity(events.len());
     for e in events {
@@ -182,7 +186,7 @@ async fn append_one(
     if let Some(hook) = hook {
         hook.on_append(conn, &stored).await?;
     }
-    Ok(Appended::new(stored))
+    Ok(Appended::new(stored, batch))
 }
 
 fn is_unique_violation(err: &sqlx::Error) -> bool {

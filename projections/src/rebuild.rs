@@ -26,7 +26,7 @@ const PAGE: i64 = 10_000;
 /// What a rebuild did.
 #[derive(Debug, Clone)]
 pub struct RebuildReport {
-    pub projection: &'static str,
+    pub projections: Vec<&'static str>,
     pub events: u64,
     pub elapsed: Duration,
 }
@@ -49,36 +49,40 @@ impl Progress for () {
 /// Rebuilds one projection. Commands keep flowing while it runs.
 pub async fn rebuild(
     store: &EventStore,
-    mode: Mode,
-    projector: Arc<dyn Projector>,
+    projectors: &[(Mode, Arc<dyn Projector>)],
     progress: &dyn Progress,
 ) -> Result<RebuildReport, ProjectionError> {
     let Location::Sqlite(main) = store.location().clone() else {
         return Err(ProjectionError::RebuildUnsupported);
     };
     let started = Instant::now();
-    let scratch = scratch_path(&main, projector.name());
+    let scratch = scratch_path(&main);
     let upto = *store.head().borrow();
-    let events = replay_into_scratch(store, &scratch, projector.as_ref(), upto, progress).await?;
-    let swap = Swap {
-        scratch: scratch.clone(),
-        projector: projector.clone(),
-        mode,
-        from: upto,
+    let replayed = replay_into_scratch(store, &scratch, projectors, upto, progress).await;
+    let swapped = match &replayed {
+        Ok(_) => {
+            let swap = Swap {
+                scratch: scratch.clone(),
+                projectors: projectors.to_vec(),
+                from: upto,
+            };
+            store.exclusive(Box::new(swap)).await.map_err(ProjectionError::from)
+        }
+        Err(_) => Ok(()),
     };
-    let swapped = store.exclusive(Box::new(swap)).await;
     remove_scratch(&scratch);
+    let events = replayed?;
     swapped?;
     Ok(RebuildReport {
-        projection: projector.name(),
+        projections: projectors.iter().map(|(_, p)| p.name()).collect(),
         events,
         elapsed: started.elapsed(),
     })
 }
 
-fn scratch_path(main: &std::path::Path, name: &str) -> PathBuf {
+fn scratch_path(main: &std::path::Path) -> PathBuf {
     let mut file = main.as_os_str().to_owned();
-    file.push(format!(".rebuild-{name}"));
+    file.push(format!(".rebuild-{}", uuid::Uuid::new_v4().simple()));
     PathBuf::from(file)
 }
 
@@ -95,7 +99,7 @@ fn remove_scratch(path: &std::path::Path) {
 async fn replay_into_scratch(
     store: &EventStore,
     scratch: &std::path::Path,
-    projector: &dyn Projector,
+    projectors: &[(Mode, Arc<dyn Projector>)],
     upto: i64,
     progress: &dyn Progress,
 ) -> Result<u64, ProjectionError> {
@@ -129,7 +133,9 @@ async fn replay_into_scratch(
     while let Some(page) = rx.recv().await {
         let page = page?;
         conn.begin().await?;
-        apply_all(projector, &mut conn, &page).await?;
+        for (_, projector) in projectors {
+            apply_all(projector.as_ref(), &mut conn, &page).await?;
+        }
         conn.commit().await?;
         done += page.len() as u64;
         progress.advance(done, total);
@@ -143,8 +149,7 @@ async fn replay_into_scratch(
 /// Puts the scratch rows in place of the live ones and catches up to the head.
 struct Swap {
     scratch: PathBuf,
-    projector: Arc<dyn Projector>,
-    mode: Mode,
+    projectors: Vec<(Mode, Arc<dyn Projector>)>,
     from: i64,
 }
 
@@ -170,11 +175,13 @@ impl ExclusiveJob for Swap {
 
 impl Swap {
     async fn replace(&self, conn: &mut Conn<'_>) -> Result<(), StoreError> {
-        for table in self.projector.tables() {
-            // Table names come from the projector's static list, never from input.
-            conn.raw(&format!("delete from main.{table}")).await?;
-            conn.raw(&format!("insert into main.{table} select * from rebuild.{table}"))
-                .await?;
+        for (_, projector) in &self.projectors {
+            for table in projector.tables() {
+                // Table names come from the projector's static list, never from input.
+                conn.raw(&format!("delete from main.{table}")).await?;
+                conn.raw(&format!("insert into main.{table} select * from rebuild.{table}"))
+                    .await?;
+            }
         }
         let mut position = self.from;
         loop {
@@ -183,11 +190,13 @@ impl Swap {
             let Some(last) = page.last().map(|e| e.position) else {
                 break;
             };
-            apply_all(self.projector.as_ref(), conn, &page).await?;
+            for (_, projector) in &self.projectors {
+                apply_all(projector.as_ref(), conn, &page).await?;
+            }
             position = last;
         }
-        if self.mode == Mode::CatchUp {
-            save_checkpoint(conn, self.projector.name(), position).await?;
+        for (_, projector) in self.projectors.iter().filter(|(m, _)| *m == Mode::CatchUp) {
+            save_checkpoint(conn, projector.name(), position).await?;
         }
         Ok(())
     }

@@ -1,0 +1,51 @@
+//! The `joan` command line.
+use clap::{Parser, Subcommand};
+
+use crate::config::StorageArgs;
+use crate::error::AppError;
+
+mod bench;
+mod replay;
+
+#[derive(Debug, Parser)]
+#[command(name = "joan", version, about = "Joan: an event-sourced productivity backend")]
+pub struct Cli {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply migrations and exit.
+    Migrate,
+    /// Rebuild projections from the event log.
+    Replay(replay::ReplayArgs),
+    /// Measure the command path and replay speed (prints figures; not a test).
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
+}
+
+impl Cli {
+    pub async fn run(self) -> Result<(), AppError> {
+        match self.command {
+            Command::Migrate => {
+                joan_commands::db::migrate(&self.storage.location()).await?;
+                Ok(())
+            }
+            Command::Replay(args) => replay::run(&self.storage, args).await,
+            Command::Bench(cmd) => bench::run(&self.storage, cmd).await,
+        }
+    }
+}
+
+/// Logs to stderr, filtered by `RUST_LOG` (default: info for Joan, warn elsewhere).
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,joan=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

@@ -259,14 +259,12 @@ impl Task {
     fn decide_update(&self, changes: TaskChanges, at: Timestamp) -> Vec<TaskEvent> {
         use TaskEvent::*;
         let mut out = Vec::new();
-        if let Some(title) = changes.title.map(String::from) {
-            if title != self.title {
-                out.push(TaskTitleChanged {
-                    from: self.title.clone(),
-                    to: title,
-                    at,
-                });
-            }
+        if let Some(title) = changes.title.map(String::from).filter(|t| *t != self.title) {
+            out.push(TaskTitleChanged {
+                from: self.title.clone(),
+                to: title,
+                at,
+            });
         }
         push_change(
             &mut out,
@@ -328,10 +326,8 @@ fn push_change<T: PartialEq + Clone>(
     wanted: Option<T>,
     event: impl FnOnce(T, T) -> TaskEvent,
 ) {
-    if let Some(wanted) = wanted {
-        if &wanted != current {
-            out.push(event(current.clone(), wanted));
-        }
+    if let Some(wanted) = wanted.filter(|w| w != current) {
+        out.push(event(current.clone(), wanted));
     }
 }
 

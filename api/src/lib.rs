@@ -1,4 +1,4 @@
-//! Joan's outer layer: configuration, the command line, and (soon) the HTTP API.
+//! Joan outer layer.
 #![forbid(unsafe_code)]
 
 pub mod cli;

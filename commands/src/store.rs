@@ -57,6 +57,7 @@ struct Inner {
     db: Database,
     head: watch::Receiver<i64>,
     appended: Arc<AtomicU64>,
+    batches: Arc<AtomicU64>,
     location: Location,
 }
 
@@ -90,12 +91,13 @@ impl EventStore {
         let (head_tx, head_rx) = watch::channel(start);
         let (tx, rx) = mpsc::channel(options.queue_depth);
         let appended = Arc::new(AtomicU64::new(0));
+        let batches = Arc::new(AtomicU64::new(0));
         let writer = Writer {
             conn,
             inline,
             head: head_tx,
             appended_events: appended.clone(),
-            batches: 0,
+            batches: batches.clone(),
         };
         tokio::spawn(writer.run(rx));
         Ok(Self {
@@ -104,6 +106,7 @@ impl EventStore {
                 db,
                 head: head_rx,
                 appended,
+                batches,
                 location: location.clone(),
             }),
         })
@@ -152,6 +155,11 @@ impl EventStore {
     /// Requests waiting for the writer (the group-commit queue's depth).
     pub fn queued(&self) -> usize {
         self.inner.tx.max_capacity() - self.inner.tx.capacity()
+    }
+
+    /// Group commits made by this process since it opened the store.
+    pub fn batches(&self) -> u64 {
+        self.inner.batches.load(Ordering::Relaxed)
     }
 
     /// Events appended by this process since it opened the store.

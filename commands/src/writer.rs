@@ -45,7 +45,7 @@ pub(crate) struct Writer {
     pub inline: Vec<Arc<dyn AppendHook>>,
     pub head: watch::Sender<i64>,
     pub appended_events: Arc<std::sync::atomic::AtomicU64>,
-    pub batches: u64,
+    pub batches: Arc<std::sync::atomic::AtomicU64>,
 }
 
 type Outcome = (
@@ -85,8 +85,7 @@ impl Writer {
             return;
         }
         let requests: Vec<AppendRequest> = std::mem::take(batch);
-        self.batches += 1;
-        let batch_no = self.batches;
+        let batch_no = self.batches.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         let mut outcomes: Vec<Outcome> = Vec::with_capacity(requests.len());
         let inline = self.inline.clone();
         let mut conn = self.conn.conn();

@@ -49,8 +49,10 @@ pub async fn run(storage: &StorageArgs, cmd: BenchCommand) -> Result<(), AppErro
     match cmd {
         BenchCommand::Commands(args) => {
             for &writers in &args.writers {
+                let batches = core.store.batches();
                 let stats = create_tasks(&core, writers, args.commands, args.print_acks).await?;
-                println!("{}", stats.line(writers));
+                let per_batch = args.commands as f64 / (core.store.batches() - batches).max(1) as f64;
+                println!("{} commands/commit={per_batch:.1}", stats.line(writers));
             }
         }
         BenchCommand::Replay(args) => {

@@ -264,11 +264,34 @@ pub(crate) fn sqlite_options(path: &std::path::Path) -> SqliteConnectOptions {
         .busy_timeout(Duration::from_secs(10))
         .foreign_keys(true)
         .statement_cache_capacity(256)
+        // Statement journals of multi-row inserts stay in memory, not in temp files.
+        .pragma("temp_store", "memory")
+        .pragma("cache_size", "-65536")
         .log_statements(tracing::log::LevelFilter::Trace)
 }
 
 pub(crate) async fn sqlite_writer(path: &std::path::Path) -> Result<SqliteConnection, StoreError> {
     Ok(sqlite_options(path).connect().await?)
+}
+
+/// The writer's connection: it leaves WAL checkpoints to [`sqlite_checkpointer`], so no
+/// commit waits for one.
+pub(crate) async fn sqlite_append_connection(path: &std::path::Path) -> Result<SqliteConnection, StoreError> {
+    Ok(sqlite_options(path).pragma("wal_autocheckpoint", "0").connect().await?)
+}
+
+/// Copies the WAL back into the database file in the background, on its own connection.
+pub(crate) async fn sqlite_checkpointer(path: &std::path::Path) -> Result<tokio::task::JoinHandle<()>, StoreError> {
+    let mut conn = sqlite_options(path).connect().await?;
+    Ok(tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_millis(250));
+        loop {
+            tick.tick().await;
+            if let Err(e) = sqlx::query("pragma wal_checkpoint(passive)").execute(&mut conn).await {
+                tracing::warn!(error = %e, "wal checkpoint failed");
+            }
+        }
+    }))
 }
 
 pub(crate) async fn sqlite_readers(path: &std::path::Path, size: u32) -> Result<SqlitePool, StoreError> {

@@ -2,6 +2,7 @@
 //! database plumbing shared with the read side.
 #![forbid(unsafe_code)]
 
+pub mod batch;
 pub mod db;
 pub mod error;
 pub mod event;

@@ -110,10 +110,38 @@ where
         expected_version: Option<i64>,
         hook: Option<Box<dyn AppendHook>>,
     ) -> Result<CommandOutcome, CommandError<A::Error>> {
-        let (mut aggregate, version) = self.load(aggregate_id).await?;
+        let (aggregate, version) = self.load(aggregate_id).await?;
         if let Some(expected) = expected_version.filter(|e| *e != version) {
             return Err(CommandError::Stale { expected });
         }
+        self.decide(aggregate_id, aggregate, version, ctx, command, expected_version, hook)
+            .await
+    }
+
+    /// Runs `command` on a stream the caller has just named (a fresh UUID), without reading
+    /// it first. Should the stream exist after all, the append conflicts: nothing is lost.
+    pub async fn execute_new(
+        &self,
+        aggregate_id: &str,
+        ctx: &CommandContext,
+        command: C,
+        hook: Option<Box<dyn AppendHook>>,
+    ) -> Result<CommandOutcome, CommandError<A::Error>> {
+        self.decide(aggregate_id, A::default(), 0, ctx, command, None, hook)
+            .await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn decide(
+        &self,
+        aggregate_id: &str,
+        mut aggregate: A,
+        version: i64,
+        ctx: &CommandContext,
+        command: C,
+        expected_version: Option<i64>,
+        hook: Option<Box<dyn AppendHook>>,
+    ) -> Result<CommandOutcome, CommandError<A::Error>> {
         let sink = EventSink::<A>::default();
         aggregate
             .handle(Stamped::new(ctx.actor, ctx.at, command), &self.services, &sink)

@@ -46,7 +46,7 @@ pub struct StoreOptions {
 impl Default for StoreOptions {
     fn default() -> Self {
         Self {
-            read_connections: 8,
+            read_connections: 4,
             queue_depth: 4096,
         }
     }
@@ -59,6 +59,15 @@ struct Inner {
     appended: Arc<AtomicU64>,
     batches: Arc<AtomicU64>,
     location: Location,
+    checkpointer: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if let Some(task) = &self.checkpointer {
+            task.abort();
+        }
+    }
 }
 
 /// Cheap to clone; every clone talks to the same writer.
@@ -77,13 +86,17 @@ impl EventStore {
     ) -> Result<Self, StoreError> {
         let (conn, db) = match location {
             Location::Sqlite(path) => (
-                OwnedConn::Sqlite(db::sqlite_writer(path).await?),
+                OwnedConn::Sqlite(db::sqlite_append_connection(path).await?),
                 Database::Sqlite(db::sqlite_readers(path, options.read_connections).await?),
             ),
             Location::Postgres(url) => (
                 OwnedConn::Postgres(db::pg_writer(url).await?),
                 Database::Postgres(db::pg_readers(url, options.read_connections).await?),
             ),
+        };
+        let checkpointer = match location {
+            Location::Sqlite(path) => Some(db::sqlite_checkpointer(path).await?),
+            Location::Postgres(_) => None,
         };
         let start = db
             .fetch_scalar_i64("select coalesce(max(position), 0) from events", &[])
@@ -108,6 +121,7 @@ impl EventStore {
                 appended,
                 batches,
                 location: location.clone(),
+                checkpointer,
             }),
         })
     }

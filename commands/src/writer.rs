@@ -1,11 +1,13 @@
 //! The single writer: owns the write connection and commits every append waiting in its
 //! queue in one transaction, a savepoint per request so one conflict fails only its own
 //! command. One fsync carries the whole batch.
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use sqlx::{PgConnection, SqliteConnection};
 use tokio::sync::{mpsc, oneshot, watch};
 
+use crate::batch::insert_many_returning;
 use crate::db::{Arg, Conn};
 use crate::error::StoreError;
 use crate::event::{NewEvent, StoredEvent};
@@ -48,11 +50,6 @@ pub(crate) struct Writer {
     pub batches: Arc<std::sync::atomic::AtomicU64>,
 }
 
-type Outcome = (
-    oneshot::Sender<Result<Appended, StoreError>>,
-    Result<Appended, StoreError>,
-);
-
 impl Writer {
     pub(crate) async fn run(mut self, mut rx: mpsc::Receiver<WriterMsg>) {
         let mut batch: Vec<AppendRequest> = Vec::with_capacity(MAX_BATCH);
@@ -86,41 +83,30 @@ impl Writer {
         }
         let requests: Vec<AppendRequest> = std::mem::take(batch);
         let batch_no = self.batches.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        let mut outcomes: Vec<Outcome> = Vec::with_capacity(requests.len());
         let inline = self.inline.clone();
         let mut conn = self.conn.conn();
-        let result: Result<(), StoreError> = async {
-            conn.begin().await?;
-            for req in requests {
-                conn.raw("savepoint cmd").await?;
-                let result = append_one(&mut conn, &inline, req.events, req.hook.as_deref(), batch_no).await;
-                if result.is_ok() {
-                    conn.raw("release savepoint cmd").await?;
-                } else {
-                    conn.raw("rollback to savepoint cmd").await?;
-                    conn.raw("release savepoint cmd").await?;
-                }
-                outcomes.push((req.reply, result));
+        // Fast path: every request of the batch in a handful of multi-row statements. Any
+        // failure (a conflict, a refusing hook) rolls it all back and the batch is redone
+        // request by request under savepoints, so only the failing request fails.
+        let results = match append_all(&mut conn, &inline, &requests, batch_no).await {
+            Ok(results) => Ok(results),
+            Err(_) => {
+                let _ = conn.rollback().await;
+                append_each(&mut conn, &inline, &requests, batch_no).await
             }
-            conn.raw("commit").await?;
-            Ok(())
-        }
-        .await;
-
-        match result {
-            Ok(()) => {
+        };
+        match results {
+            Ok(results) => {
                 let mut last = None;
                 let mut count = 0u64;
-                for (_, r) in &outcomes {
-                    if let Ok(a) = r {
-                        last = Some(a.last_position);
-                        count += a.events.len() as u64;
-                    }
+                for a in results.iter().flatten() {
+                    last = Some(a.last_position);
+                    count += a.events.len() as u64;
                 }
                 self.appended_events
                     .fetch_add(count, std::sync::atomic::Ordering::Relaxed);
-                for (reply, r) in outcomes {
-                    let _ = reply.send(r);
+                for (req, result) in requests.into_iter().zip(results) {
+                    let _ = req.reply.send(result);
                 }
                 if let Some(last) = last {
                     self.head.send_if_modified(|head| {
@@ -132,40 +118,129 @@ impl Writer {
             }
             Err(e) => {
                 tracing::error!(error = %e, "append transaction failed; every command in it is refused");
-                let _ = conn.raw("rollback").await;
+                let _ = conn.rollback().await;
                 let msg = e.to_string();
-                for (reply, _) in outcomes {
-                    let _ = reply.send(Err(StoreError::Database(sqlx::Error::Protocol(msg.clone()))));
+                for req in requests {
+                    let _ = req
+                        .reply
+                        .send(Err(StoreError::Database(sqlx::Error::Protocol(msg.clone()))));
                 }
             }
         }
     }
 }
 
-const INSERT_EVENT: &str = "insert into events (aggregate_type, aggregate_id, sequence, event_type, event_version, \
-     payload, metadata, owner_id, recorded_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning position";
+const INSERT_EVENTS: &str = "insert into events (aggregate_type, aggregate_id, sequence, event_type, event_version, \
+     payload, metadata, owner_id, recorded_at)";
+
+fn event_args(e: &NewEvent) -> [Arg<'_>; 9] {
+    [
+        Arg::from(&e.aggregate_type),
+        Arg::from(&e.aggregate_id),
+        Arg::from(e.sequence),
+        Arg::from(&e.event_type),
+        Arg::from(&e.event_version),
+        Arg::from(&e.payload),
+        Arg::from(&e.metadata),
+        Arg::from(&e.owner_id),
+        Arg::from(&e.recorded_at),
+    ]
+}
+
+/// The whole batch at once: one transaction, multi-row inserts, projectors over all events.
+async fn append_all(
+    conn: &mut Conn<'_>,
+    inline: &[Arc<dyn AppendHook>],
+    requests: &[AppendRequest],
+    batch: u64,
+) -> Result<Vec<Result<Appended, StoreError>>, StoreError> {
+    conn.begin().await?;
+    let args: Vec<Arg<'_>> = requests
+        .iter()
+        .flat_map(|r| r.events.iter().flat_map(event_args))
+        .collect();
+    let rows: Vec<(i64, String, String, i64)> = if args.is_empty() {
+        Vec::new()
+    } else {
+        insert_many_returning(
+            conn,
+            INSERT_EVENTS,
+            9,
+            &args,
+            "returning position, aggregate_type, aggregate_id, sequence",
+        )
+        .await?
+    };
+    let positions: HashMap<(&str, &str, i64), i64> = rows
+        .iter()
+        .map(|(p, t, id, s)| ((t.as_str(), id.as_str(), *s), *p))
+        .collect();
+    let mut appended = Vec::with_capacity(requests.len());
+    for req in requests {
+        let mut stored = Vec::with_capacity(req.events.len());
+        for e in &req.events {
+            let key = (e.aggregate_type.as_str(), e.aggregate_id.as_str(), e.sequence);
+            let position = positions
+                .get(&key)
+                .copied()
+                .ok_or(StoreError::Database(sqlx::Error::RowNotFound))?;
+            stored.push(StoredEvent::from_new(position, e.clone()));
+        }
+        appended.push(stored);
+    }
+    let mut all: Vec<StoredEvent> = appended.iter().flatten().cloned().collect();
+    all.sort_by_key(|e| e.position);
+    for projector in inline {
+        projector.on_append(conn, &all).await?;
+    }
+    for (req, stored) in requests.iter().zip(&appended) {
+        if let Some(hook) = &req.hook {
+            hook.on_append(conn, stored).await?;
+        }
+    }
+    conn.commit().await?;
+    Ok(appended
+        .into_iter()
+        .map(|events| Ok(Appended::new(events, batch)))
+        .collect())
+}
+
+/// Request by request, each under a savepoint: a failure undoes only its own request.
+async fn append_each(
+    conn: &mut Conn<'_>,
+    inline: &[Arc<dyn AppendHook>],
+    requests: &[AppendRequest],
+    batch: u64,
+) -> Result<Vec<Result<Appended, StoreError>>, StoreError> {
+    conn.begin().await?;
+    let mut results = Vec::with_capacity(requests.len());
+    for req in requests {
+        conn.raw("savepoint cmd").await?;
+        let result = append_one(conn, inline, &req.events, req.hook.as_deref(), batch).await;
+        if result.is_err() {
+            conn.raw("rollback to savepoint cmd").await?;
+        }
+        conn.raw("release savepoint cmd").await?;
+        results.push(result);
+    }
+    conn.commit().await?;
+    Ok(results)
+}
 
 async fn append_one(
     conn: &mut Conn<'_>,
     inline: &[Arc<dyn AppendHook>],
-    events: Vec<NewEvent>,
+    events: &[NewEvent],
     hook: Option<&dyn AppendHook>,
     batch: u64,
 ) -> Result<Appended, StoreError> {
     let mut stored = Vec::with_capacity(events.len());
     for e in events {
-        let args = [
-            Arg::from(&e.aggregate_type),
-            Arg::from(&e.aggregate_id),
-            Arg::from(e.sequence),
-            Arg::from(&e.event_type),
-            Arg::from(&e.event_version),
-            Arg::from(&e.payload),
-            Arg::from(&e.metadata),
-            Arg::from(&e.owner_id),
-            Arg::from(&e.recorded_at),
-        ];
-        let row: Option<(i64,)> = conn.fetch_optional(INSERT_EVENT, &args).await.map_err(|err| {
+        let sql = concat!(
+            "insert into events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, ",
+            "metadata, owner_id, recorded_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning position"
+        );
+        let row: Option<(i64,)> = conn.fetch_optional(sql, &event_args(e)).await.map_err(|err| {
             if is_unique_violation(&err) {
                 StoreError::Conflict {
                     aggregate_type: e.aggregate_type.clone(),
@@ -177,7 +252,7 @@ async fn append_one(
             }
         })?;
         let position = row.map(|r| r.0).ok_or(StoreError::Database(sqlx::Error::RowNotFound))?;
-        stored.push(StoredEvent::from_new(position, e));
+        stored.push(StoredEvent::from_new(position, e.clone()));
     }
     for projector in inline {
         projector.on_append(conn, &stored).await?;

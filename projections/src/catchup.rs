@@ -13,6 +13,8 @@ use crate::projector::{Projector, apply_all};
 
 /// Events read per catch-up batch (one transaction each).
 const BATCH: i64 = 1_000;
+/// How long a woken projector waits for more appends before applying what it has.
+const LINGER: std::time::Duration = std::time::Duration::from_millis(20);
 
 /// A running catch-up projector.
 pub struct CatchUp {
@@ -78,6 +80,8 @@ async fn tail(
                 changed = head.wait_for(|h| *h > position) => { changed.map_err(|_| StoreError::WriterStopped)?; }
                 _ = shutdown.changed() => {}
             }
+            // Let appends gather so one catch-up transaction (one fsync) carries many of them.
+            tokio::time::sleep(LINGER).await;
             continue;
         }
         let last = events.last().map_or(position, |e| e.position);

@@ -20,6 +20,15 @@ pub trait Projector: Send + Sync {
 
     /// Applies one event. Must be deterministic: the same log gives the same rows.
     async fn apply(&self, conn: &mut Conn<'_>, event: &StoredEvent) -> Result<(), ProjectionError>;
+
+    /// Applies events in log order, all of them of a handled type. Projectors override it to
+    /// write many rows per statement; the result must equal applying them one by one.
+    async fn apply_batch(&self, conn: &mut Conn<'_>, events: &[&StoredEvent]) -> Result<(), ProjectionError> {
+        for event in events {
+            self.apply(conn, event).await?;
+        }
+        Ok(())
+    }
 }
 
 /// Decodes an event's payload, naming its position on failure.
@@ -36,8 +45,9 @@ pub async fn apply_all(
     conn: &mut Conn<'_>,
     events: &[StoredEvent],
 ) -> Result<(), ProjectionError> {
-    for event in events.iter().filter(|e| projector.handles(&e.aggregate_type)) {
-        projector.apply(conn, event).await?;
+    let handled: Vec<&StoredEvent> = events.iter().filter(|e| projector.handles(&e.aggregate_type)).collect();
+    if handled.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    projector.apply_batch(conn, &handled).await
 }

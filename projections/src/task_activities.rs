@@ -1,6 +1,7 @@
 //! `task_activities`: one row per change of a task, with before/after in `details`.
 use async_trait::async_trait;
-use joan_commands::{Conn, StoredEvent, args};
+use joan_commands::batch::insert_many;
+use joan_commands::{Arg, Conn, StoredEvent};
 use joan_domain::task::TaskEvent;
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -12,6 +13,46 @@ pub struct TaskActivitiesProjector;
 
 /// Activity ids derive from the event (stream and sequence), so a replay writes the same ids.
 const ACTIVITY_NAMESPACE: Uuid = Uuid::from_u128(0x6a6f_616e_7461_736b_6163_7469_7669_7479);
+
+const INSERT: &str = "insert into task_activities (id, task_id, user_id, action, details, created_at, position)";
+
+/// One activity row, owned until it is bound.
+struct Activity<'e> {
+    id: String,
+    event: &'e StoredEvent,
+    action: &'static str,
+    details: String,
+    at: String,
+}
+
+impl<'e> Activity<'e> {
+    fn of(event: &'e StoredEvent) -> Result<Self, ProjectionError> {
+        let decoded: TaskEvent = decode(event)?;
+        let id = Uuid::new_v5(
+            &ACTIVITY_NAMESPACE,
+            format!("{}:{}", event.aggregate_id, event.sequence).as_bytes(),
+        );
+        Ok(Self {
+            id: id.to_string(),
+            event,
+            action: decoded.action(),
+            details: details(&decoded).to_string(),
+            at: decoded.at().to_rfc3339(),
+        })
+    }
+
+    fn args(&self) -> [Arg<'_>; 7] {
+        [
+            Arg::from(&self.id),
+            Arg::from(&self.event.aggregate_id),
+            Arg::from(&self.event.owner_id),
+            Arg::from(self.action),
+            Arg::from(&self.details),
+            Arg::from(&self.at),
+            Arg::from(self.event.position),
+        ]
+    }
+}
 
 #[async_trait]
 impl Projector for TaskActivitiesProjector {
@@ -28,27 +69,13 @@ impl Projector for TaskActivitiesProjector {
     }
 
     async fn apply(&self, conn: &mut Conn<'_>, event: &StoredEvent) -> Result<(), ProjectionError> {
-        let decoded: TaskEvent = decode(event)?;
-        let id = Uuid::new_v5(
-            &ACTIVITY_NAMESPACE,
-            format!("{}:{}", event.aggregate_id, event.sequence).as_bytes(),
-        );
-        let details = details(&decoded).to_string();
-        let at = decoded.at().to_rfc3339();
-        conn.execute(
-            "insert into task_activities (id, task_id, user_id, action, details, created_at, position) \
-             values ($1, $2, $3, $4, $5, $6, $7)",
-            &args![
-                id.to_string().as_str(),
-                event.aggregate_id.as_str(),
-                event.owner_id.as_deref(),
-                decoded.action(),
-                details.as_str(),
-                at.as_str(),
-                event.position
-            ],
-        )
-        .await?;
+        self.apply_batch(conn, &[event]).await
+    }
+
+    async fn apply_batch(&self, conn: &mut Conn<'_>, events: &[&StoredEvent]) -> Result<(), ProjectionError> {
+        let rows = events.iter().map(|e| Activity::of(e)).collect::<Result<Vec<_>, _>>()?;
+        let args: Vec<Arg<'_>> = rows.iter().flat_map(Activity::args).collect();
+        insert_many(conn, INSERT, 7, &args).await?;
         Ok(())
     }
 }

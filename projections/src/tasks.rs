@@ -1,5 +1,6 @@
 //! The `tasks` read table (D1 shape), kept inline.
 use async_trait::async_trait;
+use joan_commands::batch::insert_many;
 use joan_commands::{Arg, Conn, StoredEvent, args};
 use joan_domain::task::{TaskEvent, TaskStatus};
 
@@ -9,8 +10,96 @@ use crate::projector::{Projector, decode};
 pub struct TasksProjector;
 
 const INSERT: &str = "insert into tasks (id, user_id, title, description, status, priority, due_date, completed_at, \
-     folder_id, project_id, estimated_minutes, actual_minutes, tags, version, created_at, updated_at) \
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)";
+     folder_id, project_id, estimated_minutes, actual_minutes, tags, version, created_at, updated_at)";
+
+/// A new task's row, owned until it is bound.
+struct NewRow<'e> {
+    id: &'e str,
+    version: i64,
+    user_id: String,
+    title: String,
+    description: Option<String>,
+    status: TaskStatus,
+    priority: i64,
+    due_date: Option<String>,
+    folder_id: Option<String>,
+    project_id: Option<String>,
+    estimated_minutes: Option<i64>,
+    actual_minutes: Option<i64>,
+    tags: String,
+    at: String,
+}
+
+impl<'e> NewRow<'e> {
+    /// The row a `TaskCreated` event starts; `None` for any other event.
+    fn of(event: &'e StoredEvent, decoded: TaskEvent) -> Option<Self> {
+        let TaskEvent::TaskCreated {
+            user_id,
+            title,
+            description,
+            status,
+            priority,
+            due_date,
+            folder_id,
+            project_id,
+            estimated_minutes,
+            actual_minutes,
+            tags,
+            at,
+            ..
+        } = decoded
+        else {
+            return None;
+        };
+        Some(Self {
+            id: &event.aggregate_id,
+            version: event.sequence,
+            user_id: user_id.to_string(),
+            title,
+            description,
+            status,
+            priority: i64::from(priority),
+            due_date,
+            folder_id: folder_id.map(|f| f.to_string()),
+            project_id: project_id.map(|p| p.to_string()),
+            estimated_minutes: estimated_minutes.map(i64::from),
+            actual_minutes: actual_minutes.map(i64::from),
+            tags: serde_json::to_string(&tags).unwrap_or_else(|_| "[]".into()),
+            at: at.to_rfc3339(),
+        })
+    }
+
+    fn args(&self) -> [Arg<'_>; 16] {
+        let completed_at = (self.status == TaskStatus::Completed).then_some(self.at.as_str());
+        [
+            Arg::from(self.id),
+            Arg::from(&self.user_id),
+            Arg::from(&self.title),
+            Arg::from(&self.description),
+            Arg::from(self.status.as_str()),
+            Arg::from(self.priority),
+            Arg::from(&self.due_date),
+            Arg::from(completed_at),
+            Arg::from(&self.folder_id),
+            Arg::from(&self.project_id),
+            Arg::from(self.estimated_minutes),
+            Arg::from(self.actual_minutes),
+            Arg::from(&self.tags),
+            Arg::from(self.version),
+            Arg::from(&self.at),
+            Arg::from(&self.at),
+        ]
+    }
+}
+
+async fn insert_rows(conn: &mut Conn<'_>, rows: &mut Vec<NewRow<'_>>) -> Result<(), ProjectionError> {
+    if !rows.is_empty() {
+        let args: Vec<Arg<'_>> = rows.iter().flat_map(NewRow::args).collect();
+        insert_many(conn, INSERT, 16, &args).await?;
+        rows.clear();
+    }
+    Ok(())
+}
 
 /// `update tasks set <column> = $1, version = $2, updated_at = $3 where id = $4`, per column.
 macro_rules! set_column {
@@ -37,6 +126,22 @@ impl Projector for TasksProjector {
         aggregate_type == "task"
     }
 
+    /// Runs of new tasks go in as multi-row inserts; every other change in order between them.
+    async fn apply_batch(&self, conn: &mut Conn<'_>, events: &[&StoredEvent]) -> Result<(), ProjectionError> {
+        let mut rows: Vec<NewRow<'_>> = Vec::new();
+        for event in events {
+            if event.event_type == "TaskCreated" {
+                if let Some(row) = NewRow::of(event, decode::<TaskEvent>(event)?) {
+                    rows.push(row);
+                    continue;
+                }
+            }
+            insert_rows(conn, &mut rows).await?;
+            self.apply(conn, event).await?;
+        }
+        insert_rows(conn, &mut rows).await
+    }
+
     async fn apply(&self, conn: &mut Conn<'_>, event: &StoredEvent) -> Result<(), ProjectionError> {
         use TaskEvent::*;
         let id = event.aggregate_id.as_str();
@@ -44,43 +149,9 @@ impl Projector for TasksProjector {
         let decoded = decode::<TaskEvent>(event)?;
         let at = decoded.at().to_rfc3339();
         let (sql, value): (&str, Value) = match decoded {
-            TaskCreated {
-                user_id,
-                title,
-                description,
-                status,
-                priority,
-                due_date,
-                folder_id,
-                project_id,
-                estimated_minutes,
-                actual_minutes,
-                tags,
-                ..
-            } => {
-                let completed_at = (status == TaskStatus::Completed).then_some(at.as_str());
-                let user_id = user_id.to_string();
-                let (folder_id, project_id) = (folder_id.map(|f| f.to_string()), project_id.map(|p| p.to_string()));
-                let tags = serde_json::to_string(&tags).unwrap_or_else(|_| "[]".into());
-                let args = [
-                    Arg::from(id),
-                    Arg::from(&user_id),
-                    Arg::from(&title),
-                    Arg::from(&description),
-                    Arg::from(status.as_str()),
-                    Arg::from(i64::from(priority)),
-                    Arg::from(&due_date),
-                    Arg::from(completed_at),
-                    Arg::from(&folder_id),
-                    Arg::from(&project_id),
-                    Arg::from(estimated_minutes.map(i64::from)),
-                    Arg::from(actual_minutes.map(i64::from)),
-                    Arg::from(&tags),
-                    Arg::from(version),
-                    Arg::from(&at),
-                ];
-                conn.execute(INSERT, &args).await?;
-                return Ok(());
+            created @ TaskCreated { .. } => {
+                let mut rows: Vec<NewRow<'_>> = NewRow::of(event, created).into_iter().collect();
+                return insert_rows(conn, &mut rows).await;
             }
             TaskDeleted { .. } => {
                 conn.execute("delete from tasks where id = $1", &args![id]).await?;

@@ -134,7 +134,7 @@ async fn create_tasks(
                 let t = Instant::now();
                 let ctx = CommandContext::new(user, now());
                 core.tasks
-                    .execute(&id.to_string(), &ctx, new_task(id, n)?, None, None)
+                    .execute_new(&id.to_string(), &ctx, new_task(id, n)?, None)
                     .await
                     .map_err(|e| AppError::Config(e.to_string()))?;
                 let _ = local.record(t.elapsed().as_micros() as u64);

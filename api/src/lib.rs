@@ -1,7 +1,10 @@
-//! Joan outer layer.
+//! Joan's outer layer: configuration, the command line, authentication and the HTTP API.
 #![forbid(unsafe_code)]
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod core;
 pub mod error;
+pub mod http;
+pub mod routes;

@@ -1,11 +1,12 @@
 //! The `joan` command line.
 use clap::{Parser, Subcommand};
 
-use crate::config::StorageArgs;
+use crate::config::{ServeArgs, StorageArgs};
 use crate::error::AppError;
 
 mod bench;
 mod replay;
+mod serve;
 
 #[derive(Debug, Parser)]
 #[command(name = "joan", version, about = "Joan: an event-sourced productivity backend")]
@@ -18,6 +19,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Serve the API (applies migrations first).
+    Serve(ServeArgs),
     /// Apply migrations and exit.
     Migrate,
     /// Rebuild projections from the event log.
@@ -30,6 +33,7 @@ pub enum Command {
 impl Cli {
     pub async fn run(self) -> Result<(), AppError> {
         match self.command {
+            Command::Serve(args) => serve::run(&self.storage, args).await,
             Command::Migrate => {
                 joan_commands::db::migrate(&self.storage.location()).await?;
                 Ok(())

@@ -1,0 +1,3 @@
+//! Identity: passwords, access tokens, refresh tokens, login rate limits.
+pub mod limiter;
+pub mod tokens;

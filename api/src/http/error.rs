@@ -1,0 +1,156 @@
+//! `ApiError`: every failure the HTTP layer reports, and its one problem+json shape
+//! (RFC 9457). The status and `code` of each variant are decided in one table below.
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// One invalid field of a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// The field's path in the body or query (`title`, `tasks[2].priority`).
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl ToString) -> Self {
+        Self {
+            field: field.into(),
+            message: message.to_string(),
+        }
+    }
+}
+
+/// The body of every error response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: &'static str,
+    pub status: u16,
+    pub detail: String,
+    /// Stable machine-readable error code.
+    pub code: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    MalformedBody(String),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Unauthenticated(&'static str),
+    #[error("not found")]
+    NotFound,
+    #[error("no route for this path")]
+    RouteNotFound,
+    #[error("method not allowed on this path")]
+    MethodNotAllowed,
+    #[error("{detail}")]
+    Conflict { code: &'static str, detail: String },
+    #[error("the resource has changed since the version in If-Match")]
+    PreconditionFailed,
+    #[error("the request body is too large")]
+    PayloadTooLarge,
+    #[error("expected Content-Type: application/json")]
+    UnsupportedMediaType,
+    #[error("the request is invalid")]
+    Validation(Vec<FieldError>),
+    #[error("this Idempotency-Key was used with a different request")]
+    IdempotencyKeyReused,
+    #[error("too many attempts; retry after {retry_after} s")]
+    RateLimited { retry_after: u64 },
+    #[error("internal error")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl ApiError {
+    pub fn internal(e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        ApiError::Internal(Box::new(e))
+    }
+
+    pub fn invalid(field: impl Into<String>, message: impl ToString) -> Self {
+        ApiError::Validation(vec![FieldError::new(field, message)])
+    }
+
+    /// Status, code and title: the one table of every error Joan reports.
+    fn describe(&self) -> (StatusCode, &'static str, &'static str) {
+        use ApiError::*;
+        match self {
+            MalformedBody(_) => (StatusCode::BAD_REQUEST, "malformed_body", "Malformed request body"),
+            BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request", "Bad request"),
+            Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "unauthenticated", "Authentication required"),
+            NotFound => (StatusCode::NOT_FOUND, "not_found", "Not found"),
+            RouteNotFound => (StatusCode::NOT_FOUND, "route_not_found", "Not found"),
+            MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "Method not allowed",
+            ),
+            Conflict { code, .. } => (StatusCode::CONFLICT, code, "Conflict"),
+            PreconditionFailed => (StatusCode::PRECONDITION_FAILED, "stale_version", "Precondition failed"),
+            PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "Payload too large"),
+            UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Unsupported media type",
+            ),
+            Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "Invalid request"),
+            IdempotencyKeyReused => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency_key_reused",
+                "Idempotency-Key reused",
+            ),
+            RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited", "Too many requests"),
+            Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal server error"),
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.describe().0
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, title) = self.describe();
+        if let ApiError::Internal(cause) = &self {
+            tracing::error!(error = %cause, "request failed");
+        }
+        let retry_after = match &self {
+            ApiError::RateLimited { retry_after } => Some(*retry_after),
+            _ => None,
+        };
+        let detail = match &self {
+            ApiError::Internal(_) => "the server failed to handle this request".to_string(),
+            other => other.to_string(),
+        };
+        let errors = match self {
+            ApiError::Validation(errors) => errors,
+            _ => Vec::new(),
+        };
+        let problem = Problem {
+            kind: format!("/problems/{code}"),
+            title,
+            status: status.as_u16(),
+            detail,
+            code,
+            errors,
+        };
+        let body = serde_json::to_vec(&problem).unwrap_or_default();
+        let mut response = (status, body).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if let Some(seconds) = retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
+    }
+}

@@ -1,0 +1,1 @@
+//! `Idempotency-Key` on POST (filled in with the task routes).

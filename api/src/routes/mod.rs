@@ -1,0 +1,5 @@
+//! One module per resource, each exposing `router()`.
+pub mod auth;
+pub mod kanban;
+pub mod tasks;
+pub mod users;

@@ -1,0 +1,139 @@
+//! `TestApp`: the real router over a fresh database, driven in-process.
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use joan_api::config::Secret;
+use joan_api::http::state::AppState;
+use joan_api::http::{HttpOptions, router};
+use serde_json::Value;
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+use crate::support::open_core;
+
+pub struct TestApp {
+    pub router: Router,
+    pub state: AppState,
+    pub dir: TempDir,
+}
+
+/// What came back.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The problem+json `code`, for error replies.
+    pub fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or_default()
+    }
+}
+
+/// A request under construction.
+pub struct Call<'a> {
+    app: &'a TestApp,
+    request: axum::http::request::Builder,
+    body: Body,
+    peer: SocketAddr,
+}
+
+impl<'a> Call<'a> {
+    pub fn token(mut self, token: &str) -> Self {
+        self.request = self.request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        self
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.request = self.request.header(name, value);
+        self
+    }
+
+    pub fn json(mut self, body: &Value) -> Self {
+        self.request = self.request.header(header::CONTENT_TYPE, "application/json");
+        self.body = Body::from(body.to_string());
+        self
+    }
+
+    /// A raw body with the given content type.
+    pub fn raw(mut self, content_type: &str, body: impl Into<Body>) -> Self {
+        self.request = self.request.header(header::CONTENT_TYPE, content_type);
+        self.body = body.into();
+        self
+    }
+
+    pub fn from_peer(mut self, peer: &str) -> Self {
+        self.peer = peer.parse().unwrap();
+        self
+    }
+
+    pub async fn send(self) -> Reply {
+        let mut request = self.request.body(self.body).unwrap();
+        request.extensions_mut().insert(ConnectInfo(self.peer));
+        let response = self.app.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+}
+
+impl TestApp {
+    pub async fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let core = open_core(dir.path()).await;
+        let state = AppState::new(core, &Secret::new("test-secret-not-for-production"));
+        let router = router(state.clone(), &HttpOptions::default());
+        Self { router, state, dir }
+    }
+
+    pub fn call(&self, method: Method, path: &str) -> Call<'_> {
+        Call {
+            app: self,
+            request: Request::builder().method(method).uri(path),
+            body: Body::empty(),
+            peer: "127.0.0.1:40000".parse().unwrap(),
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Call<'_> {
+        self.call(Method::GET, path)
+    }
+
+    pub fn post(&self, path: &str) -> Call<'_> {
+        self.call(Method::POST, path)
+    }
+
+    pub fn patch(&self, path: &str) -> Call<'_> {
+        self.call(Method::PATCH, path)
+    }
+
+    pub fn delete(&self, path: &str) -> Call<'_> {
+        self.call(Method::DELETE, path)
+    }
+
+    /// A fresh access token for a brand-new user id, signed like the server's own.
+    pub fn token_for_new_user(&self) -> String {
+        let user = joan_domain::UserId(uuid::Uuid::new_v4());
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        self.state.tokens.issue(user, now).unwrap()
+    }
+}

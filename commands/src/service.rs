@@ -131,6 +131,31 @@ where
             .await
     }
 
+    /// Runs one command on each of several fresh streams and appends all their events in one
+    /// transaction: every stream is created, or none is.
+    pub async fn execute_new_many(
+        &self,
+        ctx: &CommandContext,
+        commands: Vec<(String, C)>,
+        hook: Option<Box<dyn AppendHook>>,
+    ) -> Result<Vec<StoredEvent>, CommandError<A::Error>> {
+        let mut all = Vec::new();
+        for (aggregate_id, command) in commands {
+            let mut aggregate = A::default();
+            let sink = EventSink::<A>::default();
+            aggregate
+                .handle(Stamped::new(ctx.actor, ctx.at, command), &self.services, &sink)
+                .await
+                .map_err(CommandError::Domain)?;
+            all.extend(serialize::<A>(&aggregate_id, 0, &sink.collect().await, ctx)?);
+        }
+        match self.store.append(all, hook).await {
+            Ok(appended) => Ok(appended.events),
+            Err(StoreError::Conflict { .. }) => Err(CommandError::Conflict),
+            Err(e) => Err(CommandError::Store(e)),
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     async fn decide(
         &self,

@@ -10,6 +10,7 @@ pub mod rebuild;
 pub mod registry;
 pub mod task_activities;
 pub mod task_daily_stats;
+pub mod task_queries;
 pub mod tasks;
 
 pub use catchup::CatchUp;

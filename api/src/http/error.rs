@@ -154,3 +154,21 @@ impl IntoResponse for ApiError {
         response
     }
 }
+
+/// Maps a command's failure: the domain's own errors by `domain`, the rest the same way for
+/// every resource.
+pub fn from_command<E: std::error::Error + Send + Sync + 'static>(
+    error: joan_commands::CommandError<E>,
+    domain: impl FnOnce(E) -> ApiError,
+) -> ApiError {
+    use joan_commands::CommandError;
+    match error {
+        CommandError::Domain(e) => domain(e),
+        CommandError::Conflict => ApiError::Conflict {
+            code: "concurrent_change",
+            detail: "the resource was changed concurrently; retry".into(),
+        },
+        CommandError::Stale { .. } => ApiError::PreconditionFailed,
+        CommandError::Store(e) => ApiError::internal(e),
+    }
+}

@@ -62,9 +62,13 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })
 }
 
-/// serde names an unknown field only in its message: `unknown field `x`, expected ...`.
+/// serde names an unknown or missing field only in its message: "unknown field `x`, ...".
 fn unknown_field(message: &str) -> Option<&str> {
-    message.strip_prefix("unknown field `")?.split('`').next()
+    message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("missing field `"))?
+        .split('`')
+        .next()
 }
 
 fn join_path(parent: &str, field: &str) -> String {

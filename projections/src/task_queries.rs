@@ -1,0 +1,198 @@
+//! Reads of the `tasks` and `task_activities` tables, as the API needs them.
+use joan_commands::{Arg, Conn, Database, args};
+
+/// A row of `tasks`.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct TaskRow {
+    pub id: String,
+    pub user_id: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub status: String,
+    pub priority: i64,
+    pub due_date: Option<String>,
+    pub completed_at: Option<String>,
+    pub folder_id: Option<String>,
+    pub project_id: Option<String>,
+    pub estimated_minutes: Option<i64>,
+    pub actual_minutes: Option<i64>,
+    pub tags: String,
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+macro_rules! select_tasks {
+    () => {
+        "select id, user_id, title, description, status, priority, due_date, completed_at, folder_id, project_id, \
+         estimated_minutes, actual_minutes, tags, version, created_at, updated_at from tasks "
+    };
+}
+
+const GET: &str = concat!(select_tasks!(), "where id = $1 and user_id = $2");
+
+/// The caller's task, or `None` (missing, deleted, or someone else's).
+pub async fn get(db: &Database, user: &str, id: &str) -> Result<Option<TaskRow>, sqlx::Error> {
+    db.fetch_optional(GET, &args![id, user]).await
+}
+
+/// The same read inside a transaction (for responses recorded with the command).
+pub async fn get_in(conn: &mut Conn<'_>, user: &str, id: &str) -> Result<Option<TaskRow>, sqlx::Error> {
+    conn.fetch_optional(GET, &args![id, user]).await
+}
+
+/// Filters of `GET /tasks`; every one is optional and they combine with AND.
+#[derive(Debug, Clone, Default)]
+pub struct TaskFilter {
+    pub status: Option<String>,
+    pub priority: Option<i64>,
+    pub folder_id: Option<String>,
+    pub project_id: Option<String>,
+    pub goal_id: Option<String>,
+    pub due_before: Option<String>,
+    pub due_after: Option<String>,
+    /// A tag, matched exactly against the JSON array.
+    pub tag: Option<String>,
+    /// Case-insensitive text in the title or description.
+    pub q: Option<String>,
+}
+
+/// One page of the caller's tasks, newest first, and how many match in all.
+pub async fn list(
+    db: &Database,
+    user: &str,
+    filter: &TaskFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<TaskRow>, i64), sqlx::Error> {
+    // Placeholders are numbered as conditions are added; the SQL text never holds input.
+    let tag = filter
+        .tag
+        .as_ref()
+        .map(|t| format!("%{}%", escape_like(&serde_json::Value::from(t.as_str()).to_string())));
+    let q = filter
+        .q
+        .as_ref()
+        .map(|q| format!("%{}%", escape_like(&q.to_lowercase())));
+    let mut sql = String::from("where user_id = $1");
+    let mut args: Vec<Arg<'_>> = vec![Arg::from(user)];
+    if let Some(v) = &filter.status {
+        add(&mut sql, &mut args, " and status = ?", Arg::from(v));
+    }
+    if let Some(v) = filter.priority {
+        add(&mut sql, &mut args, " and priority = ?", Arg::from(v));
+    }
+    if let Some(v) = &filter.folder_id {
+        add(&mut sql, &mut args, " and folder_id = ?", Arg::from(v));
+    }
+    if let Some(v) = &filter.project_id {
+        add(&mut sql, &mut args, " and project_id = ?", Arg::from(v));
+    }
+    if let Some(v) = &filter.goal_id {
+        add(
+            &mut sql,
+            &mut args,
+            " and id in (select task_id from task_goal_links where goal_id = ?)",
+            Arg::from(v),
+        );
+    }
+    if let Some(v) = &filter.due_before {
+        add(
+            &mut sql,
+            &mut args,
+            " and due_date is not null and due_date < ?",
+            Arg::from(v),
+        );
+    }
+    if let Some(v) = &filter.due_after {
+        add(
+            &mut sql,
+            &mut args,
+            " and due_date is not null and due_date > ?",
+            Arg::from(v),
+        );
+    }
+    if let Some(v) = &tag {
+        add(&mut sql, &mut args, " and tags like ? escape '\\'", Arg::from(v));
+    }
+    if let Some(v) = &q {
+        add(
+            &mut sql,
+            &mut args,
+            " and (lower(title) like ? escape '\\' or lower(coalesce(description, '')) like ? escape '\\')",
+            Arg::from(v),
+        );
+    }
+    let total = db
+        .fetch_scalar_i64(&format!("select count(*) from tasks {sql}"), &args)
+        .await?;
+    if total <= offset {
+        return Ok((Vec::new(), total));
+    }
+    let n = args.len();
+    let page_sql = format!(
+        concat!(
+            select_tasks!(),
+            "{} order by created_at desc, id desc limit ${} offset ${}"
+        ),
+        sql,
+        n + 1,
+        n + 2
+    );
+    args.push(Arg::from(limit));
+    args.push(Arg::from(offset));
+    let rows = db.fetch_all(&page_sql, &args).await?;
+    Ok((rows, total))
+}
+
+/// Appends `condition`, its `?` numbered as the next placeholder.
+fn add<'a>(sql: &mut String, args: &mut Vec<Arg<'a>>, condition: &str, value: Arg<'a>) {
+    args.push(value);
+    sql.push_str(&condition.replace('?', &format!("${}", args.len())));
+}
+
+/// `%`, `_` and `\` lose their LIKE meaning.
+fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A row of `task_activities`.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ActivityRow {
+    pub id: String,
+    pub task_id: String,
+    pub user_id: Option<String>,
+    pub action: String,
+    pub details: String,
+    pub created_at: String,
+}
+
+/// A task's activity, newest first, and its total count.
+pub async fn activity(
+    db: &Database,
+    task_id: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<ActivityRow>, i64), sqlx::Error> {
+    let total = db
+        .fetch_scalar_i64(
+            "select count(*) from task_activities where task_id = $1",
+            &args![task_id],
+        )
+        .await?;
+    let rows = db
+        .fetch_all(
+            "select id, task_id, user_id, action, details, created_at from task_activities where task_id = $1 \
+             order by position desc limit $2 offset $3",
+            &args![task_id, limit, offset],
+        )
+        .await?;
+    Ok((rows, total))
+}

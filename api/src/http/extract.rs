@@ -74,6 +74,8 @@ fn unknown_field(message: &str) -> Option<&str> {
 fn join_path(parent: &str, field: &str) -> String {
     if parent.is_empty() || parent == "." {
         field.to_string()
+    } else if parent == field || parent.ends_with(&format!(".{field}")) {
+        parent.to_string()
     } else {
         format!("{parent}.{field}")
     }

@@ -4,3 +4,4 @@ mod conventions;
 mod crash;
 mod replay;
 mod support;
+mod tasks;

@@ -50,6 +50,13 @@ pub enum TaskCommand {
     Complete,
     Reopen,
     Delete,
+    /// Places the task on a board's column; a column with a status gives the task that status.
+    MoveOnBoard {
+        board_id: Uuid,
+        column_id: String,
+        position: u32,
+        status: Option<TaskStatus>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -132,6 +139,13 @@ pub enum TaskEvent {
     TaskDeleted {
         at: Timestamp,
     },
+    /// The task was placed at `position` (0-based) of a board's column.
+    TaskMovedOnBoard {
+        board_id: Uuid,
+        column_id: String,
+        position: u32,
+        at: Timestamp,
+    },
 }
 
 impl TaskEvent {
@@ -151,6 +165,7 @@ impl TaskEvent {
             | TaskTagsChanged { at, .. }
             | TaskCompleted { at, .. }
             | TaskReopened { at, .. }
+            | TaskMovedOnBoard { at, .. }
             | TaskDeleted { at } => *at,
         }
     }
@@ -173,6 +188,7 @@ impl TaskEvent {
             TaskCompleted { .. } => "completed",
             TaskReopened { .. } => "reopened",
             TaskDeleted { .. } => "deleted",
+            TaskMovedOnBoard { .. } => "moved",
         }
     }
 }
@@ -195,6 +211,7 @@ impl DomainEvent for TaskEvent {
             TaskCompleted { .. } => "TaskCompleted",
             TaskReopened { .. } => "TaskReopened",
             TaskDeleted { .. } => "TaskDeleted",
+            TaskMovedOnBoard { .. } => "TaskMovedOnBoard",
         };
         name.to_string()
     }
@@ -372,6 +389,23 @@ impl Aggregate for Task {
                 self.check_live(actor)?;
                 vec![TaskEvent::TaskDeleted { at }]
             }
+            TaskCommand::MoveOnBoard {
+                board_id,
+                column_id,
+                position,
+                status,
+            } => {
+                self.check_live(actor)?;
+                let moved = TaskEvent::TaskMovedOnBoard {
+                    board_id,
+                    column_id,
+                    position,
+                    at,
+                };
+                std::iter::once(moved)
+                    .chain(status.and_then(|s| self.status_transition(s, at)))
+                    .collect()
+            }
         };
         for event in events {
             sink.write(event, self).await;
@@ -436,6 +470,8 @@ impl Aggregate for Task {
                 self.completed_at = None;
             }
             TaskDeleted { .. } => self.deleted = true,
+            // Board placement lives in the board's read model; the task only records the move.
+            TaskMovedOnBoard { .. } => {}
         }
         self.updated_at = Some(at);
     }

@@ -17,6 +17,7 @@ const TASK_ID: Uuid = Uuid::from_u128(0x7a5c);
 const FOLDER: Uuid = Uuid::from_u128(0xf01d);
 const OTHER_FOLDER: Uuid = Uuid::from_u128(0xf02d);
 const PROJECT: Uuid = Uuid::from_u128(0x9e0c);
+const BOARD: Uuid = Uuid::from_u128(0xb0a2d);
 
 /// When the task was created.
 fn t0() -> Timestamp {
@@ -1166,6 +1167,137 @@ async fn deleting_a_deleted_task_is_rejected() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Moving on a board
+// ---------------------------------------------------------------------------------------------
+
+fn move_to(column_id: &str, position: u32, status: Option<TaskStatus>) -> TaskCommand {
+    TaskCommand::MoveOnBoard {
+        board_id: BOARD,
+        column_id: column_id.into(),
+        position,
+        status,
+    }
+}
+
+fn moved(column_id: &str, position: u32) -> TaskEvent {
+    TaskEvent::TaskMovedOnBoard {
+        board_id: BOARD,
+        column_id: column_id.into(),
+        position,
+        at: t1(),
+    }
+}
+
+#[tokio::test]
+async fn moving_a_task_to_a_column_without_a_status_emits_only_the_move() {
+    TaskTester::with(())
+        .given(vec![created()])
+        .when_async(as_owner(move_to("backlog", 3, None)))
+        .await
+        .then_expect_events(vec![moved("backlog", 3)]);
+}
+
+#[tokio::test]
+async fn moving_a_task_to_a_column_of_its_own_status_emits_only_the_move() {
+    TaskTester::with(())
+        .given(vec![created_with_status(TaskStatus::InProgress)])
+        .when_async(as_owner(move_to("doing", 0, Some(TaskStatus::InProgress))))
+        .await
+        .then_expect_events(vec![moved("doing", 0)]);
+}
+
+#[tokio::test]
+async fn moving_a_task_to_a_column_of_another_status_also_changes_its_status() {
+    TaskTester::with(())
+        .given(vec![created()])
+        .when_async(as_owner(move_to("doing", 1, Some(TaskStatus::InProgress))))
+        .await
+        .then_expect_events(vec![
+            moved("doing", 1),
+            TaskEvent::TaskStatusChanged {
+                from: TaskStatus::Pending,
+                to: TaskStatus::InProgress,
+                at: t1(),
+            },
+        ]);
+}
+
+#[tokio::test]
+async fn moving_a_task_to_a_completed_column_completes_it() {
+    TaskTester::with(())
+        .given(vec![created_with_status(TaskStatus::Review)])
+        .when_async(as_owner(move_to("done", 0, Some(TaskStatus::Completed))))
+        .await
+        .then_expect_events(vec![
+            moved("done", 0),
+            TaskEvent::TaskCompleted {
+                from: TaskStatus::Review,
+                at: t1(),
+            },
+        ]);
+}
+
+#[tokio::test]
+async fn moving_a_completed_task_out_of_the_completed_column_reopens_it() {
+    TaskTester::with(())
+        .given(vec![created(), completed()])
+        .when_async(as_owner(move_to("todo", 2, Some(TaskStatus::Todo))))
+        .await
+        .then_expect_events(vec![
+            moved("todo", 2),
+            TaskEvent::TaskReopened {
+                to: TaskStatus::Todo,
+                at: t1(),
+            },
+        ]);
+}
+
+#[tokio::test]
+async fn moving_a_completed_task_within_the_completed_column_keeps_its_completion_time() {
+    let events = decide(
+        vec![created(), completed()],
+        as_owner(move_to("done", 4, Some(TaskStatus::Completed))),
+    )
+    .await
+    .unwrap();
+    assert_eq!(events, vec![moved("done", 4)]);
+    let task = replay([created(), completed()].into_iter().chain(events));
+    assert_eq!(task.status, TaskStatus::Completed);
+    assert_eq!(task.completed_at, Some(t0()));
+}
+
+#[test]
+fn a_move_changes_nothing_but_the_update_time() {
+    let before = replay([created()]);
+    let after = replay([created(), moved("backlog", 0)]);
+    assert_eq!(
+        after,
+        Task {
+            updated_at: Some(t1()),
+            ..before
+        }
+    );
+}
+
+#[tokio::test]
+async fn moving_a_deleted_task_is_rejected() {
+    TaskTester::with(())
+        .given(vec![created(), deleted()])
+        .when_async(as_owner(move_to("todo", 0, Some(TaskStatus::Todo))))
+        .await
+        .then_expect_error(TaskError::Deleted);
+}
+
+#[tokio::test]
+async fn another_user_cannot_move_the_task() {
+    TaskTester::with(())
+        .given(vec![created()])
+        .when_async(as_stranger(move_to("done", 0, Some(TaskStatus::Completed))))
+        .await
+        .then_expect_error(TaskError::NotFound);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Ownership and existence
 // ---------------------------------------------------------------------------------------------
 
@@ -1179,6 +1311,7 @@ fn every_command_on_an_existing_task() -> Vec<TaskCommand> {
         TaskCommand::Complete,
         TaskCommand::Reopen,
         TaskCommand::Delete,
+        move_to("todo", 0, Some(TaskStatus::Todo)),
     ]
 }
 
@@ -1326,6 +1459,12 @@ fn one_of_each_event() -> Vec<TaskEvent> {
             at,
         },
         TaskDeleted { at },
+        TaskMovedOnBoard {
+            board_id: BOARD,
+            column_id: "done".into(),
+            position: 7,
+            at,
+        },
     ]
 }
 
@@ -1349,6 +1488,7 @@ fn event_types_are_the_stable_variant_names() {
             "TaskCompleted",
             "TaskReopened",
             "TaskDeleted",
+            "TaskMovedOnBoard",
         ]
     );
 }
@@ -1385,6 +1525,7 @@ fn every_event_carries_its_time_and_an_activity_name() {
             "completed",
             "reopened",
             "deleted",
+            "moved",
         ]
     );
     assert_eq!(created().at(), t0());

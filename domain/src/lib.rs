@@ -2,6 +2,7 @@
 //! invalid states unrepresentable. No IO lives here.
 #![forbid(unsafe_code)]
 
+pub mod board;
 pub mod command;
 pub mod task;
 pub mod values;

@@ -35,12 +35,23 @@ fn statement(head: &str, width: usize, rows: usize, tail: &str, numbered: bool) 
 
 /// Inserts `args.len() / width` rows with as few statements as possible.
 pub async fn insert_many(conn: &mut Conn<'_>, head: &str, width: usize, args: &[Arg<'_>]) -> Result<(), sqlx::Error> {
+    insert_many_then(conn, head, width, args, "").await
+}
+
+/// Like [`insert_many`], with `tail` after the values (an `on conflict ...` clause).
+pub async fn insert_many_then(
+    conn: &mut Conn<'_>,
+    head: &str,
+    width: usize,
+    args: &[Arg<'_>],
+    tail: &str,
+) -> Result<(), sqlx::Error> {
     let mut rest = args;
     while !rest.is_empty() {
         let rows = rest.len() / width;
         let chunk = CHUNKS.into_iter().find(|c| *c <= rows).unwrap_or(1);
         let (now, later) = rest.split_at(chunk * width);
-        conn.execute(&statement(head, width, chunk, "", conn.is_postgres()), now)
+        conn.execute(&statement(head, width, chunk, tail, conn.is_postgres()), now)
             .await?;
         rest = later;
     }

@@ -29,6 +29,8 @@ pub struct RebuildReport {
     pub projections: Vec<&'static str>,
     pub events: u64,
     pub elapsed: Duration,
+    /// Of which: swapping the new rows in (copy, catch up, checkpoints).
+    pub swap: Duration,
 }
 
 impl RebuildReport {
@@ -59,6 +61,7 @@ pub async fn rebuild(
     let scratch = scratch_path(&main);
     let upto = *store.head().borrow();
     let replayed = replay_into_scratch(store, &scratch, projectors, upto, progress).await;
+    let swap_started = Instant::now();
     let swapped = match &replayed {
         Ok(_) => {
             let swap = Swap {
@@ -77,6 +80,7 @@ pub async fn rebuild(
         projections: projectors.iter().map(|(_, p)| p.name()).collect(),
         events,
         elapsed: started.elapsed(),
+        swap: swap_started.elapsed(),
     })
 }
 

@@ -11,8 +11,20 @@ use crate::projector::{Projector, decode};
 
 pub struct TaskActivitiesProjector;
 
-/// Activity ids derive from the event (stream and sequence), so a replay writes the same ids.
-const ACTIVITY_NAMESPACE: Uuid = Uuid::from_u128(0x6a6f_616e_7461_736b_6163_7469_7669_7479);
+/// Activity ids derive from the event, so a replay writes the same ids: the log position in
+/// the high 48 bits, laid out like UUIDv7's clock (ids sort like the log, and the index grows at its end instead of splitting
+/// pages everywhere) and a hash of the stream and sequence below, as a version 8 UUID.
+fn activity_id(event: &StoredEvent) -> Uuid {
+    const NAMESPACE: Uuid = Uuid::from_u128(0x6a6f_616e_7461_736b_6163_7469_7669_7479);
+    let hash = Uuid::new_v5(
+        &NAMESPACE,
+        format!("{}:{}", event.aggregate_id, event.sequence).as_bytes(),
+    );
+    let mut bytes = [0u8; 16];
+    bytes[..6].copy_from_slice(&event.position.to_be_bytes()[2..]);
+    bytes[6..].copy_from_slice(&hash.as_bytes()[6..]);
+    uuid::Builder::from_custom_bytes(bytes).into_uuid()
+}
 
 const INSERT: &str = "insert into task_activities (id, task_id, user_id, action, details, created_at, position)";
 
@@ -28,10 +40,7 @@ struct Activity<'e> {
 impl<'e> Activity<'e> {
     fn of(event: &'e StoredEvent) -> Result<Self, ProjectionError> {
         let decoded: TaskEvent = decode(event)?;
-        let id = Uuid::new_v5(
-            &ACTIVITY_NAMESPACE,
-            format!("{}:{}", event.aggregate_id, event.sequence).as_bytes(),
-        );
+        let id = activity_id(event);
         Ok(Self {
             id: id.to_string(),
             event,

@@ -1,116 +1,33 @@
 //! The `tasks` read table (D1 shape), kept inline.
+//!
+//! A batch of events is folded in memory first: each task touched is read once (if it
+//! existed before the batch), changed by all its events, and written once. A group commit of
+//! many commands, or a replay page of thousands of events, costs a few statements.
+use std::collections::HashMap;
+
 use async_trait::async_trait;
-use joan_commands::batch::insert_many;
-use joan_commands::{Arg, Conn, StoredEvent, args};
+use joan_commands::batch::insert_many_then;
+use joan_commands::{Arg, Conn, StoredEvent};
 use joan_domain::task::{TaskEvent, TaskStatus};
 
 use crate::error::ProjectionError;
 use crate::projector::{Projector, decode};
+use crate::task_queries::TaskRow;
 
 pub struct TasksProjector;
 
-const INSERT: &str = "insert into tasks (id, user_id, title, description, status, priority, due_date, completed_at, \
-     folder_id, project_id, estimated_minutes, actual_minutes, tags, version, created_at, updated_at)";
+const COLUMNS: &str = "id, user_id, title, description, status, priority, due_date, completed_at, folder_id, \
+     project_id, estimated_minutes, actual_minutes, tags, version, created_at, updated_at";
 
-/// A new task's row, owned until it is bound.
-struct NewRow<'e> {
-    id: &'e str,
-    version: i64,
-    user_id: String,
-    title: String,
-    description: Option<String>,
-    status: TaskStatus,
-    priority: i64,
-    due_date: Option<String>,
-    folder_id: Option<String>,
-    project_id: Option<String>,
-    estimated_minutes: Option<i64>,
-    actual_minutes: Option<i64>,
-    tags: String,
-    at: String,
-}
+const UPSERT_TAIL: &str = "on conflict (id) do update set user_id = excluded.user_id, title = excluded.title, \
+     description = excluded.description, status = excluded.status, priority = excluded.priority, \
+     due_date = excluded.due_date, completed_at = excluded.completed_at, folder_id = excluded.folder_id, \
+     project_id = excluded.project_id, estimated_minutes = excluded.estimated_minutes, \
+     actual_minutes = excluded.actual_minutes, tags = excluded.tags, version = excluded.version, \
+     created_at = excluded.created_at, updated_at = excluded.updated_at";
 
-impl<'e> NewRow<'e> {
-    /// The row a `TaskCreated` event starts; `None` for any other event.
-    fn of(event: &'e StoredEvent, decoded: TaskEvent) -> Option<Self> {
-        let TaskEvent::TaskCreated {
-            user_id,
-            title,
-            description,
-            status,
-            priority,
-            due_date,
-            folder_id,
-            project_id,
-            estimated_minutes,
-            actual_minutes,
-            tags,
-            at,
-            ..
-        } = decoded
-        else {
-            return None;
-        };
-        Some(Self {
-            id: &event.aggregate_id,
-            version: event.sequence,
-            user_id: user_id.to_string(),
-            title,
-            description,
-            status,
-            priority: i64::from(priority),
-            due_date,
-            folder_id: folder_id.map(|f| f.to_string()),
-            project_id: project_id.map(|p| p.to_string()),
-            estimated_minutes: estimated_minutes.map(i64::from),
-            actual_minutes: actual_minutes.map(i64::from),
-            tags: serde_json::to_string(&tags).unwrap_or_else(|_| "[]".into()),
-            at: at.to_rfc3339(),
-        })
-    }
-
-    fn args(&self) -> [Arg<'_>; 16] {
-        let completed_at = (self.status == TaskStatus::Completed).then_some(self.at.as_str());
-        [
-            Arg::from(self.id),
-            Arg::from(&self.user_id),
-            Arg::from(&self.title),
-            Arg::from(&self.description),
-            Arg::from(self.status.as_str()),
-            Arg::from(self.priority),
-            Arg::from(&self.due_date),
-            Arg::from(completed_at),
-            Arg::from(&self.folder_id),
-            Arg::from(&self.project_id),
-            Arg::from(self.estimated_minutes),
-            Arg::from(self.actual_minutes),
-            Arg::from(&self.tags),
-            Arg::from(self.version),
-            Arg::from(&self.at),
-            Arg::from(&self.at),
-        ]
-    }
-}
-
-async fn insert_rows(conn: &mut Conn<'_>, rows: &mut Vec<NewRow<'_>>) -> Result<(), ProjectionError> {
-    if !rows.is_empty() {
-        let args: Vec<Arg<'_>> = rows.iter().flat_map(NewRow::args).collect();
-        insert_many(conn, INSERT, 16, &args).await?;
-        rows.clear();
-    }
-    Ok(())
-}
-
-/// `update tasks set <column> = $1, version = $2, updated_at = $3 where id = $4`, per column.
-macro_rules! set_column {
-    ($column:literal) => {
-        concat!(
-            "update tasks set ",
-            $column,
-            " = $1, version = $2, updated_at = $3 where id = $4"
-        )
-    };
-}
+/// Rows per `where id in (...)` read.
+const READ_CHUNK: usize = 200;
 
 #[async_trait]
 impl Projector for TasksProjector {
@@ -126,82 +43,166 @@ impl Projector for TasksProjector {
         aggregate_type == "task"
     }
 
-    /// Runs of new tasks go in as multi-row inserts; every other change in order between them.
-    async fn apply_batch(&self, conn: &mut Conn<'_>, events: &[&StoredEvent]) -> Result<(), ProjectionError> {
-        let mut rows: Vec<NewRow<'_>> = Vec::new();
-        for event in events {
-            if event.event_type == "TaskCreated" {
-                if let Some(row) = NewRow::of(event, decode::<TaskEvent>(event)?) {
-                    rows.push(row);
-                    continue;
-                }
-            }
-            insert_rows(conn, &mut rows).await?;
-            self.apply(conn, event).await?;
-        }
-        insert_rows(conn, &mut rows).await
+    async fn apply(&self, conn: &mut Conn<'_>, event: &StoredEvent) -> Result<(), ProjectionError> {
+        self.apply_batch(conn, &[event]).await
     }
 
-    async fn apply(&self, conn: &mut Conn<'_>, event: &StoredEvent) -> Result<(), ProjectionError> {
-        use TaskEvent::*;
-        let id = event.aggregate_id.as_str();
-        let version = event.sequence;
-        let decoded = decode::<TaskEvent>(event)?;
-        let at = decoded.at().to_rfc3339();
-        let (sql, value): (&str, Value) = match decoded {
-            created @ TaskCreated { .. } => {
-                let mut rows: Vec<NewRow<'_>> = NewRow::of(event, created).into_iter().collect();
-                return insert_rows(conn, &mut rows).await;
+    async fn apply_batch(&self, conn: &mut Conn<'_>, events: &[&StoredEvent]) -> Result<(), ProjectionError> {
+        let decoded = events
+            .iter()
+            .map(|e| decode::<TaskEvent>(e).map(|d| (*e, d)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut rows = existing_rows(conn, &decoded).await?;
+        let mut deleted: Vec<&str> = Vec::new();
+        for (event, change) in decoded {
+            let id = event.aggregate_id.as_str();
+            if let Some(row) = created(event, &change) {
+                rows.insert(id, Some(row));
+                continue;
             }
-            TaskDeleted { .. } => {
-                conn.execute("delete from tasks where id = $1", &args![id]).await?;
-                return Ok(());
+            if matches!(change, TaskEvent::TaskDeleted { .. }) {
+                rows.insert(id, None);
+                deleted.push(id);
+                continue;
             }
-            TaskCompleted { .. } => {
-                conn.execute(
-                    "update tasks set status = 'completed', completed_at = $1, version = $2, updated_at = $1 \
-                     where id = $3",
-                    &args![at.as_str(), version, id],
-                )
+            if let Some(Some(row)) = rows.get_mut(id) {
+                apply(row, event.sequence, change);
+            }
+        }
+        let live: Vec<&TaskRow> = rows.values().flatten().collect();
+        if !live.is_empty() {
+            let args: Vec<Arg<'_>> = live.iter().flat_map(|r| row_args(r)).collect();
+            let head = format!("insert into tasks ({COLUMNS})");
+            insert_many_then(conn, &head, 16, &args, UPSERT_TAIL).await?;
+        }
+        for id in deleted.iter().filter(|id| matches!(rows.get(**id), Some(None))) {
+            conn.execute("delete from tasks where id = $1", &[Arg::from(*id)])
                 .await?;
-                return Ok(());
-            }
-            TaskReopened { to, .. } => {
-                conn.execute(
-                    "update tasks set status = $1, completed_at = null, version = $2, updated_at = $3 where id = $4",
-                    &args![to.as_str(), version, at.as_str(), id],
-                )
-                .await?;
-                return Ok(());
-            }
-            TaskTitleChanged { to, .. } => (set_column!("title"), Value::Text(Some(to))),
-            TaskDescriptionChanged { to, .. } => (set_column!("description"), Value::Text(to)),
-            TaskStatusChanged { to, .. } => (set_column!("status"), Value::Text(Some(to.as_str().into()))),
-            TaskPriorityChanged { to, .. } => (set_column!("priority"), Value::Int(Some(to.into()))),
-            TaskDueDateChanged { to, .. } => (set_column!("due_date"), Value::Text(to)),
-            TaskFolderChanged { to, .. } => (set_column!("folder_id"), Value::Text(to.map(|u| u.to_string()))),
-            TaskProjectChanged { to, .. } => (set_column!("project_id"), Value::Text(to.map(|u| u.to_string()))),
-            TaskEstimateChanged { to, .. } => (set_column!("estimated_minutes"), Value::Int(to.map(i64::from))),
-            TaskActualMinutesChanged { to, .. } => (set_column!("actual_minutes"), Value::Int(to.map(i64::from))),
-            TaskTagsChanged { to, .. } => (set_column!("tags"), Value::Text(serde_json::to_string(&to).ok())),
-        };
-        conn.execute(sql, &[value.arg(), Arg::from(version), Arg::from(&at), Arg::from(id)])
-            .await?;
+        }
         Ok(())
     }
 }
 
-/// An owned column value, for the one-column updates.
-enum Value {
-    Int(Option<i64>),
-    Text(Option<String>),
-}
-
-impl Value {
-    fn arg(&self) -> Arg<'_> {
-        match self {
-            Value::Int(v) => Arg::Int(*v),
-            Value::Text(v) => Arg::Text(v.as_deref()),
+/// The rows of tasks that this batch changes but does not create.
+async fn existing_rows<'e>(
+    conn: &mut Conn<'_>,
+    events: &[(&'e StoredEvent, TaskEvent)],
+) -> Result<HashMap<&'e str, Option<TaskRow>>, ProjectionError> {
+    let mut wanted: Vec<&'e str> = Vec::new();
+    let mut seen: HashMap<&'e str, bool> = HashMap::new();
+    for (event, change) in events {
+        let id = event.aggregate_id.as_str();
+        let creates = matches!(change, TaskEvent::TaskCreated { .. });
+        seen.entry(id).or_insert_with(|| {
+            if !creates {
+                wanted.push(id);
+            }
+            creates
+        });
+    }
+    let mut rows: HashMap<&'e str, Option<TaskRow>> = HashMap::with_capacity(seen.len());
+    for chunk in wanted.chunks(READ_CHUNK) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("select {COLUMNS} from tasks where id in ({})", marks.join(", "));
+        let args: Vec<Arg<'_>> = chunk.iter().map(|id| Arg::from(*id)).collect();
+        let found: Vec<TaskRow> = conn.fetch_all(&sql, &args).await?;
+        for row in found {
+            if let Some(id) = chunk.iter().find(|id| **id == row.id) {
+                rows.insert(id, Some(row));
+            }
         }
     }
+    Ok(rows)
+}
+
+/// The row a `TaskCreated` starts; `None` for any other event.
+fn created(event: &StoredEvent, change: &TaskEvent) -> Option<TaskRow> {
+    let TaskEvent::TaskCreated {
+        user_id,
+        title,
+        description,
+        status,
+        priority,
+        due_date,
+        folder_id,
+        project_id,
+        estimated_minutes,
+        actual_minutes,
+        tags,
+        at,
+        ..
+    } = change
+    else {
+        return None;
+    };
+    let at = at.to_rfc3339();
+    Some(TaskRow {
+        id: event.aggregate_id.clone(),
+        user_id: user_id.to_string(),
+        title: title.clone(),
+        description: description.clone(),
+        status: status.as_str().to_string(),
+        priority: i64::from(*priority),
+        due_date: due_date.clone(),
+        completed_at: (*status == TaskStatus::Completed).then(|| at.clone()),
+        folder_id: folder_id.map(|f| f.to_string()),
+        project_id: project_id.map(|p| p.to_string()),
+        estimated_minutes: estimated_minutes.map(i64::from),
+        actual_minutes: actual_minutes.map(i64::from),
+        tags: serde_json::to_string(tags).unwrap_or_else(|_| "[]".into()),
+        version: event.sequence,
+        created_at: at.clone(),
+        updated_at: at,
+    })
+}
+
+/// One change to a task's row, in memory.
+fn apply(row: &mut TaskRow, version: i64, change: TaskEvent) {
+    use TaskEvent::*;
+    row.version = version;
+    row.updated_at = change.at().to_rfc3339();
+    match change {
+        TaskTitleChanged { to, .. } => row.title = to,
+        TaskDescriptionChanged { to, .. } => row.description = to,
+        TaskStatusChanged { to, .. } => row.status = to.as_str().to_string(),
+        TaskPriorityChanged { to, .. } => row.priority = i64::from(to),
+        TaskDueDateChanged { to, .. } => row.due_date = to,
+        TaskFolderChanged { to, .. } => row.folder_id = to.map(|u| u.to_string()),
+        TaskProjectChanged { to, .. } => row.project_id = to.map(|u| u.to_string()),
+        TaskEstimateChanged { to, .. } => row.estimated_minutes = to.map(i64::from),
+        TaskActualMinutesChanged { to, .. } => row.actual_minutes = to.map(i64::from),
+        TaskTagsChanged { to, .. } => row.tags = serde_json::to_string(&to).unwrap_or_else(|_| "[]".into()),
+        TaskCompleted { at, .. } => {
+            row.status = TaskStatus::Completed.as_str().to_string();
+            row.completed_at = Some(at.to_rfc3339());
+        }
+        TaskReopened { to, .. } => {
+            row.status = to.as_str().to_string();
+            row.completed_at = None;
+        }
+        // Creation and deletion replace or remove the whole row (see apply_batch); any other
+        // event only moves the version and time.
+        _ => {}
+    }
+}
+
+fn row_args(r: &TaskRow) -> [Arg<'_>; 16] {
+    [
+        Arg::from(&r.id),
+        Arg::from(&r.user_id),
+        Arg::from(&r.title),
+        Arg::from(&r.description),
+        Arg::from(&r.status),
+        Arg::from(r.priority),
+        Arg::from(&r.due_date),
+        Arg::from(&r.completed_at),
+        Arg::from(&r.folder_id),
+        Arg::from(&r.project_id),
+        Arg::from(r.estimated_minutes),
+        Arg::from(r.actual_minutes),
+        Arg::from(&r.tags),
+        Arg::from(r.version),
+        Arg::from(&r.created_at),
+        Arg::from(&r.updated_at),
+    ]
 }

@@ -63,11 +63,12 @@ pub async fn run(storage: &StorageArgs, cmd: BenchCommand) -> Result<(), AppErro
             let total = core.store.count_events().await?;
             let report = rebuild(&core.store, core.projections.all(), &()).await?;
             println!(
-                "replay: {} events ({} in log) in {:.2} s = {:.0} events/s",
+                "replay: {} events ({} in log) in {:.2} s = {:.0} events/s (swap {:.2} s)",
                 report.events,
                 total,
                 report.elapsed.as_secs_f64(),
-                report.events_per_second()
+                report.events_per_second(),
+                report.swap.as_secs_f64()
             );
         }
     }
@@ -130,7 +131,7 @@ async fn create_tasks(
         handles.push(tokio::spawn(async move {
             let mut local = Histogram::<u64>::new(3).map_err(|e| AppError::Config(e.to_string()))?;
             for n in 0..share {
-                let id = Uuid::new_v4();
+                let id = Uuid::now_v7();
                 let t = Instant::now();
                 let ctx = CommandContext::new(user, now());
                 core.tasks
@@ -178,7 +179,7 @@ async fn fill_log(core: &Arc<Core>, events: i64) -> Result<(), AppError> {
         let core = core.clone();
         handles.push(tokio::spawn(async move {
             for n in 0..per_writer {
-                let id = Uuid::new_v4();
+                let id = Uuid::now_v7();
                 let key = id.to_string();
                 let run = |command| {
                     let core = core.clone();

@@ -40,11 +40,12 @@ pub async fn run(storage: &StorageArgs, args: ReplayArgs) -> Result<(), AppError
     bar.finish_and_clear();
     let report = report?;
     println!(
-        "replayed {}: {} events in {:.2} s ({:.0} events/s)",
+        "replayed {}: {} events in {:.2} s ({:.0} events/s; swapping in took {:.2} s)",
         report.projections.join(", "),
         report.events,
         report.elapsed.as_secs_f64(),
-        report.events_per_second()
+        report.events_per_second(),
+        report.swap.as_secs_f64()
     );
     core.close().await;
     Ok(())

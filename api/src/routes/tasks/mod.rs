@@ -226,7 +226,8 @@ async fn create_task(
     if let Some(replayed) = idem.replay(state.core.store.db()).await? {
         return Ok(replayed);
     }
-    let id = Uuid::new_v4().to_string();
+    // Time-ordered ids keep the tasks index appending at its end.
+    let id = Uuid::now_v7().to_string();
     let new = body
         .parse(Uuid::parse_str(&id).map_err(ApiError::internal)?, "")
         .map_err(ApiError::Validation)?;
@@ -273,7 +274,7 @@ async fn create_tasks(
     let mut commands = Vec::with_capacity(body.tasks.len());
     let mut errors = Vec::new();
     for (i, task) in body.tasks.iter().enumerate() {
-        let id = Uuid::new_v4();
+        let id = Uuid::now_v7();
         match task.parse(id, &format!("tasks[{i}].")) {
             Ok(new) => commands.push((id.to_string(), TaskCommand::Create(new))),
             Err(mut e) => errors.append(&mut e),

@@ -283,7 +283,10 @@ pub(crate) async fn sqlite_append_connection(path: &std::path::Path) -> Result<S
 /// Copies the WAL back into the database file in the background, on its own connection.
 pub(crate) async fn sqlite_checkpointer(path: &std::path::Path) -> Result<tokio::task::JoinHandle<()>, StoreError> {
     // A checkpoint after a burst of writes may take seconds; that is its job, not a slow query.
-    let mut conn = sqlite_options(path).log_slow_statements(tracing::log::LevelFilter::Off, Duration::ZERO).connect().await?;
+    let mut conn = sqlite_options(path)
+        .log_slow_statements(tracing::log::LevelFilter::Off, Duration::ZERO)
+        .connect()
+        .await?;
     Ok(tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_millis(250));
         loop {

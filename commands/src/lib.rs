@@ -7,10 +7,12 @@ pub mod db;
 pub mod error;
 pub mod event;
 pub mod hook;
+pub mod pg;
 pub mod reader;
 pub mod repository;
 pub mod service;
 pub mod store;
+pub mod tail;
 mod writer;
 
 pub use db::{Arg, Conn, Database};
@@ -19,3 +21,4 @@ pub use event::{EventMetadata, NewEvent, StoredEvent};
 pub use hook::{AppendHook, ExclusiveJob};
 pub use service::{CommandError, CommandOutcome, CommandService};
 pub use store::{Appended, EventStore, StoreOptions};
+pub use tail::{Cursor, Horizon, Page};

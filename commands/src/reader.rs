@@ -3,6 +3,7 @@ use crate::db::Database;
 use crate::error::StoreError;
 use crate::event::StoredEvent;
 use crate::store::EventStore;
+use crate::tail::{self, Cursor, Horizon, Page};
 
 impl EventStore {
     /// Events after `position`, in log order, at most `limit`.
@@ -30,6 +31,12 @@ impl EventStore {
             .db()
             .fetch_all(SQL, &crate::args![aggregate_type, aggregate_id, sequence])
             .await?)
+    }
+
+    /// At most `limit` events after `cursor` within `horizon`, in tail order: what catch-up
+    /// projectors and rebuilds read (see [`crate::tail`]).
+    pub async fn read_after(&self, cursor: Cursor, horizon: Horizon, limit: i64) -> Result<Page, StoreError> {
+        tail::read_page(self.db(), cursor, horizon, limit).await
     }
 
     /// The number of events in the log.

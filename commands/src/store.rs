@@ -8,6 +8,7 @@ use crate::db::{self, Database, Location};
 use crate::error::StoreError;
 use crate::event::{NewEvent, StoredEvent};
 use crate::hook::{AppendHook, ExclusiveJob};
+use crate::pg;
 use crate::writer::{AppendRequest, OwnedConn, Writer, WriterMsg};
 
 /// What an append wrote.
@@ -36,8 +37,10 @@ impl Appended {
     }
 }
 
+/// How the store is opened.
 #[derive(Debug, Clone)]
 pub struct StoreOptions {
+    /// Size of the read pool.
     pub read_connections: u32,
     /// Appends that may wait for the writer before callers are slowed down.
     pub queue_depth: usize,
@@ -59,12 +62,14 @@ struct Inner {
     appended: Arc<AtomicU64>,
     batches: Arc<AtomicU64>,
     location: Location,
-    checkpointer: Option<tokio::task::JoinHandle<()>>,
+    /// Background tasks that live as long as the store: SQLite's WAL checkpointer,
+    /// PostgreSQL's append listener.
+    background: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Drop for Inner {
     fn drop(&mut self) {
-        if let Some(task) = &self.checkpointer {
+        for task in &self.background {
             task.abort();
         }
     }
@@ -94,14 +99,17 @@ impl EventStore {
                 Database::Postgres(db::pg_readers(url, options.read_connections).await?),
             ),
         };
-        let checkpointer = match location {
-            Location::Sqlite(path) => Some(db::sqlite_checkpointer(path).await?),
-            Location::Postgres(_) => None,
+        let (head_tx, head_rx) = watch::channel(0);
+        let head_tx = Arc::new(head_tx);
+        let background = match location {
+            Location::Sqlite(path) => vec![db::sqlite_checkpointer(path).await?],
+            // Listening first: an append another node commits from here on moves the head.
+            Location::Postgres(url) => vec![pg::follow_appends(url, db.clone(), head_tx.clone()).await?],
         };
         let start = db
             .fetch_scalar_i64("select coalesce(max(position), 0) from events", &[])
             .await?;
-        let (head_tx, head_rx) = watch::channel(start);
+        pg::advance(&head_tx, start);
         let (tx, rx) = mpsc::channel(options.queue_depth);
         let appended = Arc::new(AtomicU64::new(0));
         let batches = Arc::new(AtomicU64::new(0));
@@ -121,7 +129,7 @@ impl EventStore {
                 appended,
                 batches,
                 location: location.clone(),
-                checkpointer,
+                background,
             }),
         })
     }
@@ -161,7 +169,8 @@ impl EventStore {
         &self.inner.location
     }
 
-    /// The position of the last committed event, updated after every commit.
+    /// The position of the last committed event, updated after every commit. On PostgreSQL
+    /// it follows the appends of every node (through notifications), not only this one's.
     pub fn head(&self) -> watch::Receiver<i64> {
         self.inner.head.clone()
     }

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use futures::future::BoxFuture;
 use sqlx::{PgConnection, SqliteConnection};
 use tokio::sync::{mpsc, oneshot, watch};
 
@@ -45,7 +46,7 @@ pub(crate) enum WriterMsg {
 pub(crate) struct Writer {
     pub conn: OwnedConn,
     pub inline: Vec<Arc<dyn AppendHook>>,
-    pub head: watch::Sender<i64>,
+    pub head: Arc<watch::Sender<i64>>,
     pub appended_events: Arc<std::sync::atomic::AtomicU64>,
     pub batches: Arc<std::sync::atomic::AtomicU64>,
 }
@@ -109,11 +110,7 @@ impl Writer {
                     let _ = req.reply.send(result);
                 }
                 if let Some(last) = last {
-                    self.head.send_if_modified(|head| {
-                        let moved = last > *head;
-                        *head = (*head).max(last);
-                        moved
-                    });
+                    crate::pg::advance(&self.head, last);
                 }
             }
             Err(e) => {
@@ -147,6 +144,20 @@ fn event_args(e: &NewEvent) -> [Arg<'_>; 9] {
     ]
 }
 
+/// Opens an append transaction. On PostgreSQL it also waits for the append lock, so append
+/// transactions of every node commit one after another, in position order.
+fn begin_append<'a>(conn: &'a mut Conn<'_>) -> BoxFuture<'a, Result<(), sqlx::Error>> {
+    Box::pin(async move {
+        match conn {
+            // A plain string runs as a simple query: both statements in one round trip.
+            Conn::Postgres(c) => sqlx::Executor::execute(&mut **c, crate::pg::BEGIN_APPEND.as_str())
+                .await
+                .map(drop),
+            Conn::Sqlite(_) => conn.begin().await,
+        }
+    })
+}
+
 /// The whole batch at once: one transaction, multi-row inserts, projectors over all events.
 async fn append_all(
     conn: &mut Conn<'_>,
@@ -154,7 +165,7 @@ async fn append_all(
     requests: &[AppendRequest],
     batch: u64,
 ) -> Result<Vec<Result<Appended, StoreError>>, StoreError> {
-    conn.begin().await?;
+    begin_append(conn).await?;
     let args: Vec<Arg<'_>> = requests
         .iter()
         .flat_map(|r| r.events.iter().flat_map(event_args))
@@ -212,7 +223,7 @@ async fn append_each(
     requests: &[AppendRequest],
     batch: u64,
 ) -> Result<Vec<Result<Appended, StoreError>>, StoreError> {
-    conn.begin().await?;
+    begin_append(conn).await?;
     let mut results = Vec::with_capacity(requests.len());
     for req in requests {
         conn.raw("savepoint cmd").await?;

@@ -4,11 +4,18 @@ use async_trait::async_trait;
 use joan_commands::{Conn, ExclusiveJob, StoreError, StoredEvent};
 use tokio::sync::oneshot;
 
+use crate::backend::{Backend, on_both_backends};
 use crate::support::{event, open};
 
-#[tokio::test]
-async fn appended_events_are_read_back_in_order_with_their_metadata() {
-    let t = open().await;
+on_both_backends!(
+    appended_events_are_read_back_in_order_with_their_metadata,
+    fifty_concurrent_commands_on_one_stream_leave_no_gaps_and_one_winner_per_sequence,
+    a_conflict_in_a_batch_fails_only_its_own_command,
+    the_event_log_refuses_update_and_delete,
+);
+
+async fn appended_events_are_read_back_in_order_with_their_metadata(backend: Backend) {
+    let Some(t) = open(backend).await else { return };
     let a = t
         .store
         .append(vec![event("s1", 1), event("s1", 2)], None)
@@ -31,9 +38,8 @@ async fn appended_events_are_read_back_in_order_with_their_metadata() {
     assert_eq!(*t.store.head().borrow(), b.last_position);
 }
 
-#[tokio::test]
-async fn fifty_concurrent_commands_on_one_stream_leave_no_gaps_and_one_winner_per_sequence() {
-    let t = open().await;
+async fn fifty_concurrent_commands_on_one_stream_leave_no_gaps_and_one_winner_per_sequence(backend: Backend) {
+    let Some(t) = open(backend).await else { return };
     // Each contender reads the stream version, then appends at version + 1, like a command.
     let mut handles = Vec::new();
     for _ in 0..50 {
@@ -87,9 +93,8 @@ impl ExclusiveJob for Gate {
     }
 }
 
-#[tokio::test]
-async fn a_conflict_in_a_batch_fails_only_its_own_command() {
-    let t = open().await;
+async fn a_conflict_in_a_batch_fails_only_its_own_command(backend: Backend) {
+    let Some(t) = open(backend).await else { return };
     t.store.append(vec![event("taken", 1)], None).await.unwrap();
 
     let (open_gate, gate) = oneshot::channel();
@@ -130,9 +135,8 @@ async fn a_conflict_in_a_batch_fails_only_its_own_command() {
     assert_eq!(t.store.load_stream("test", "taken").await.unwrap().len(), 1);
 }
 
-#[tokio::test]
-async fn the_event_log_refuses_update_and_delete() {
-    let t = open().await;
+async fn the_event_log_refuses_update_and_delete(backend: Backend) {
+    let Some(t) = open(backend).await else { return };
     t.store.append(vec![event("s", 1)], None).await.unwrap();
     let update = t.store.db().execute("update events set payload = '{}'", &[]).await;
     let delete = t.store.db().execute("delete from events", &[]).await;

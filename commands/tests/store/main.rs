@@ -1,4 +1,9 @@
-//! Event store tests against a real SQLite file.
+//! Event store tests, each run on SQLite and on PostgreSQL.
+#[path = "../common/backend.rs"]
+mod backend;
+
 mod append;
+mod nodes;
 mod repository;
 mod support;
+mod tail;

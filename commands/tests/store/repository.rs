@@ -5,7 +5,10 @@ use cqrs_es::{Aggregate, AggregateError, CqrsFramework, DomainEvent};
 use joan_commands::repository::SqlEventRepository;
 use serde::{Deserialize, Serialize};
 
+use crate::backend::{Backend, on_both_backends};
 use crate::support::open;
+
+on_both_backends!(cqrs_framework_commands_persist_through_the_repository);
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Counter {
@@ -50,9 +53,8 @@ impl Aggregate for Counter {
     }
 }
 
-#[tokio::test]
-async fn cqrs_framework_commands_persist_through_the_repository() {
-    let t = open().await;
+async fn cqrs_framework_commands_persist_through_the_repository(backend: Backend) {
+    let Some(t) = open(backend).await else { return };
     let store = PersistedEventStore::<_, Counter>::new_event_store(SqlEventRepository::new(t.store.clone()));
     let cqrs = CqrsFramework::new(store, vec![], ());
     let meta = [("actor".to_string(), "u9".to_string())].into_iter().collect();

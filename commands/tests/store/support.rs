@@ -1,20 +1,21 @@
-use joan_commands::db::{self, Location};
+use joan_commands::db;
 use joan_commands::{EventStore, NewEvent, StoreOptions};
-use tempfile::TempDir;
+
+use crate::backend::{Backend, TestDb};
 
 pub struct TestStore {
     pub store: EventStore,
-    _dir: TempDir,
+    pub db: TestDb,
 }
 
-pub async fn open() -> TestStore {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let location = Location::Sqlite(dir.path().join("joan.db"));
-    db::migrate(&location).await.expect("migrate");
-    let store = EventStore::open(&location, StoreOptions::default(), vec![])
+/// A migrated store on a database of its own; `None` when the backend is unavailable.
+pub async fn open(backend: Backend) -> Option<TestStore> {
+    let db = TestDb::create(backend).await?;
+    db::migrate(&db.location).await.expect("migrate");
+    let store = EventStore::open(&db.location, StoreOptions::default(), vec![])
         .await
         .expect("open store");
-    TestStore { store, _dir: dir }
+    Some(TestStore { store, db })
 }
 
 pub fn event(stream: &str, sequence: i64) -> NewEvent {

@@ -1,0 +1,59 @@
+//! Several stores (nodes) on one PostgreSQL database.
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use joan_commands::{EventStore, StoreError, StoreOptions};
+
+use crate::backend::Backend;
+use crate::support::{event, open};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn commands_on_two_nodes_never_lose_an_update() {
+    let Some(t) = open(Backend::Postgres).await else { return };
+    let other = EventStore::open(&t.db.location, StoreOptions::default(), vec![])
+        .await
+        .unwrap();
+    let mut handles = Vec::new();
+    for n in 0..60 {
+        let store = if n % 2 == 0 { t.store.clone() } else { other.clone() };
+        handles.push(tokio::spawn(async move {
+            let version = store.load_stream("test", "hot").await.unwrap().len() as i64;
+            (version + 1, store.append(vec![event("hot", version + 1)], None).await)
+        }));
+    }
+    let mut winners: BTreeMap<i64, usize> = BTreeMap::new();
+    for h in handles {
+        match h.await.unwrap() {
+            (sequence, Ok(_)) => *winners.entry(sequence).or_default() += 1,
+            (sequence, Err(StoreError::Conflict { sequence: s, .. })) => assert_eq!(s, sequence),
+            (_, Err(e)) => panic!("unexpected error {e}"),
+        }
+    }
+    assert!(
+        winners.values().all(|n| *n == 1),
+        "two winners for one sequence: {winners:?}"
+    );
+    let stored: Vec<i64> = t
+        .store
+        .load_stream("test", "hot")
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.sequence)
+        .collect();
+    assert_eq!(stored, (1..=winners.len() as i64).collect::<Vec<_>>());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_head_follows_appends_made_on_another_node() {
+    let Some(t) = open(Backend::Postgres).await else { return };
+    let other = EventStore::open(&t.db.location, StoreOptions::default(), vec![])
+        .await
+        .unwrap();
+    let appended = other.append(vec![event("s", 1)], None).await.unwrap();
+    let mut head = t.store.head();
+    tokio::time::timeout(Duration::from_secs(5), head.wait_for(|h| *h >= appended.last_position))
+        .await
+        .expect("the head did not follow the other node")
+        .unwrap();
+}

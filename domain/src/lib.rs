@@ -5,6 +5,7 @@
 pub mod board;
 pub mod command;
 pub mod task;
+pub mod user;
 pub mod values;
 
 pub use command::Stamped;

@@ -1,0 +1,270 @@
+//! The User aggregate: registration and profile changes, as facts for the audit trail.
+//!
+//! Secrets are not the aggregate's business: password hashes and refresh tokens live in
+//! state tables beside the log, never in events, which are kept forever. A password change is
+//! recorded here only as the fact that it happened.
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::{Aggregate, DomainEvent};
+use serde::{Deserialize, Serialize};
+
+use crate::command::Stamped;
+use crate::values::{Timestamp, UserId};
+
+/// Why a raw profile value was refused; the API shows it beside the field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UserValueError {
+    #[error("must not be empty")]
+    Empty,
+    #[error("must be at most {0} characters")]
+    TooLong(usize),
+    #[error("must be an email address like name@example.com")]
+    NotAnEmail,
+}
+
+/// An email address, trimmed and lower-cased, of a plausible shape: `local@domain.tld`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Email(String);
+
+impl Email {
+    pub const MAX_CHARS: usize = 254;
+
+    pub fn parse(raw: &str) -> Result<Self, UserValueError> {
+        let email = raw.trim().to_lowercase();
+        if email.is_empty() {
+            return Err(UserValueError::Empty);
+        }
+        if email.chars().count() > Self::MAX_CHARS {
+            return Err(UserValueError::TooLong(Self::MAX_CHARS));
+        }
+        let (local, domain) = email.split_once('@').ok_or(UserValueError::NotAnEmail)?;
+        let shaped = !local.is_empty()
+            && local.len() <= 64
+            && !domain.contains('@')
+            && email.chars().all(|c| !c.is_whitespace() && !c.is_control())
+            && domain.contains('.')
+            && domain
+                .split('.')
+                .all(|label| !label.is_empty() && !label.starts_with('-') && !label.ends_with('-'));
+        if shaped {
+            Ok(Self(email))
+        } else {
+            Err(UserValueError::NotAnEmail)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<Email> for String {
+    fn from(e: Email) -> String {
+        e.0
+    }
+}
+
+/// A user's display name: 1 to 200 characters after trimming.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserName(String);
+
+impl UserName {
+    pub const MAX_CHARS: usize = 200;
+
+    pub fn parse(raw: &str) -> Result<Self, UserValueError> {
+        let trimmed = raw.trim();
+        if trimmed.is_empty() {
+            return Err(UserValueError::Empty);
+        }
+        if trimmed.chars().count() > Self::MAX_CHARS {
+            return Err(UserValueError::TooLong(Self::MAX_CHARS));
+        }
+        Ok(Self(trimmed.to_string()))
+    }
+}
+
+impl From<UserName> for String {
+    fn from(n: UserName) -> String {
+        n.0
+    }
+}
+
+/// Every command names the user it acts on through its stream; the actor must be that user.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UserCommand {
+    /// Starts the stream. The actor is the new user (people register themselves).
+    Register { email: Email, name: UserName },
+    /// `None` leaves a field alone.
+    ChangeProfile {
+        email: Option<Email>,
+        name: Option<UserName>,
+    },
+    /// The password was replaced (the new hash is stored beside the log, not here).
+    RecordPasswordChange,
+    /// The first successful login; later ones change nothing.
+    RecordLogin,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum UserEvent {
+    UserRegistered {
+        user_id: UserId,
+        email: String,
+        name: String,
+        at: Timestamp,
+    },
+    UserEmailChanged {
+        from: String,
+        to: String,
+        at: Timestamp,
+    },
+    UserNameChanged {
+        from: String,
+        to: String,
+        at: Timestamp,
+    },
+    /// Carries no secret: only that, and when, the password changed.
+    UserPasswordChanged {
+        at: Timestamp,
+    },
+    UserFirstLoggedIn {
+        at: Timestamp,
+    },
+}
+
+impl UserEvent {
+    pub fn at(&self) -> Timestamp {
+        use UserEvent::*;
+        match self {
+            UserRegistered { at, .. }
+            | UserEmailChanged { at, .. }
+            | UserNameChanged { at, .. }
+            | UserPasswordChanged { at }
+            | UserFirstLoggedIn { at } => *at,
+        }
+    }
+}
+
+impl DomainEvent for UserEvent {
+    fn event_type(&self) -> String {
+        use UserEvent::*;
+        let name = match self {
+            UserRegistered { .. } => "UserRegistered",
+            UserEmailChanged { .. } => "UserEmailChanged",
+            UserNameChanged { .. } => "UserNameChanged",
+            UserPasswordChanged { .. } => "UserPasswordChanged",
+            UserFirstLoggedIn { .. } => "UserFirstLoggedIn",
+        };
+        name.to_string()
+    }
+
+    fn event_version(&self) -> String {
+        "1".to_string()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UserError {
+    /// No such user, or the actor is someone else (the two must look the same).
+    #[error("user not found")]
+    NotFound,
+    #[error("this user is already registered")]
+    AlreadyRegistered,
+}
+
+/// The decision state of one user.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct User {
+    pub id: Option<UserId>,
+    pub email: String,
+    pub name: String,
+    pub first_login_at: Option<Timestamp>,
+}
+
+impl User {
+    fn check_self(&self, actor: UserId) -> Result<(), UserError> {
+        match self.id {
+            Some(id) if id == actor => Ok(()),
+            _ => Err(UserError::NotFound),
+        }
+    }
+}
+
+impl Aggregate for User {
+    const TYPE: &'static str = "user";
+    type Command = Stamped<UserCommand>;
+    type Event = UserEvent;
+    type Error = UserError;
+    type Services = ();
+
+    async fn handle(&mut self, cmd: Self::Command, _: &(), sink: &EventSink<Self>) -> Result<(), UserError> {
+        let Stamped { actor, at, command } = cmd;
+        let mut events = Vec::new();
+        match command {
+            UserCommand::Register { email, name } => {
+                if self.id.is_some() {
+                    return Err(UserError::AlreadyRegistered);
+                }
+                events.push(UserEvent::UserRegistered {
+                    user_id: actor,
+                    email: email.into(),
+                    name: name.into(),
+                    at,
+                });
+            }
+            UserCommand::ChangeProfile { email, name } => {
+                self.check_self(actor)?;
+                if let Some(to) = email.map(String::from).filter(|e| *e != self.email) {
+                    events.push(UserEvent::UserEmailChanged {
+                        from: self.email.clone(),
+                        to,
+                        at,
+                    });
+                }
+                if let Some(to) = name.map(String::from).filter(|n| *n != self.name) {
+                    events.push(UserEvent::UserNameChanged {
+                        from: self.name.clone(),
+                        to,
+                        at,
+                    });
+                }
+            }
+            UserCommand::RecordPasswordChange => {
+                self.check_self(actor)?;
+                events.push(UserEvent::UserPasswordChanged { at });
+            }
+            UserCommand::RecordLogin => {
+                self.check_self(actor)?;
+                if self.first_login_at.is_none() {
+                    events.push(UserEvent::UserFirstLoggedIn { at });
+                }
+            }
+        }
+        for event in events {
+            sink.write(event, self).await;
+        }
+        Ok(())
+    }
+
+    fn apply(&mut self, event: UserEvent) {
+        use UserEvent::*;
+        match event {
+            UserRegistered {
+                user_id, email, name, ..
+            } => {
+                *self = User {
+                    id: Some(user_id),
+                    email,
+                    name,
+                    first_login_at: None,
+                };
+            }
+            UserEmailChanged { to, .. } => self.email = to,
+            UserNameChanged { to, .. } => self.name = to,
+            UserPasswordChanged { .. } => {}
+            UserFirstLoggedIn { at } => self.first_login_at = Some(at),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,149 @@
+//! Given/when/then tests for the User aggregate and its value types.
+use cqrs_es::test::TestFramework;
+use uuid::Uuid;
+
+use super::*;
+
+type UserTester = TestFramework<User>;
+
+const ME: UserId = UserId(Uuid::from_u128(0x0001));
+const STRANGER: UserId = UserId(Uuid::from_u128(0x0002));
+
+fn t0() -> Timestamp {
+    Timestamp::parse("2026-01-01T09:00:00Z").unwrap()
+}
+
+fn t1() -> Timestamp {
+    Timestamp::parse("2026-01-02T10:30:00Z").unwrap()
+}
+
+fn as_me(command: UserCommand) -> Stamped<UserCommand> {
+    Stamped::new(ME, t1(), command)
+}
+
+fn registered() -> UserEvent {
+    UserEvent::UserRegistered {
+        user_id: ME,
+        email: "ada@example.com".into(),
+        name: "Ada".into(),
+        at: t0(),
+    }
+}
+
+fn email(raw: &str) -> Email {
+    Email::parse(raw).unwrap()
+}
+
+fn name(raw: &str) -> UserName {
+    UserName::parse(raw).unwrap()
+}
+
+#[tokio::test]
+async fn registering_records_the_normalised_email_and_name() {
+    UserTester::with(())
+        .given_no_previous_events()
+        .when_async(Stamped::new(
+            ME,
+            t0(),
+            UserCommand::Register {
+                email: email("  Ada@Example.COM "),
+                name: name(" Ada "),
+            },
+        ))
+        .await
+        .then_expect_events(vec![registered()]);
+}
+
+#[tokio::test]
+async fn registering_twice_is_rejected() {
+    UserTester::with(())
+        .given(vec![registered()])
+        .when_async(as_me(UserCommand::Register {
+            email: email("ada@example.com"),
+            name: name("Ada"),
+        }))
+        .await
+        .then_expect_error(UserError::AlreadyRegistered);
+}
+
+#[tokio::test]
+async fn changing_the_profile_records_each_changed_field_with_from_and_to() {
+    UserTester::with(())
+        .given(vec![registered()])
+        .when_async(as_me(UserCommand::ChangeProfile {
+            email: Some(email("ada@lovelace.org")),
+            name: Some(name("Ada")),
+        }))
+        .await
+        .then_expect_events(vec![UserEvent::UserEmailChanged {
+            from: "ada@example.com".into(),
+            to: "ada@lovelace.org".into(),
+            at: t1(),
+        }]);
+}
+
+#[tokio::test]
+async fn someone_else_cannot_change_a_profile() {
+    UserTester::with(())
+        .given(vec![registered()])
+        .when_async(Stamped::new(
+            STRANGER,
+            t1(),
+            UserCommand::ChangeProfile {
+                email: None,
+                name: Some(name("Mallory")),
+            },
+        ))
+        .await
+        .then_expect_error(UserError::NotFound);
+}
+
+#[tokio::test]
+async fn a_password_change_is_recorded_without_any_secret() {
+    UserTester::with(())
+        .given(vec![registered()])
+        .when_async(as_me(UserCommand::RecordPasswordChange))
+        .await
+        .then_expect_events(vec![UserEvent::UserPasswordChanged { at: t1() }]);
+}
+
+#[tokio::test]
+async fn only_the_first_login_is_recorded() {
+    UserTester::with(())
+        .given(vec![registered()])
+        .when_async(as_me(UserCommand::RecordLogin))
+        .await
+        .then_expect_events(vec![UserEvent::UserFirstLoggedIn { at: t1() }]);
+    UserTester::with(())
+        .given(vec![registered(), UserEvent::UserFirstLoggedIn { at: t0() }])
+        .when_async(as_me(UserCommand::RecordLogin))
+        .await
+        .then_expect_events(vec![]);
+}
+
+#[test]
+fn emails_are_trimmed_lower_cased_and_shape_checked() {
+    assert_eq!(email(" Bob@Example.org ").as_str(), "bob@example.org");
+    for bad in [
+        "",
+        "bob",
+        "bob@",
+        "@example.org",
+        "bob@example",
+        "b ob@example.org",
+        "a@b@c.org",
+        "bob@-x.org",
+    ] {
+        assert!(Email::parse(bad).is_err(), "{bad:?} was accepted");
+    }
+    let long = format!("{}@example.org", "a".repeat(250));
+    assert_eq!(Email::parse(&long), Err(UserValueError::TooLong(Email::MAX_CHARS)));
+}
+
+#[test]
+fn names_are_trimmed_and_bounded() {
+    assert_eq!(String::from(name("  Grace ")), "Grace");
+    assert_eq!(UserName::parse("   "), Err(UserValueError::Empty));
+    assert!(UserName::parse(&"é".repeat(200)).is_ok());
+    assert_eq!(UserName::parse(&"é".repeat(201)), Err(UserValueError::TooLong(200)));
+}

@@ -12,6 +12,7 @@ pub mod task_activities;
 pub mod task_daily_stats;
 pub mod task_queries;
 pub mod tasks;
+pub mod users;
 
 pub use catchup::CatchUp;
 pub use error::ProjectionError;

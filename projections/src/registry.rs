@@ -11,6 +11,7 @@ use crate::projector::Projector;
 use crate::task_activities::TaskActivitiesProjector;
 use crate::task_daily_stats::TaskDailyStatsProjector;
 use crate::tasks::TasksProjector;
+use crate::users::UsersProjector;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -38,6 +39,7 @@ impl Projections {
                 (Mode::Inline, Arc::new(TasksProjector)),
                 (Mode::Inline, Arc::new(TaskActivitiesProjector)),
                 (Mode::CatchUp, Arc::new(TaskDailyStatsProjector)),
+                (Mode::Inline, Arc::new(UsersProjector)),
             ],
         }
     }

@@ -2,6 +2,7 @@
 use joan_commands::db::{self, Location};
 use joan_commands::{CommandService, EventStore, StoreOptions};
 use joan_domain::task::Task;
+use joan_domain::user::User;
 use joan_projections::{CatchUp, Projections};
 use tokio::sync::watch;
 
@@ -11,6 +12,7 @@ pub struct Core {
     pub store: EventStore,
     pub projections: Projections,
     pub tasks: CommandService<Task>,
+    pub users: CommandService<User>,
     pub catch_up: Vec<CatchUp>,
     shutdown: watch::Sender<bool>,
 }
@@ -26,6 +28,7 @@ impl Core {
         let catch_up = projections.start_catch_up(&store, stop).await?;
         Ok(Self {
             tasks: CommandService::new(store.clone(), ()),
+            users: CommandService::new(store.clone(), ()),
             store,
             projections,
             catch_up,

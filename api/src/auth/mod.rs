@@ -1,3 +1,8 @@
-//! Identity: passwords, access tokens, refresh tokens, login rate limits.
+//! Identity: passwords, access tokens, refresh tokens, login rate limits, and the state
+//! tables that hold the secrets (never the event log).
+pub mod credentials;
 pub mod limiter;
+pub mod password;
+pub mod refresh;
 pub mod tokens;
+pub mod write;

@@ -44,6 +44,9 @@ pub enum ApiError {
     BadRequest(String),
     #[error("{0}")]
     Unauthenticated(&'static str),
+    /// Unknown email and wrong password alike.
+    #[error("the email or password is incorrect")]
+    InvalidCredentials,
     #[error("not found")]
     NotFound,
     #[error("no route for this path")]
@@ -84,6 +87,7 @@ impl ApiError {
             MalformedBody(_) => (StatusCode::BAD_REQUEST, "malformed_body", "Malformed request body"),
             BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request", "Bad request"),
             Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "unauthenticated", "Authentication required"),
+            InvalidCredentials => (StatusCode::UNAUTHORIZED, "invalid_credentials", "Invalid credentials"),
             NotFound => (StatusCode::NOT_FOUND, "not_found", "Not found"),
             RouteNotFound => (StatusCode::NOT_FOUND, "route_not_found", "Not found"),
             MethodNotAllowed => (

@@ -137,3 +137,44 @@ impl TestApp {
         self.state.tokens.issue(user, now).unwrap()
     }
 }
+
+/// A logged-in user.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub access: String,
+    pub refresh: String,
+    pub user_id: String,
+}
+
+/// The password `register_and_login` gives every user.
+pub const PASSWORD: &str = "correct horse battery";
+
+impl TestApp {
+    pub async fn register(&self, email: &str, password: &str, name: &str) -> Reply {
+        let body = serde_json::json!({"email": email, "password": password, "name": name});
+        self.post("/api/v1/auth/register").json(&body).send().await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Reply {
+        let body = serde_json::json!({"email": email, "password": password});
+        self.post("/api/v1/auth/login").json(&body).send().await
+    }
+
+    pub async fn refresh(&self, refresh_token: &str) -> Reply {
+        let body = serde_json::json!({"refresh_token": refresh_token});
+        self.post("/api/v1/auth/refresh").json(&body).send().await
+    }
+
+    /// Registers `email` with [`PASSWORD`] and logs in.
+    pub async fn register_and_login(&self, email: &str) -> Session {
+        let registered = self.register(email, PASSWORD, "Test User").await;
+        assert_eq!(registered.status, StatusCode::CREATED, "{}", registered.text);
+        let tokens = self.login(email, PASSWORD).await;
+        assert_eq!(tokens.status, StatusCode::OK, "{}", tokens.text);
+        Session {
+            access: tokens.body["access_token"].as_str().unwrap().to_string(),
+            refresh: tokens.body["refresh_token"].as_str().unwrap().to_string(),
+            user_id: registered.body["id"].as_str().unwrap().to_string(),
+        }
+    }
+}

@@ -1,5 +1,6 @@
 //! Joan's integration tests: the CLI, crash safety and replay, (and the HTTP API).
 mod app;
+mod auth;
 mod conventions;
 mod crash;
 mod replay;

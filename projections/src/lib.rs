@@ -5,6 +5,8 @@
 pub mod catchup;
 pub mod error;
 pub mod inline;
+pub mod kanban;
+pub mod kanban_queries;
 pub mod projector;
 pub mod rebuild;
 pub mod registry;

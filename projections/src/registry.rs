@@ -7,6 +7,7 @@ use tokio::sync::watch;
 use crate::catchup::CatchUp;
 use crate::error::ProjectionError;
 use crate::inline::InlineProjectors;
+use crate::kanban::KanbanProjector;
 use crate::projector::Projector;
 use crate::task_activities::TaskActivitiesProjector;
 use crate::task_daily_stats::TaskDailyStatsProjector;
@@ -39,6 +40,7 @@ impl Projections {
                 (Mode::Inline, Arc::new(TasksProjector)),
                 (Mode::Inline, Arc::new(TaskActivitiesProjector)),
                 (Mode::CatchUp, Arc::new(TaskDailyStatsProjector)),
+                (Mode::Inline, Arc::new(KanbanProjector)),
                 (Mode::Inline, Arc::new(UsersProjector)),
             ],
         }

@@ -1,6 +1,7 @@
 //! The running core: event store, projections, command services, catch-up tails.
 use joan_commands::db::{self, Location};
 use joan_commands::{CommandService, EventStore, StoreOptions};
+use joan_domain::board::Board;
 use joan_domain::task::Task;
 use joan_domain::user::User;
 use joan_projections::{CatchUp, Projections};
@@ -13,6 +14,7 @@ pub struct Core {
     pub projections: Projections,
     pub tasks: CommandService<Task>,
     pub users: CommandService<User>,
+    pub boards: CommandService<Board>,
     pub catch_up: Vec<CatchUp>,
     shutdown: watch::Sender<bool>,
 }
@@ -29,6 +31,7 @@ impl Core {
         Ok(Self {
             tasks: CommandService::new(store.clone(), ()),
             users: CommandService::new(store.clone(), ()),
+            boards: CommandService::new(store.clone(), ()),
             store,
             projections,
             catch_up,

@@ -1,0 +1,202 @@
+//! Request bodies of the kanban routes and their parsing into domain values.
+use joan_domain::board::{BoardChanges, BoardName, BoardSettings, BoardValueError, Column, Columns, NewBoard};
+use joan_domain::task::{Description, TaskStatus};
+use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::http::error::FieldError;
+
+/// One column of a board.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnBody {
+    /// 1 to 64 characters, unique within the board.
+    pub id: String,
+    /// 1 to 100 characters.
+    pub name: String,
+    /// The status a task takes when moved here: pending, todo, in_progress, review, blocked,
+    /// completed, cancelled. None: moving here leaves the status alone.
+    pub status: Option<String>,
+}
+
+/// `POST /kanban/boards`. Only these fields exist; any other is refused.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateBoard {
+    /// 1 to 200 characters after trimming.
+    pub name: String,
+    pub description: Option<String>,
+    pub project_id: Option<Uuid>,
+    /// 1 to 50 columns; default: todo, in_progress, completed.
+    pub columns: Option<Vec<ColumnBody>>,
+    /// A JSON object (default `{}`).
+    #[schema(value_type = Option<Object>)]
+    pub settings: Option<serde_json::Value>,
+}
+
+/// `PATCH /kanban/boards/{id}`: absent fields stay; `null` clears `description` and `project_id`.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PatchBoard {
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub description: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<Uuid>)]
+    pub project_id: Option<Option<Uuid>>,
+    /// The whole new column list. Cards in a column that is left out leave the board.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<Vec<ColumnBody>>)]
+    pub columns: Option<Option<Vec<ColumnBody>>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<Object>)]
+    pub settings: Option<Option<serde_json::Value>>,
+}
+
+/// `POST /kanban/boards/{id}/move`.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MoveCard {
+    pub task_id: Uuid,
+    pub column_id: String,
+    /// 0-based; past the column's end means last.
+    pub position: i64,
+}
+
+/// A field that is present, possibly `null`.
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// Collects per-field errors while parsing.
+#[derive(Default)]
+struct Fields {
+    errors: Vec<FieldError>,
+}
+
+impl Fields {
+    fn check<T, E: ToString>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
+        result.map_err(|e| self.errors.push(FieldError::new(field, e))).ok()
+    }
+
+    /// A field that may be set but not cleared.
+    fn required<R, T, E: ToString>(
+        &mut self,
+        field: &str,
+        raw: Option<Option<R>>,
+        parse: impl FnOnce(R) -> Result<T, E>,
+    ) -> Option<T> {
+        match raw? {
+            None => {
+                self.errors.push(FieldError::new(field, "must not be null"));
+                None
+            }
+            Some(r) => self.check(field, parse(r)),
+        }
+    }
+
+    /// Every column, each error named `columns[i].field`; then the list's own rules.
+    fn columns(&mut self, raw: Vec<ColumnBody>) -> Option<Columns> {
+        let before = self.errors.len();
+        let mut columns = Vec::with_capacity(raw.len());
+        for (i, c) in raw.iter().enumerate() {
+            let status = match c.status.as_deref().map(TaskStatus::parse).transpose() {
+                Ok(s) => s,
+                Err(e) => {
+                    self.errors.push(FieldError::new(format!("columns[{i}].status"), e));
+                    None
+                }
+            };
+            match Column::parse(&c.id, &c.name, status) {
+                Ok(column) => columns.push(column),
+                Err((field, e)) => self.errors.push(FieldError::new(format!("columns[{i}].{field}"), e)),
+            }
+        }
+        if self.errors.len() > before {
+            return None;
+        }
+        match Columns::parse(columns) {
+            Ok(columns) => Some(columns),
+            Err(BoardValueError::DuplicateColumnId(i)) => {
+                self.errors.push(FieldError::new(
+                    format!("columns[{i}].id"),
+                    BoardValueError::DuplicateColumnId(i),
+                ));
+                None
+            }
+            Err(e) => {
+                self.errors.push(FieldError::new("columns", e));
+                None
+            }
+        }
+    }
+
+    fn finish<T>(self, value: T) -> Result<T, Vec<FieldError>> {
+        if self.errors.is_empty() {
+            Ok(value)
+        } else {
+            Err(self.errors)
+        }
+    }
+}
+
+impl CreateBoard {
+    pub fn parse(self, id: Uuid) -> Result<NewBoard, Vec<FieldError>> {
+        let mut f = Fields::default();
+        let name = f.check("name", BoardName::parse(&self.name));
+        let description = self
+            .description
+            .as_deref()
+            .and_then(|d| f.check("description", Description::parse(d)));
+        let columns = match self.columns {
+            Some(raw) => f.columns(raw),
+            None => Some(Columns::standard()),
+        };
+        let settings = match self.settings {
+            Some(raw) => f.check("settings", BoardSettings::parse(raw)),
+            None => Some(BoardSettings::default()),
+        };
+        let board = NewBoard {
+            id,
+            name: name.unwrap_or_default(),
+            description,
+            project_id: self.project_id,
+            columns: columns.unwrap_or_default(),
+            settings: settings.unwrap_or_default(),
+        };
+        f.finish(board)
+    }
+}
+
+impl PatchBoard {
+    pub fn parse(self) -> Result<BoardChanges, Vec<FieldError>> {
+        let mut f = Fields::default();
+        let name = f.required("name", self.name, |n| BoardName::parse(&n));
+        let description = match self.description {
+            None => None,
+            Some(None) => Some(None),
+            Some(Some(d)) => f.check("description", Description::parse(&d)).map(Some),
+        };
+        let columns = match self.columns {
+            None => None,
+            Some(None) => {
+                f.errors.push(FieldError::new("columns", "must not be null"));
+                None
+            }
+            Some(Some(raw)) => f.columns(raw),
+        };
+        let settings = f.required("settings", self.settings, BoardSettings::parse);
+        let changes = BoardChanges {
+            name,
+            description,
+            project_id: self.project_id,
+            columns,
+            settings,
+        };
+        f.finish(changes)
+    }
+}

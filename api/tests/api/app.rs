@@ -18,7 +18,8 @@ use crate::support::open_core;
 pub struct TestApp {
     pub router: Router,
     pub state: AppState,
-    pub dir: TempDir,
+    /// Keeps the database directory alive as long as the app.
+    _dir: TempDir,
 }
 
 /// What came back.
@@ -73,7 +74,8 @@ impl<'a> Call<'a> {
         self
     }
 
-    pub fn from_peer(mut self, peer: &str) -> Self {
+    /// The client address the server sees.
+    pub fn peer(mut self, peer: &str) -> Self {
         self.peer = peer.parse().unwrap();
         self
     }
@@ -102,7 +104,7 @@ impl TestApp {
         let core = open_core(dir.path()).await;
         let state = AppState::new(core, &Secret::new("test-secret-not-for-production"));
         let router = router(state.clone(), &HttpOptions::default());
-        Self { router, state, dir }
+        Self { router, state, _dir: dir }
     }
 
     pub fn call(&self, method: Method, path: &str) -> Call<'_> {

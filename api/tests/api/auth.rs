@@ -509,7 +509,7 @@ async fn an_account_is_locked_after_five_failures_and_a_success_resets_it() {
     // The sixth attempt is refused before the password is even checked, from any address.
     let sixth = app
         .post("/api/v1/auth/login")
-        .from_peer("198.51.100.7:5000")
+        .peer("198.51.100.7:5000")
         .json(&json!({"email": "locked@example.com", "password": PASSWORD}))
         .send()
         .await;
@@ -528,7 +528,7 @@ async fn an_address_is_locked_after_twenty_failures_across_accounts() {
     app.register("target@example.com", PASSWORD, "Target").await;
     let spray = (0..20).map(|n| {
         app.post("/api/v1/auth/login")
-            .from_peer("203.0.113.9:1234")
+            .peer("203.0.113.9:1234")
             .json(&json!({"email": format!("guess{n}@example.com"), "password": "password1"}))
             .send()
     });
@@ -537,7 +537,7 @@ async fn an_address_is_locked_after_twenty_failures_across_accounts() {
     }
     let blocked = app
         .post("/api/v1/auth/login")
-        .from_peer("203.0.113.9:4321")
+        .peer("203.0.113.9:4321")
         .json(&json!({"email": "target@example.com", "password": PASSWORD}))
         .send()
         .await;
@@ -545,7 +545,7 @@ async fn an_address_is_locked_after_twenty_failures_across_accounts() {
     assert!(blocked.header("retry-after").is_some());
     let elsewhere = app
         .post("/api/v1/auth/login")
-        .from_peer("192.0.2.44:1234")
+        .peer("192.0.2.44:1234")
         .json(&json!({"email": "target@example.com", "password": PASSWORD}))
         .send()
         .await;

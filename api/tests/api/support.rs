@@ -1,15 +1,19 @@
 //! Helpers shared by the integration tests.
 use std::path::Path;
+use std::process::Command;
 
 use joan_api::core::Core;
 use joan_commands::db::Location;
 use joan_commands::service::CommandContext;
 use joan_commands::{Database, StoreOptions};
+use joan_projections::Projections;
 use joan_domain::task::{Description, NewTask, Priority, Tags, TaskChanges, TaskCommand, TaskStatus, Title};
 use joan_domain::{Timestamp, UserId};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use uuid::Uuid;
+
+use crate::backend::TestDb;
 
 pub const JOAN: &str = env!("CARGO_BIN_EXE_joan");
 
@@ -18,38 +22,66 @@ pub fn sqlite_in(dir: &Path) -> Location {
 }
 
 pub async fn open_core(dir: &Path) -> Core {
-    Core::open(&sqlite_in(dir), StoreOptions::default())
-        .await
-        .expect("open core")
+    open_core_at(&sqlite_in(dir)).await
 }
 
-/// Every projected table, row by row, in a stable order (checkpoint positions included).
+pub async fn open_core_at(location: &Location) -> Core {
+    Core::open(location, StoreOptions::default()).await.expect("open core")
+}
+
+/// A `joan` command pointed at `db`.
+pub fn joan(db: &TestDb) -> Command {
+    let mut command = Command::new(JOAN);
+    command.args(db.cli_args());
+    command
+}
+
+/// Every projected table, row by row, in a stable order, and the checkpoints (cursors
+/// included). Rows are rendered by the database (SQLite: a JSON array, PostgreSQL: the row
+/// literal), so only dumps of one backend compare.
 pub async fn dump(db: &Database) -> Vec<(String, Vec<String>)> {
     let mut out = Vec::new();
-    for table in ["tasks", "task_activities", "task_daily_stats"] {
-        let columns: Vec<(String,)> = db
-            .fetch_all(
-                &format!("select name from pragma_table_info('{table}') order by cid"),
-                &[],
-            )
-            .await
-            .unwrap();
-        let list = columns.iter().map(|c| c.0.as_str()).collect::<Vec<_>>().join(", ");
-        let rows: Vec<(String,)> = db
-            .fetch_all(&format!("select json_array({list}) as r from {table} order by r"), &[])
-            .await
-            .unwrap();
+    let projections = Projections::new();
+    let tables = projections.all().iter().flat_map(|(_, p)| p.tables().iter().copied());
+    for table in tables {
+        let sql = if db.is_postgres() {
+            format!("select t::text as r from {table} t order by r")
+        } else {
+            let columns: Vec<(String,)> = db
+                .fetch_all(&format!("select name from pragma_table_info('{table}') order by cid"), &[])
+                .await
+                .unwrap();
+            let list = columns.iter().map(|c| c.0.as_str()).collect::<Vec<_>>().join(", ");
+            format!("select json_array({list}) as r from {table} order by r")
+        };
+        let rows: Vec<(String,)> = db.fetch_all(&sql, &[]).await.unwrap();
         out.push((table.to_string(), rows.into_iter().map(|r| r.0).collect()));
     }
     let checkpoints: Vec<(String,)> = db
         .fetch_all(
-            "select name || '=' || position from projector_checkpoints order by name",
+            "select name || '=' || position || '/' || tx from projector_checkpoints order by name",
             &[],
         )
         .await
         .unwrap();
     out.push(("checkpoints".into(), checkpoints.into_iter().map(|r| r.0).collect()));
     out
+}
+
+/// The rows of `table` in a dump.
+pub fn rows<'d>(dump: &'d [(String, Vec<String>)], table: &str) -> &'d [String] {
+    dump.iter()
+        .find(|(t, _)| t == table)
+        .map(|(_, rows)| rows.as_slice())
+        .unwrap_or_else(|| panic!("no table {table} in the dump"))
+}
+
+/// Waits until every catch-up projector has applied the whole log.
+pub async fn settle(core: &Core) {
+    let head = *core.store.head().borrow();
+    tokio::time::timeout(std::time::Duration::from_secs(60), core.wait_for(head))
+        .await
+        .expect("catch-up projectors did not reach the head");
 }
 
 fn stamp(user: UserId, rng: &mut StdRng) -> CommandContext {
@@ -100,7 +132,7 @@ pub async fn mixed_workload(core: &Core, count: usize, seed: u64) {
                 priority: rng
                     .random_bool(0.3)
                     .then(|| Priority::parse(rng.random_range(0..=4)).unwrap()),
-                due_date: rng.random_bool(0.2).then(|| None),
+                due_date: rng.random_bool(0.2).then_some(None),
                 ..TaskChanges::default()
             }),
         };

@@ -3,6 +3,7 @@ mod app;
 mod auth;
 mod conventions;
 mod crash;
+mod kanban;
 mod replay;
 mod support;
 mod tasks;

@@ -17,6 +17,7 @@ use utoipa_axum::router::OpenApiRouter;
 pub mod docs;
 pub mod error;
 pub mod extract;
+pub mod fields;
 pub mod idempotency;
 pub mod metrics;
 pub mod ops;

@@ -1,11 +1,12 @@
 //! Request bodies of the kanban routes and their parsing into domain values.
 use joan_domain::board::{BoardChanges, BoardName, BoardSettings, BoardValueError, Column, Columns, NewBoard};
 use joan_domain::task::{Description, TaskStatus};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::http::error::FieldError;
+use crate::http::fields::{Fields, present};
 
 /// One column of a board.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
@@ -67,79 +68,38 @@ pub struct MoveCard {
     pub position: i64,
 }
 
-/// A field that is present, possibly `null`.
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
-}
-
-/// Collects per-field errors while parsing.
-#[derive(Default)]
-struct Fields {
-    errors: Vec<FieldError>,
-}
-
-impl Fields {
-    fn check<T, E: ToString>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
-        result.map_err(|e| self.errors.push(FieldError::new(field, e))).ok()
-    }
-
-    /// A field that may be set but not cleared.
-    fn required<R, T, E: ToString>(
-        &mut self,
-        field: &str,
-        raw: Option<Option<R>>,
-        parse: impl FnOnce(R) -> Result<T, E>,
-    ) -> Option<T> {
-        match raw? {
-            None => {
-                self.errors.push(FieldError::new(field, "must not be null"));
-                None
-            }
-            Some(r) => self.check(field, parse(r)),
-        }
-    }
-
-    /// Every column, each error named `columns[i].field`; then the list's own rules.
-    fn columns(&mut self, raw: Vec<ColumnBody>) -> Option<Columns> {
-        let before = self.errors.len();
-        let mut columns = Vec::with_capacity(raw.len());
-        for (i, c) in raw.iter().enumerate() {
-            let status = match c.status.as_deref().map(TaskStatus::parse).transpose() {
-                Ok(s) => s,
-                Err(e) => {
-                    self.errors.push(FieldError::new(format!("columns[{i}].status"), e));
-                    None
-                }
-            };
-            match Column::parse(&c.id, &c.name, status) {
-                Ok(column) => columns.push(column),
-                Err((field, e)) => self.errors.push(FieldError::new(format!("columns[{i}].{field}"), e)),
-            }
-        }
-        if self.errors.len() > before {
-            return None;
-        }
-        match Columns::parse(columns) {
-            Ok(columns) => Some(columns),
-            Err(BoardValueError::DuplicateColumnId(i)) => {
-                self.errors.push(FieldError::new(
-                    format!("columns[{i}].id"),
-                    BoardValueError::DuplicateColumnId(i),
-                ));
-                None
-            }
+/// Every column, each error named `columns[i].field`; then the list's own rules.
+fn columns(f: &mut Fields<'_>, raw: Vec<ColumnBody>) -> Option<Columns> {
+    let before = f.errors.len();
+    let mut columns = Vec::with_capacity(raw.len());
+    for (i, c) in raw.iter().enumerate() {
+        let status = match c.status.as_deref().map(TaskStatus::parse).transpose() {
+            Ok(s) => s,
             Err(e) => {
-                self.errors.push(FieldError::new("columns", e));
+                f.errors.push(FieldError::new(format!("columns[{i}].status"), e));
                 None
             }
+        };
+        match Column::parse(&c.id, &c.name, status) {
+            Ok(column) => columns.push(column),
+            Err((field, e)) => f.errors.push(FieldError::new(format!("columns[{i}].{field}"), e)),
         }
     }
-
-    fn finish<T>(self, value: T) -> Result<T, Vec<FieldError>> {
-        if self.errors.is_empty() {
-            Ok(value)
-        } else {
-            Err(self.errors)
+    if f.errors.len() > before {
+        return None;
+    }
+    match Columns::parse(columns) {
+        Ok(columns) => Some(columns),
+        Err(BoardValueError::DuplicateColumnId(i)) => {
+            f.errors.push(FieldError::new(
+                format!("columns[{i}].id"),
+                BoardValueError::DuplicateColumnId(i),
+            ));
+            None
+        }
+        Err(e) => {
+            f.errors.push(FieldError::new("columns", e));
+            None
         }
     }
 }
@@ -153,7 +113,7 @@ impl CreateBoard {
             .as_deref()
             .and_then(|d| f.check("description", Description::parse(d)));
         let columns = match self.columns {
-            Some(raw) => f.columns(raw),
+            Some(raw) => columns(&mut f, raw),
             None => Some(Columns::standard()),
         };
         let settings = match self.settings {
@@ -187,7 +147,7 @@ impl PatchBoard {
                 f.errors.push(FieldError::new("columns", "must not be null"));
                 None
             }
-            Some(Some(raw)) => f.columns(raw),
+            Some(Some(raw)) => columns(&mut f, raw),
         };
         let settings = f.required("settings", self.settings, BoardSettings::parse);
         let changes = BoardChanges {

@@ -1,10 +1,11 @@
 //! Request bodies of the task routes and their parsing into domain values.
 use joan_domain::task::{Description, DueDate, Minutes, NewTask, Priority, Tags, TaskChanges, TaskStatus, Title};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::http::error::FieldError;
+use crate::http::fields::{Fields, present};
 
 /// `POST /tasks`. Only these fields exist; any other is refused.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
@@ -68,72 +69,6 @@ pub struct PatchTask {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<Vec<String>>)]
     pub tags: Option<Option<Vec<String>>>,
-}
-
-/// A field that is present, possibly `null`.
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
-}
-
-/// Collects per-field errors while parsing.
-struct Fields<'p> {
-    prefix: &'p str,
-    errors: Vec<FieldError>,
-}
-
-impl Fields<'_> {
-    fn check<T, E: ToString>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
-        result
-            .map_err(|e| self.errors.push(FieldError::new(format!("{}{field}", self.prefix), e)))
-            .ok()
-    }
-
-    fn opt<R, T, E: ToString>(
-        &mut self,
-        field: &str,
-        raw: Option<R>,
-        parse: impl FnOnce(R) -> Result<T, E>,
-    ) -> Option<T> {
-        raw.and_then(|r| self.check(field, parse(r)))
-    }
-
-    /// A field that may be set but not cleared.
-    fn required<R, T, E: ToString>(
-        &mut self,
-        field: &str,
-        raw: Option<Option<R>>,
-        parse: impl FnOnce(R) -> Result<T, E>,
-    ) -> Option<T> {
-        match raw? {
-            None => {
-                self.errors
-                    .push(FieldError::new(format!("{}{field}", self.prefix), "must not be null"));
-                None
-            }
-            Some(r) => self.check(field, parse(r)),
-        }
-    }
-
-    /// A nullable field: `Some(None)` clears it.
-    fn nullable<R, T, E: ToString>(
-        &mut self,
-        field: &str,
-        raw: Option<Option<R>>,
-        parse: impl FnOnce(R) -> Result<T, E>,
-    ) -> Option<Option<T>> {
-        match raw? {
-            None => Some(None),
-            Some(r) => self.check(field, parse(r)).map(Some),
-        }
-    }
-
-    fn finish<T>(self, value: T) -> Result<T, Vec<FieldError>> {
-        if self.errors.is_empty() {
-            Ok(value)
-        } else {
-            Err(self.errors)
-        }
-    }
 }
 
 impl CreateTask {

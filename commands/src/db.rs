@@ -276,7 +276,11 @@ pub(crate) async fn sqlite_writer(path: &std::path::Path) -> Result<SqliteConnec
 /// The writer's connection: it leaves WAL checkpoints to [`sqlite_checkpointer`], so no
 /// commit waits for one.
 pub(crate) async fn sqlite_append_connection(path: &std::path::Path) -> Result<SqliteConnection, StoreError> {
-    Ok(sqlite_options(path).pragma("wal_autocheckpoint", "0").pragma("cache_size", "-16384").connect().await?)
+    Ok(sqlite_options(path)
+        .pragma("wal_autocheckpoint", "0")
+        .pragma("cache_size", "-16384")
+        .connect()
+        .await?)
 }
 
 /// Copies the WAL back into the database file in the background, on its own connection.

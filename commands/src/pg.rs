@@ -7,6 +7,7 @@ use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use sqlx::postgres::{PgListener, PgPoolOptions};
+use sqlx::{Connection, PgConnection};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -68,6 +69,22 @@ pub async fn xact_lock(conn: &mut Conn<'_>, key: i64) -> Result<(), sqlx::Error>
             .await?;
     }
     Ok(())
+}
+
+/// A connection of its own (for a session lock, or a rebuild's scratch work), named
+/// `application_name` in `pg_stat_activity`.
+pub async fn connect(url: &str, application_name: &str) -> Result<PgConnection, StoreError> {
+    Ok(PgConnection::connect_with(&db::pg_options(url)?.application_name(application_name)).await?)
+}
+
+/// Tries to take a session-scoped lock on `conn`; it is held until released or until the
+/// connection ends (also when the process dies).
+pub async fn try_session_lock(conn: &mut PgConnection, key: i64) -> Result<bool, StoreError> {
+    let (locked,): (bool,) = sqlx::query_as("select pg_try_advisory_lock($1)")
+        .bind(key)
+        .fetch_one(conn)
+        .await?;
+    Ok(locked)
 }
 
 /// Moves `head` forward to `position` (never back).

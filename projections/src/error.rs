@@ -14,8 +14,6 @@ pub enum ProjectionError {
     UnknownProjection(String),
     #[error("io error: {0}")]
     Io(#[from] std::io::Error),
-    #[error("rebuild is not supported on this backend yet")]
-    RebuildUnsupported,
 }
 
 impl From<ProjectionError> for StoreError {

@@ -6,12 +6,16 @@
 //! replaces the live tables' rows in one transaction, applies the events appended meanwhile,
 //! and (for catch-up projectors) moves the checkpoint. Readers on WAL snapshots see the old
 //! rows until that transaction commits, then the new ones.
+//!
+//! PostgreSQL: the same, with a scratch schema instead of a scratch file (see
+//! [`crate::rebuild_pg`]).
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use joan_commands::db::{Location, sqlite_scratch};
+use joan_commands::tail::Cursor;
 use joan_commands::{Conn, EventStore, ExclusiveJob, StoreError, StoredEvent, args, select_events};
 use tokio::sync::mpsc;
 
@@ -21,19 +25,23 @@ use crate::projector::{Projector, apply_all};
 use crate::registry::Mode;
 
 /// Events per read page and per scratch transaction.
-const PAGE: i64 = 10_000;
+pub(crate) const PAGE: i64 = 10_000;
 
 /// What a rebuild did.
 #[derive(Debug, Clone)]
 pub struct RebuildReport {
+    /// The projections rebuilt.
     pub projections: Vec<&'static str>,
+    /// Events replayed into the fresh tables (those appended meanwhile not counted).
     pub events: u64,
+    /// The whole rebuild.
     pub elapsed: Duration,
     /// Of which: swapping the new rows in (copy, catch up, checkpoints).
     pub swap: Duration,
 }
 
 impl RebuildReport {
+    /// Replayed events per second of the whole rebuild.
     pub fn events_per_second(&self) -> f64 {
         self.events as f64 / self.elapsed.as_secs_f64().max(1e-9)
     }
@@ -48,14 +56,16 @@ impl Progress for () {
     fn advance(&self, _: u64, _: u64) {}
 }
 
-/// Rebuilds one projection. Commands keep flowing while it runs.
+/// Rebuilds `projectors` from the start of the log and swaps their fresh tables in.
+/// Commands keep flowing while it runs (they pause during the swap).
 pub async fn rebuild(
     store: &EventStore,
     projectors: &[(Mode, Arc<dyn Projector>)],
     progress: &dyn Progress,
 ) -> Result<RebuildReport, ProjectionError> {
-    let Location::Sqlite(main) = store.location().clone() else {
-        return Err(ProjectionError::RebuildUnsupported);
+    let main = match store.location().clone() {
+        Location::Sqlite(main) => main,
+        Location::Postgres(url) => return crate::rebuild_pg::rebuild(store, &url, projectors, progress).await,
     };
     let started = Instant::now();
     let scratch = scratch_path(&main);
@@ -200,7 +210,7 @@ impl Swap {
             position = last;
         }
         for (_, projector) in self.projectors.iter().filter(|(m, _)| *m == Mode::CatchUp) {
-            save_checkpoint(conn, projector.name(), position).await?;
+            save_checkpoint(conn, projector.name(), Cursor { tx: 0, position }).await?;
         }
         Ok(())
     }

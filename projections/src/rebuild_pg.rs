@@ -1,0 +1,260 @@
+//! Rebuilding on PostgreSQL: replay into a scratch schema, swap the rows in under the
+//! append lock.
+//!
+//! 1. On a connection of its own, holding the rebuild lock (one rebuild at a time across
+//!    nodes; leftovers of a rebuild that died are dropped first), create the schema
+//!    `joan_rebuild_<uuid>` with an unlogged copy of each table (`like ... including all`)
+//!    and put it first on the `search_path`: the projectors' unqualified SQL now writes there.
+//! 2. Replay every settled event up to a bound fixed at the start, in tail order.
+//! 3. In one transaction holding the append lock (no node appends meanwhile) and each
+//!    catch-up projector's apply lock: replace the live rows with the scratch rows, apply the
+//!    events that arrived since (inline projectors: every committed one, as the append path
+//!    did; catch-up projectors: the settled ones, and their checkpoints move there).
+//! 4. Drop the scratch schema.
+//!
+//! Readers keep seeing the old rows until the swap commits, then the new ones.
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use joan_commands::pg::{self, LockKind};
+use joan_commands::tail::{self, Cursor, Horizon, Page};
+use joan_commands::{Conn, EventStore, StoreError, args};
+use sqlx::PgConnection;
+use tokio::sync::mpsc;
+
+use crate::catchup::save_checkpoint;
+use crate::error::ProjectionError;
+use crate::projector::{Projector, apply_all};
+use crate::rebuild::{PAGE, Progress, RebuildReport};
+use crate::registry::Mode;
+
+/// Scratch schemas are named with this prefix.
+const SCRATCH_PREFIX: &str = "joan_rebuild_";
+
+/// See the module documentation.
+pub(crate) async fn rebuild(
+    store: &EventStore,
+    url: &str,
+    projectors: &[(Mode, Arc<dyn Projector>)],
+    progress: &dyn Progress,
+) -> Result<RebuildReport, ProjectionError> {
+    let started = Instant::now();
+    let mut conn = pg::connect(url, "joan rebuild").await?;
+    sqlx::query("select pg_advisory_lock($1)")
+        .bind(pg::REBUILD_LOCK)
+        .execute(&mut conn)
+        .await?;
+    drop_leftovers(&mut conn).await?;
+    let (live,): (String,) = sqlx::query_as("select current_schema()").fetch_one(&mut conn).await?;
+    let scratch = Scratch {
+        live: quote(&live),
+        name: format!("{SCRATCH_PREFIX}{}", uuid::Uuid::new_v4().simple()),
+    };
+    let result = scratch.rebuild(&mut conn, store, projectors, progress).await;
+    let dropped = sqlx::query(&format!("drop schema if exists {} cascade", scratch.name))
+        .execute(&mut conn)
+        .await;
+    let (events, swap) = result?;
+    dropped?;
+    Ok(RebuildReport {
+        projections: projectors.iter().map(|(_, p)| p.name()).collect(),
+        events,
+        elapsed: started.elapsed(),
+        swap,
+    })
+}
+
+/// Scratch schemas of rebuilds that died (only called while holding the rebuild lock).
+async fn drop_leftovers(conn: &mut PgConnection) -> Result<(), ProjectionError> {
+    let stale: Vec<(String,)> = sqlx::query_as("select nspname from pg_namespace where starts_with(nspname, $1)")
+        .bind(SCRATCH_PREFIX)
+        .fetch_all(&mut *conn)
+        .await?;
+    for (name,) in stale {
+        tracing::info!(schema = %name, "dropping the scratch schema of an earlier rebuild");
+        sqlx::query(&format!("drop schema if exists {} cascade", quote(&name)))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// `name` as a quoted SQL identifier.
+fn quote(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+struct Scratch {
+    /// The schema of the live tables, quoted.
+    live: String,
+    /// The scratch schema (generated, needs no quoting).
+    name: String,
+}
+
+impl Scratch {
+    /// Replays into the scratch schema and swaps in; returns the events replayed and the
+    /// time the swap took.
+    async fn rebuild(
+        &self,
+        conn: &mut PgConnection,
+        store: &EventStore,
+        projectors: &[(Mode, Arc<dyn Projector>)],
+        progress: &dyn Progress,
+    ) -> Result<(u64, Duration), ProjectionError> {
+        self.create(conn, projectors).await?;
+        let bound = tail::settled_bound(store.db()).await?;
+        let (events, end) = self.replay(conn, store, projectors, bound, progress).await?;
+        let swap_started = Instant::now();
+        let mut c = Conn::Postgres(conn);
+        c.begin().await?;
+        let swapped = self.swap(&mut c, projectors, end).await;
+        match swapped {
+            Ok(()) => c.commit().await?,
+            Err(e) => {
+                c.rollback().await?;
+                return Err(e.into());
+            }
+        }
+        Ok((events, swap_started.elapsed()))
+    }
+
+    async fn create(
+        &self,
+        conn: &mut PgConnection,
+        projectors: &[(Mode, Arc<dyn Projector>)],
+    ) -> Result<(), ProjectionError> {
+        sqlx::query(&format!("create schema {}", self.name))
+            .execute(&mut *conn)
+            .await?;
+        for (_, projector) in projectors {
+            for table in projector.tables() {
+                // Table names come from the projector's static list, never from input.
+                let sql = format!(
+                    "create unlogged table {}.{table} (like {}.{table} including all)",
+                    self.name, self.live
+                );
+                sqlx::query(&sql).execute(&mut *conn).await?;
+            }
+        }
+        // Scratch rows are thrown away if anything fails: no need to wait for the disk.
+        sqlx::query(&format!("set search_path to {}, {}", self.name, self.live))
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("set synchronous_commit to off").execute(&mut *conn).await?;
+        Ok(())
+    }
+
+    /// Replays the events before `bound` into the scratch tables; a reader task fetches the
+    /// next page while this one applies the current. Returns the count and the last cursor.
+    async fn replay(
+        &self,
+        conn: &mut PgConnection,
+        store: &EventStore,
+        projectors: &[(Mode, Arc<dyn Projector>)],
+        bound: Cursor,
+        progress: &dyn Progress,
+    ) -> Result<(u64, Cursor), ProjectionError> {
+        let total = store
+            .db()
+            .fetch_scalar_i64(
+                "select count(*) from events where tx < ($1::bigint)::text::xid8",
+                &args![bound.tx],
+            )
+            .await?;
+        let total = u64::try_from(total).unwrap_or(0);
+        let (tx, mut rx) = mpsc::channel::<Result<Page, StoreError>>(4);
+        let reader_store = store.clone();
+        let reader = tokio::spawn(async move {
+            let mut cursor = Cursor::START;
+            loop {
+                let page = reader_store.read_after(cursor, Horizon::Before(bound), PAGE).await;
+                let next = page.as_ref().ok().filter(|p| !p.events.is_empty()).map(|p| p.end);
+                if tx.send(page).await.is_err() {
+                    break;
+                }
+                match next {
+                    Some(end) => cursor = end,
+                    None => break,
+                }
+            }
+        });
+        let mut done = 0u64;
+        let mut end = Cursor::START;
+        let mut conn = Conn::Postgres(conn);
+        while let Some(page) = rx.recv().await {
+            let page = page?;
+            if page.events.is_empty() {
+                break;
+            }
+            conn.begin().await?;
+            for (_, projector) in projectors {
+                apply_all(projector.as_ref(), &mut conn, &page.events).await?;
+            }
+            conn.commit().await?;
+            done += page.events.len() as u64;
+            end = page.end;
+            progress.advance(done, total);
+        }
+        reader
+            .await
+            .map_err(|e| ProjectionError::Io(std::io::Error::other(e)))?;
+        Ok((done, end))
+    }
+
+    /// Inside one transaction: live rows replaced, caught up to the log, checkpoints moved.
+    async fn swap(
+        &self,
+        conn: &mut Conn<'_>,
+        projectors: &[(Mode, Arc<dyn Projector>)],
+        end: Cursor,
+    ) -> Result<(), StoreError> {
+        pg::lock_appends(conn).await?;
+        for (_, projector) in projectors.iter().filter(|(m, _)| *m == Mode::CatchUp) {
+            pg::xact_lock(conn, pg::named_lock(LockKind::CatchUpApply, projector.name())).await?;
+        }
+        // From here on the projectors' SQL writes the live tables.
+        conn.raw(&format!("set local search_path to {}", self.live)).await?;
+        for (_, projector) in projectors {
+            for table in projector.tables() {
+                conn.raw(&format!("delete from {}.{table}", self.live)).await?;
+                conn.raw(&format!(
+                    "insert into {}.{table} select * from {}.{table}",
+                    self.live, self.name
+                ))
+                .await?;
+            }
+        }
+        let inline: Vec<_> = projectors.iter().filter(|(m, _)| *m == Mode::Inline).collect();
+        let catch_up: Vec<_> = projectors.iter().filter(|(m, _)| *m == Mode::CatchUp).collect();
+        catch_up_in(conn, &inline, end, Horizon::Committed).await?;
+        let reached = catch_up_in(conn, &catch_up, end, Horizon::Settled).await?;
+        for (_, projector) in catch_up {
+            save_checkpoint(conn, projector.name(), reached).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Applies the events after `from` within `horizon` through `projectors`; returns the cursor
+/// reached.
+async fn catch_up_in(
+    conn: &mut Conn<'_>,
+    projectors: &[&(Mode, Arc<dyn Projector>)],
+    from: Cursor,
+    horizon: Horizon,
+) -> Result<Cursor, StoreError> {
+    let mut cursor = from;
+    if projectors.is_empty() {
+        return Ok(cursor);
+    }
+    loop {
+        let page = tail::read_page_in(conn, cursor, horizon, PAGE).await?;
+        if page.events.is_empty() {
+            return Ok(cursor);
+        }
+        for (_, projector) in projectors {
+            apply_all(projector.as_ref(), conn, &page.events).await?;
+        }
+        cursor = page.end;
+    }
+}

@@ -1,31 +1,32 @@
-//! A replay of the log rebuilds exactly the tables the live projections built.
-use std::process::Command;
-
+//! A replay of the log rebuilds exactly the tables the live projections built, on SQLite
+//! and on PostgreSQL.
 use joan_projections::rebuild::rebuild;
 
-use crate::support::{JOAN, dump, mixed_workload, open_core};
+use crate::backend::{Backend, TestDb, on_both_backends};
+use crate::support::{assert_same_dump, dump, joan, mixed_workload, open_core_at, rows, settle};
 
-#[tokio::test]
-async fn joan_replay_rebuilds_identical_tables() {
-    let dir = tempfile::tempdir().unwrap();
-    let core = open_core(dir.path()).await;
+on_both_backends!(
+    joan_replay_rebuilds_identical_tables,
+    replaying_one_projection_repairs_it_and_leaves_the_others_alone,
+    a_rebuild_keeps_up_with_commands_running_beside_it,
+);
+
+async fn joan_replay_rebuilds_identical_tables(backend: Backend) {
+    let Some(db) = TestDb::create(backend).await else {
+        return;
+    };
+    let core = open_core_at(&db.location).await;
     mixed_workload(&core, 3_000, 7).await;
-    let head = *core.store.head().borrow();
-    core.wait_for(head).await;
+    settle(&core).await;
     let live = dump(core.store.db()).await;
     assert!(
-        live[0].1.len() > 100 && live[1].1.len() > 2_000,
+        rows(&live, "tasks").len() > 100 && rows(&live, "task_activities").len() > 2_000,
         "workload too small: {:?}",
         live.iter().map(|t| t.1.len()).collect::<Vec<_>>()
     );
     core.close().await;
 
-    let out = Command::new(JOAN)
-        .arg("--data-dir")
-        .arg(dir.path())
-        .arg("replay")
-        .output()
-        .unwrap();
+    let out = joan(&db).arg("replay").output().unwrap();
     assert!(
         out.status.success(),
         "replay failed: {}",
@@ -37,71 +38,60 @@ async fn joan_replay_rebuilds_identical_tables() {
         "{summary}"
     );
 
-    let core = open_core(dir.path()).await;
-    assert_eq!(dump(core.store.db()).await, live);
+    let core = open_core_at(&db.location).await;
+    // Events a rebuild found unsettled (PostgreSQL) are the catch-up projectors' to apply.
+    settle(&core).await;
+    assert_same_dump(&dump(core.store.db()).await, &live, "after joan replay");
     core.close().await;
 }
 
-#[tokio::test]
-async fn replaying_one_projection_repairs_it_and_leaves_the_others_alone() {
-    let dir = tempfile::tempdir().unwrap();
-    let core = open_core(dir.path()).await;
+async fn replaying_one_projection_repairs_it_and_leaves_the_others_alone(backend: Backend) {
+    let Some(db) = TestDb::create(backend).await else {
+        return;
+    };
+    let core = open_core_at(&db.location).await;
     mixed_workload(&core, 500, 11).await;
+    settle(&core).await;
     let live = dump(core.store.db()).await;
     core.close().await;
 
-    // Damage the tasks table behind Joan's back.
-    let path = dir.path().join("joan.db");
-    let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&format!("sqlite://{}", path.display()))
-        .await
-        .unwrap();
-    sqlx::query("update tasks set title = 'vandalised'")
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    sqlx::query("delete from task_activities where action = 'created'")
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    drop(conn);
+    // Damage the tables behind Joan's back.
+    db.execute_outside("update tasks set title = 'vandalised'").await;
+    db.execute_outside("delete from task_activities where action = 'created'")
+        .await;
 
-    let out = Command::new(JOAN)
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["replay", "--projection", "tasks"])
-        .output()
-        .unwrap();
+    let out = joan(&db).args(["replay", "--projection", "tasks"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 
-    let core = open_core(dir.path()).await;
+    let core = open_core_at(&db.location).await;
     let after = dump(core.store.db()).await;
-    assert_eq!(after[0], live[0], "tasks were not rebuilt");
-    assert_ne!(after[1], live[1], "task_activities should not have been touched");
+    assert_eq!(rows(&after, "tasks"), rows(&live, "tasks"), "tasks were not rebuilt");
+    assert_ne!(
+        rows(&after, "task_activities"),
+        rows(&live, "task_activities"),
+        "task_activities should not have been touched"
+    );
     core.close().await;
 
-    let bad = Command::new(JOAN)
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["replay", "--projection", "nope"])
-        .output()
-        .unwrap();
+    let bad = joan(&db).args(["replay", "--projection", "nope"]).output().unwrap();
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("no projection named"));
 }
 
-#[tokio::test]
-async fn a_rebuild_keeps_up_with_commands_running_beside_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let core = open_core(dir.path()).await;
+async fn a_rebuild_keeps_up_with_commands_running_beside_it(backend: Backend) {
+    let Some(db) = TestDb::create(backend).await else {
+        return;
+    };
+    let core = open_core_at(&db.location).await;
     mixed_workload(&core, 1_500, 3).await;
     let projections = core.projections.all().to_vec();
     let (report, ()) = tokio::join!(rebuild(&core.store, &projections, &()), mixed_workload(&core, 300, 4));
     report.unwrap();
-    let head = *core.store.head().borrow();
-    core.wait_for(head).await;
+    settle(&core).await;
     let live = dump(core.store.db()).await;
     // A second rebuild with nothing running beside it must agree with what the first left.
     rebuild(&core.store, &projections, &()).await.unwrap();
-    assert_eq!(dump(core.store.db()).await, live);
+    settle(&core).await;
+    assert_same_dump(&dump(core.store.db()).await, &live, "after a second rebuild");
     core.close().await;
 }

@@ -6,9 +6,9 @@ use joan_api::core::Core;
 use joan_commands::db::Location;
 use joan_commands::service::CommandContext;
 use joan_commands::{Database, StoreOptions};
-use joan_projections::Projections;
 use joan_domain::task::{Description, NewTask, Priority, Tags, TaskChanges, TaskCommand, TaskStatus, Title};
 use joan_domain::{Timestamp, UserId};
+use joan_projections::Projections;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use uuid::Uuid;
@@ -48,7 +48,10 @@ pub async fn dump(db: &Database) -> Vec<(String, Vec<String>)> {
             format!("select t::text as r from {table} t order by r")
         } else {
             let columns: Vec<(String,)> = db
-                .fetch_all(&format!("select name from pragma_table_info('{table}') order by cid"), &[])
+                .fetch_all(
+                    &format!("select name from pragma_table_info('{table}') order by cid"),
+                    &[],
+                )
                 .await
                 .unwrap();
             let list = columns.iter().map(|c| c.0.as_str()).collect::<Vec<_>>().join(", ");
@@ -66,6 +69,23 @@ pub async fn dump(db: &Database) -> Vec<(String, Vec<String>)> {
         .unwrap();
     out.push(("checkpoints".into(), checkpoints.into_iter().map(|r| r.0).collect()));
     out
+}
+
+/// Fails with the first differences of two dumps (a whole dump is too long to read).
+#[track_caller]
+pub fn assert_same_dump(actual: &[(String, Vec<String>)], expected: &[(String, Vec<String>)], context: &str) {
+    for ((table, a), (_, e)) in actual.iter().zip(expected) {
+        if a != e {
+            let missing: Vec<&String> = e.iter().filter(|r| !a.contains(r)).take(3).collect();
+            let extra: Vec<&String> = a.iter().filter(|r| !e.contains(r)).take(3).collect();
+            panic!(
+                "{context}: table {table} differs ({} rows, expected {}); missing {missing:?}; unexpected {extra:?}",
+                a.len(),
+                e.len()
+            );
+        }
+    }
+    assert_eq!(actual.len(), expected.len(), "{context}: different tables");
 }
 
 /// The rows of `table` in a dump.

@@ -314,13 +314,13 @@ pub(crate) fn pg_options(url: &str) -> Result<PgConnectOptions, StoreError> {
 }
 
 pub(crate) async fn pg_writer(url: &str) -> Result<PgConnection, StoreError> {
-    Ok(PgConnection::connect_with(&pg_options(url)?).await?)
+    Ok(PgConnection::connect_with(&pg_options(url)?.application_name("joan writer")).await?)
 }
 
 pub(crate) async fn pg_readers(url: &str, size: u32) -> Result<PgPool, StoreError> {
     Ok(PgPoolOptions::new()
         .max_connections(size)
-        .connect_with(pg_options(url)?)
+        .connect_with(pg_options(url)?.application_name("joan reader"))
         .await?)
 }
 

@@ -119,6 +119,10 @@ impl EventStore {
             head: head_tx,
             appended_events: appended.clone(),
             batches: batches.clone(),
+            reconnect: match location {
+                Location::Postgres(url) => Some(url.clone()),
+                Location::Sqlite(_) => None,
+            },
         };
         tokio::spawn(writer.run(rx));
         Ok(Self {

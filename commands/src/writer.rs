@@ -49,6 +49,8 @@ pub(crate) struct Writer {
     pub head: Arc<watch::Sender<i64>>,
     pub appended_events: Arc<std::sync::atomic::AtomicU64>,
     pub batches: Arc<std::sync::atomic::AtomicU64>,
+    /// Where to reconnect when the connection is lost (PostgreSQL's URL).
+    pub reconnect: Option<String>,
 }
 
 impl Writer {
@@ -122,7 +124,26 @@ impl Writer {
                         .reply
                         .send(Err(StoreError::Database(sqlx::Error::Protocol(msg.clone()))));
                 }
+                self.reconnect_if_lost().await;
             }
+        }
+    }
+
+    /// PostgreSQL: after a failed transaction, replaces a connection that no longer answers
+    /// (server restart, network cut), so the next batch can commit. SQLite's file does not go away.
+    async fn reconnect_if_lost(&mut self) {
+        let (OwnedConn::Postgres(c), Some(url)) = (&mut self.conn, &self.reconnect) else {
+            return;
+        };
+        if sqlx::Connection::ping(c).await.is_ok() {
+            return;
+        }
+        match crate::db::pg_writer(url).await {
+            Ok(fresh) => {
+                tracing::warn!("the write connection was lost; reconnected");
+                *c = fresh;
+            }
+            Err(e) => tracing::error!(error = %e, "the write connection was lost; reconnecting failed"),
         }
     }
 }

@@ -57,3 +57,27 @@ async fn the_head_follows_appends_made_on_another_node() {
         .expect("the head did not follow the other node")
         .unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_store_recovers_when_postgresql_drops_its_connections() {
+    let Some(t) = open(Backend::Postgres).await else { return };
+    t.store.append(vec![event("before", 1)], None).await.unwrap();
+    // What a server restart does to this database's sessions.
+    t.db.execute_outside(
+        "select pg_terminate_backend(pid) from pg_stat_activity \
+             where datname = current_database() and pid <> pg_backend_pid()",
+    )
+    .await;
+    let mut attempts = 0;
+    let appended = loop {
+        attempts += 1;
+        match t.store.append(vec![event("after", 1)], None).await {
+            Ok(a) => break a,
+            Err(e) if attempts < 3 => eprintln!("append {attempts} failed as expected: {e}"),
+            Err(e) => panic!("the store did not recover: {e}"),
+        }
+    };
+    assert!(appended.last_position > 0);
+    assert_eq!(t.store.load_stream("test", "after").await.unwrap().len(), 1);
+    assert_eq!(t.store.count_events().await.unwrap(), 2);
+}

@@ -5,5 +5,6 @@ mod backend;
 mod append;
 mod nodes;
 mod repository;
+mod schema;
 mod support;
 mod tail;

@@ -104,7 +104,11 @@ impl TestApp {
         let core = open_core(dir.path()).await;
         let state = AppState::new(core, &Secret::new("test-secret-not-for-production"));
         let router = router(state.clone(), &HttpOptions::default());
-        Self { router, state, _dir: dir }
+        Self {
+            router,
+            state,
+            _dir: dir,
+        }
     }
 
     pub fn call(&self, method: Method, path: &str) -> Call<'_> {

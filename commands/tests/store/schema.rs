@@ -30,7 +30,10 @@ async fn both_backends_have_the_same_tables_and_columns() {
     let mut expected = columns(sqlite.store.db()).await;
     expected.insert(("events".into(), "tx".into()));
     let actual = columns(postgres.store.db()).await;
-    assert!(expected.contains(&("tasks".into(), "updated_at".into())), "{expected:?}");
+    assert!(
+        expected.contains(&("tasks".into(), "updated_at".into())),
+        "{expected:?}"
+    );
     assert_eq!(
         actual.difference(&expected).collect::<Vec<_>>(),
         Vec::<&(String, String)>::new(),

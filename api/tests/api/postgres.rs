@@ -114,3 +114,56 @@ async fn killing_the_node_that_runs_the_catch_up_projectors_hands_them_to_anothe
     assert_replay_matches(&core, "two nodes").await;
     core.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_on_one_node_sees_a_command_as_soon_as_it_returned_on_another() {
+    use joan_commands::service::CommandContext;
+    use joan_domain::task::{NewTask, TaskChanges, TaskCommand, Title};
+    use joan_domain::{Timestamp, UserId};
+    use joan_projections::task_queries;
+
+    let Some(db) = TestDb::create(Backend::Postgres).await else {
+        return;
+    };
+    let a = open_core_at(&db.location).await;
+    let b = open_core_at(&db.location).await;
+    let user = UserId(uuid::Uuid::new_v4());
+    let ctx = CommandContext::new(user, Timestamp::from_unix_micros(1_790_000_000_000_000));
+    for n in 0..30 {
+        let (writer, reader) = if n % 2 == 0 { (&a, &b) } else { (&b, &a) };
+        let id = uuid::Uuid::new_v4();
+        let title = Title::parse(&format!("task {n}")).unwrap();
+        let create = TaskCommand::Create(NewTask {
+            id,
+            title,
+            ..NewTask::default()
+        });
+        writer
+            .tasks
+            .execute_new(&id.to_string(), &ctx, create, None)
+            .await
+            .unwrap();
+        let row = task_queries::get(reader.store.db(), &user.to_string(), &id.to_string())
+            .await
+            .unwrap()
+            .expect("the other node does not see the task just created");
+        assert_eq!(row.title, format!("task {n}"));
+
+        let rename = TaskCommand::Update(TaskChanges {
+            title: Some(Title::parse("renamed").unwrap()),
+            ..TaskChanges::default()
+        });
+        reader
+            .tasks
+            .execute(&id.to_string(), &ctx, rename, Some(1), None)
+            .await
+            .unwrap();
+        let row = task_queries::get(writer.store.db(), &user.to_string(), &id.to_string())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((row.title.as_str(), row.version), ("renamed", 2));
+    }
+    a.close().await;
+    b.close().await;
+}

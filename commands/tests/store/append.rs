@@ -83,12 +83,17 @@ async fn fifty_concurrent_commands_on_one_stream_leave_no_gaps_and_one_winner_pe
 }
 
 /// Holds the writer until released, so appends queue up and commit as one batch.
-struct Gate(oneshot::Receiver<()>);
+/// Holds the writer until released; says when the writer has entered it.
+struct Gate {
+    entered: oneshot::Sender<()>,
+    release: oneshot::Receiver<()>,
+}
 
 #[async_trait]
 impl ExclusiveJob for Gate {
     async fn run(self: Box<Self>, _: &mut Conn<'_>) -> Result<(), StoreError> {
-        let _ = self.0.await;
+        let _ = self.entered.send(());
+        let _ = self.release.await;
         Ok(())
     }
 }
@@ -97,11 +102,14 @@ async fn a_conflict_in_a_batch_fails_only_its_own_command(backend: Backend) {
     let Some(t) = open(backend).await else { return };
     t.store.append(vec![event("taken", 1)], None).await.unwrap();
 
-    let (open_gate, gate) = oneshot::channel();
+    let (open_gate, release) = oneshot::channel();
+    let (entered, writer_waits) = oneshot::channel();
     let gated = tokio::spawn({
         let store = t.store.clone();
-        async move { store.exclusive(Box::new(Gate(gate))).await }
+        async move { store.exclusive(Box::new(Gate { entered, release })).await }
     });
+    // The writer is inside the gate: from here on, appends can only queue up behind it.
+    writer_waits.await.unwrap();
     let mut handles = Vec::new();
     for i in 0..20 {
         let store = t.store.clone();

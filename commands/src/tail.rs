@@ -46,45 +46,76 @@ pub struct Page {
 
 #[derive(sqlx::FromRow)]
 struct TailRow {
+    /// PostgreSQL: `pg_snapshot_xmin` of the statement's snapshot (0 on SQLite).
+    horizon: i64,
     tx: i64,
     #[sqlx(flatten)]
     event: StoredEvent,
 }
 
-macro_rules! select_tail {
-    ($tx:literal) => {
-        concat!(
-            "select ",
-            $tx,
-            " as tx, position, aggregate_type, aggregate_id, sequence, event_type, event_version, payload, \
-             metadata, owner_id, recorded_at from events "
-        )
-    };
+impl TailRow {
+    fn cursor(&self) -> Cursor {
+        Cursor {
+            tx: self.tx,
+            position: self.event.position,
+        }
+    }
 }
 
-const PG_AFTER: &str = "where (tx, position) > (($1::bigint)::text::xid8, $2) ";
-const PG_ORDER: &str = "order by tx, position limit $3";
+const COLUMNS: &str = "position, aggregate_type, aggregate_id, sequence, event_type, event_version, payload, \
+     metadata, owner_id, recorded_at";
 
-fn pg_sql(horizon: Horizon) -> String {
-    let bound = match horizon {
-        Horizon::Settled => "and tx < pg_snapshot_xmin(pg_current_snapshot()) ",
-        Horizon::Committed => "",
-        Horizon::Before(_) => "and (tx, position) < (($4::bigint)::text::xid8, $5) ",
+/// PostgreSQL pages walk the `(tx, position)` index from the cursor and stop at the limit. So
+/// that the planner always picks that plan: the range is one-sided (a second bound such as
+/// `tx < xmin` reads as a narrow range to generic plans, which then sort the whole rest of the
+/// log per page), and `order by` names the table's columns (a bare `tx` would be the bigint
+/// output column). Rows come ordered by `tx`, so the horizon (`xmin` of the statement's
+/// snapshot, returned with each row) simply cuts the page.
+static PG_PAGE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "select s.horizon, tx::text::bigint as tx, {COLUMNS} from events, \
+         (select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as horizon) s \
+         where (events.tx, events.position) > (($1::bigint)::text::xid8, $2) \
+         order by events.tx, events.position limit $3"
+    )
+});
+
+macro_rules! sqlite_select {
+    () => {
+        "select 0 as horizon, 0 as tx, position, aggregate_type, aggregate_id, sequence, event_type, event_version, \
+         payload, metadata, owner_id, recorded_at from events "
     };
-    format!("{}{PG_AFTER}{bound}{PG_ORDER}", select_tail!("tx::text::bigint"))
 }
-
-const SQLITE_AFTER: &str = concat!(select_tail!("0"), "where position > $1 order by position limit $2");
+const SQLITE_AFTER: &str = concat!(sqlite_select!(), "where position > $1 order by position limit $2");
 const SQLITE_BEFORE: &str = concat!(
-    select_tail!("0"),
+    sqlite_select!(),
     "where position > $1 and position < $2 order by position limit $3"
 );
 
-fn finish(rows: Vec<TailRow>, after: Cursor) -> Page {
-    let end = rows.last().map_or(after, |r| Cursor {
-        tx: r.tx,
-        position: r.event.position,
-    });
+/// The statement and arguments of a page.
+fn query(postgres: bool, after: Cursor, horizon: Horizon, limit: i64) -> (&'static str, Vec<Arg<'static>>) {
+    match (postgres, horizon) {
+        (true, _) => (
+            PG_PAGE.as_str(),
+            vec![after.tx.into(), after.position.into(), limit.into()],
+        ),
+        (false, Horizon::Before(b)) => (
+            SQLITE_BEFORE,
+            vec![after.position.into(), b.position.into(), limit.into()],
+        ),
+        (false, _) => (SQLITE_AFTER, vec![after.position.into(), limit.into()]),
+    }
+}
+
+/// Cuts the rows at `horizon` (rows come in tail order, so what is beyond it is a suffix).
+fn finish(rows: Vec<TailRow>, after: Cursor, horizon: Horizon, postgres: bool) -> Page {
+    let keep = |r: &TailRow| match horizon {
+        Horizon::Settled => !postgres || r.tx < r.horizon,
+        Horizon::Committed => true,
+        Horizon::Before(bound) => r.cursor() < bound,
+    };
+    let rows: Vec<TailRow> = rows.into_iter().take_while(keep).collect();
+    let end = rows.last().map_or(after, TailRow::cursor);
     Page {
         events: rows.into_iter().map(|r| r.event).collect(),
         end,
@@ -93,25 +124,9 @@ fn finish(rows: Vec<TailRow>, after: Cursor) -> Page {
 
 /// At most `limit` events after `after` within `horizon`, in tail order, from the read pool.
 pub async fn read_page(db: &Database, after: Cursor, horizon: Horizon, limit: i64) -> Result<Page, StoreError> {
-    let rows: Vec<TailRow> = match (db.is_postgres(), horizon) {
-        (true, Horizon::Before(b)) => {
-            let args = [after.tx, after.position, limit, b.tx, b.position].map(Arg::from);
-            db.fetch_all(&pg_sql(horizon), &args).await?
-        }
-        (true, _) => {
-            let args = [after.tx, after.position, limit].map(Arg::from);
-            db.fetch_all(&pg_sql(horizon), &args).await?
-        }
-        (false, Horizon::Before(b)) => {
-            let args = [after.position, b.position, limit].map(Arg::from);
-            db.fetch_all(SQLITE_BEFORE, &args).await?
-        }
-        (false, _) => {
-            let args = [after.position, limit].map(Arg::from);
-            db.fetch_all(SQLITE_AFTER, &args).await?
-        }
-    };
-    Ok(finish(rows, after))
+    let (sql, args) = query(db.is_postgres(), after, horizon, limit);
+    let rows: Vec<TailRow> = db.fetch_all(sql, &args).await?;
+    Ok(finish(rows, after, horizon, db.is_postgres()))
 }
 
 /// Like [`read_page`], inside the transaction on `conn`.
@@ -121,25 +136,10 @@ pub async fn read_page_in(
     horizon: Horizon,
     limit: i64,
 ) -> Result<Page, StoreError> {
-    let rows: Vec<TailRow> = match (conn.is_postgres(), horizon) {
-        (true, Horizon::Before(b)) => {
-            let args = [after.tx, after.position, limit, b.tx, b.position].map(Arg::from);
-            conn.fetch_all(&pg_sql(horizon), &args).await?
-        }
-        (true, _) => {
-            let args = [after.tx, after.position, limit].map(Arg::from);
-            conn.fetch_all(&pg_sql(horizon), &args).await?
-        }
-        (false, Horizon::Before(b)) => {
-            let args = [after.position, b.position, limit].map(Arg::from);
-            conn.fetch_all(SQLITE_BEFORE, &args).await?
-        }
-        (false, _) => {
-            let args = [after.position, limit].map(Arg::from);
-            conn.fetch_all(SQLITE_AFTER, &args).await?
-        }
-    };
-    Ok(finish(rows, after))
+    let postgres = conn.is_postgres();
+    let (sql, args) = query(postgres, after, horizon, limit);
+    let rows: Vec<TailRow> = conn.fetch_all(sql, &args).await?;
+    Ok(finish(rows, after, horizon, postgres))
 }
 
 /// A cursor every event before which is settled now: PostgreSQL's `(xmin, 0)`, SQLite's
@@ -188,10 +188,10 @@ mod tests {
     }
 
     #[test]
-    fn postgres_pages_read_settled_rows_in_tail_order() {
-        let sql = pg_sql(Horizon::Settled);
-        assert!(sql.contains("tx < pg_snapshot_xmin(pg_current_snapshot())"), "{sql}");
-        assert!(sql.ends_with("order by tx, position limit $3"), "{sql}");
-        assert!(!pg_sql(Horizon::Committed).contains("xmin"));
+    fn postgres_pages_are_one_sided_range_scans_in_tail_order() {
+        let sql = PG_PAGE.as_str();
+        assert!(sql.contains("pg_snapshot_xmin(pg_current_snapshot())"), "{sql}");
+        // Qualified: a bare `tx` in `order by` would name the bigint output column, so no index.
+        assert!(sql.ends_with("order by events.tx, events.position limit $3"), "{sql}");
     }
 }

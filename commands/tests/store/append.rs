@@ -82,8 +82,8 @@ async fn fifty_concurrent_commands_on_one_stream_leave_no_gaps_and_one_winner_pe
     );
 }
 
-/// Holds the writer until released, so appends queue up and commit as one batch.
-/// Holds the writer until released; says when the writer has entered it.
+/// Holds the writer until released, so appends queue up and commit as one batch; says when
+/// the writer has entered it.
 struct Gate {
     entered: oneshot::Sender<()>,
     release: oneshot::Receiver<()>,

@@ -207,34 +207,47 @@ async fn append_all(
         .iter()
         .map(|(p, t, id, s)| ((t.as_str(), id.as_str(), *s), *p))
         .collect();
-    let mut appended = Vec::with_capacity(requests.len());
+    // Every stored event once, in request order; `ends[i]` closes request i's run.
+    let mut all: Vec<StoredEvent> = Vec::with_capacity(rows.len());
+    let mut ends = Vec::with_capacity(requests.len());
     for req in requests {
-        let mut stored = Vec::with_capacity(req.events.len());
         for e in &req.events {
             let key = (e.aggregate_type.as_str(), e.aggregate_id.as_str(), e.sequence);
             let position = positions
                 .get(&key)
                 .copied()
                 .ok_or(StoreError::Database(sqlx::Error::RowNotFound))?;
-            stored.push(StoredEvent::from_new(position, e.clone()));
+            all.push(StoredEvent::from_new(position, e.clone()));
         }
-        appended.push(stored);
+        ends.push(all.len());
     }
-    let mut all: Vec<StoredEvent> = appended.iter().flatten().cloned().collect();
-    all.sort_by_key(|e| e.position);
+    // Positions are handed out in VALUES order, so this is log order already; projectors need
+    // log order, so should a database ever number rows otherwise, they get a sorted copy.
+    let sorted: Option<Vec<StoredEvent>> = (!all.is_sorted_by_key(|e| e.position)).then(|| {
+        let mut copy = all.clone();
+        copy.sort_by_key(|e| e.position);
+        copy
+    });
+    let in_log_order = sorted.as_deref().unwrap_or(&all);
     for projector in inline {
-        projector.on_append(conn, &all).await?;
+        projector.on_append(conn, in_log_order).await?;
     }
-    for (req, stored) in requests.iter().zip(&appended) {
+    let mut start = 0;
+    for (req, &end) in requests.iter().zip(&ends) {
         if let Some(hook) = &req.hook {
-            hook.on_append(conn, stored).await?;
+            hook.on_append(conn, &all[start..end]).await?;
         }
+        start = end;
     }
     conn.commit().await?;
-    Ok(appended
-        .into_iter()
-        .map(|events| Ok(Appended::new(events, batch)))
-        .collect())
+    let mut results = Vec::with_capacity(requests.len());
+    let mut rest = all.into_iter();
+    let mut start = 0;
+    for end in ends {
+        results.push(Ok(Appended::new(rest.by_ref().take(end - start).collect(), batch)));
+        start = end;
+    }
+    Ok(results)
 }
 
 /// Request by request, each under a savepoint: a failure undoes only its own request.

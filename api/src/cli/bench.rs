@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, Subcommand};
 use hdrhistogram::Histogram;
+use indicatif::{ProgressBar, ProgressStyle};
 use joan_commands::StoreOptions;
 use joan_commands::service::CommandContext;
 use joan_domain::task::{NewTask, Priority, TaskChanges, TaskCommand, TaskStatus, Title};
@@ -157,9 +158,7 @@ async fn create_tasks(
         h.await.map_err(|e| AppError::Config(e.to_string()))??;
     }
     let elapsed = started.elapsed();
-    let latency = Arc::try_unwrap(latency)
-        .map(Mutex::into_inner)
-        .unwrap_or_else(|_| Histogram::new(3).unwrap_or_else(|_| unreachable!()));
+    let latency = latency.lock().await.clone();
     Ok(RunStats {
         commands,
         elapsed,
@@ -168,11 +167,23 @@ async fn create_tasks(
 }
 
 /// Appends about `events` events of mixed task commands (create, retitle, reprioritise,
-/// complete), printing progress.
+/// complete), with a progress bar.
 async fn fill_log(core: &Arc<Core>, events: i64) -> Result<(), AppError> {
     const WRITERS: usize = 64;
     let per_writer = (events / 4).max(1) as usize / WRITERS + 1;
-    eprintln!("filling the log with ~{events} events ...");
+    let bar = ProgressBar::new(u64::try_from(events).unwrap_or(0)).with_style(
+        ProgressStyle::with_template("filling the log {wide_bar} {pos}/{len} events ({per_sec}, eta {eta})")
+            .map_err(|e| AppError::Config(e.to_string()))?,
+    );
+    let ticker = tokio::spawn({
+        let (bar, store, start) = (bar.clone(), core.store.clone(), core.store.appended_events());
+        async move {
+            loop {
+                bar.set_position(store.appended_events() - start);
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
+        }
+    });
     let user = UserId(Uuid::new_v4());
     let mut handles = Vec::new();
     for _ in 0..WRITERS {
@@ -208,9 +219,11 @@ async fn fill_log(core: &Arc<Core>, events: i64) -> Result<(), AppError> {
             Ok::<(), AppError>(())
         }));
     }
-    for h in handles {
-        h.await.map_err(|e| AppError::Config(e.to_string()))??;
+    let finished = futures::future::try_join_all(handles).await;
+    ticker.abort();
+    bar.finish_and_clear();
+    for result in finished.map_err(|e| AppError::Config(e.to_string()))? {
+        result?;
     }
-    eprintln!("log filled: {} events", core.store.count_events().await?);
     Ok(())
 }

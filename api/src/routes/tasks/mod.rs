@@ -13,8 +13,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use crate::http::error::{ApiError, FieldError, Problem, from_command};
+use crate::http::error::{ApiError, Problem, from_command};
 use crate::http::extract::{ApiJson, ApiQuery, Caller, CurrentUser, IfMatch, Page, etag};
+use crate::http::fields::Fields;
 use crate::http::idempotency::{Idempotency, Render};
 use crate::http::state::AppState;
 
@@ -133,65 +134,39 @@ pub struct TaskQuery {
 }
 
 impl TaskQuery {
+    /// The filter and page, or every invalid parameter at once.
     fn parse(self) -> Result<(TaskFilter, i64, i64), ApiError> {
         use joan_domain::task::{DueDate, Priority};
+        let mut f = Fields::default();
+        let status = f.opt("status", self.status.as_deref(), TaskStatus::parse);
+        let priority = f.opt("priority", self.priority, Priority::parse);
+        let due_before = f.opt("due_before", self.due_before.as_deref(), DueDate::parse);
+        let due_after = f.opt("due_after", self.due_after.as_deref(), DueDate::parse);
         let page = Page {
             limit: self.limit,
             offset: self.offset,
         }
         .validate();
-        let mut errors = Vec::new();
-        let mut check = |field: &str, ok: bool, message: String| {
-            if !ok {
-                errors.push(FieldError::new(field, message));
-            }
-        };
-        if let Some(s) = &self.status {
-            check(
-                "status",
-                TaskStatus::parse(s).is_ok(),
-                TaskStatus::parse(s).err().map(|e| e.to_string()).unwrap_or_default(),
-            );
-        }
-        if let Some(p) = self.priority {
-            check("priority", Priority::parse(p).is_ok(), "must be between 0 and 4".into());
-        }
-        let due = |raw: &Option<String>| raw.as_deref().map(DueDate::parse);
-        let due_before = due(&self.due_before).transpose();
-        let due_after = due(&self.due_after).transpose();
-        check(
-            "due_before",
-            due_before.is_ok(),
-            "must be a date (YYYY-MM-DD) or an RFC 3339 timestamp".into(),
-        );
-        check(
-            "due_after",
-            due_after.is_ok(),
-            "must be a date (YYYY-MM-DD) or an RFC 3339 timestamp".into(),
-        );
         let (limit, offset) = match page {
             Ok(p) => p,
-            Err(ApiError::Validation(mut more)) => {
-                errors.append(&mut more);
+            Err(ApiError::Validation(more)) => {
+                f.errors.extend(more);
                 (0, 0)
             }
             Err(e) => return Err(e),
         };
-        if !errors.is_empty() {
-            return Err(ApiError::Validation(errors));
-        }
         let filter = TaskFilter {
-            status: self.status,
-            priority: self.priority,
+            status: status.map(|s| s.as_str().to_string()),
+            priority: priority.map(|p| i64::from(u8::from(p))),
             folder_id: self.folder_id.map(|u| u.to_string()),
             project_id: self.project_id.map(|u| u.to_string()),
             goal_id: self.goal_id.map(|u| u.to_string()),
-            due_before: due_before.ok().flatten().map(String::from),
-            due_after: due_after.ok().flatten().map(String::from),
+            due_before: due_before.map(String::from),
+            due_after: due_after.map(String::from),
             tag: self.tag,
             q: self.q,
         };
-        Ok((filter, limit, offset))
+        f.finish((filter, limit, offset)).map_err(ApiError::Validation)
     }
 }
 

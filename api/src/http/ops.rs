@@ -19,9 +19,15 @@ async fn healthz() -> impl IntoResponse {
     axum::Json(serde_json::json!({"status": "ok"}))
 }
 
-/// The database answers.
+/// The database answers. (`1` alone is an `int4` on PostgreSQL, not the `i64` asked for.)
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    match state.core.store.db().fetch_scalar_i64("select 1", &[]).await {
+    match state
+        .core
+        .store
+        .db()
+        .fetch_scalar_i64("select cast(1 as bigint)", &[])
+        .await
+    {
         Ok(_) => (StatusCode::OK, axum::Json(serde_json::json!({"status": "ready"}))),
         Err(e) => {
             tracing::warn!(error = %e, "not ready");

@@ -1,5 +1,6 @@
 //! `TestApp`: the real router over a fresh database, driven in-process.
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
@@ -10,16 +11,16 @@ use joan_api::config::Secret;
 use joan_api::http::state::AppState;
 use joan_api::http::{HttpOptions, router};
 use serde_json::Value;
-use tempfile::TempDir;
 use tower::ServiceExt;
 
-use crate::support::open_core;
+use crate::backend::{Backend, TestDb};
+use crate::support::open_core_at;
 
 pub struct TestApp {
     pub router: Router,
     pub state: AppState,
-    /// Keeps the database directory alive as long as the app.
-    _dir: TempDir,
+    /// The app's own database, dropped with the last node that shares it.
+    pub db: Arc<TestDb>,
 }
 
 /// What came back.
@@ -99,16 +100,24 @@ impl<'a> Call<'a> {
 }
 
 impl TestApp {
-    pub async fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let core = open_core(dir.path()).await;
+    /// The app over a fresh database of `backend`; `None` when the backend is not reachable
+    /// and the test should skip (see [`TestDb::create`]).
+    pub async fn new(backend: Backend) -> Option<Self> {
+        let db = TestDb::create(backend).await?;
+        Some(Self::over(Arc::new(db)).await)
+    }
+
+    /// Another node over the same database, with the same token secret (what a second
+    /// `joan serve` beside this one is).
+    pub async fn second_node(&self) -> Self {
+        Self::over(self.db.clone()).await
+    }
+
+    async fn over(db: Arc<TestDb>) -> Self {
+        let core = open_core_at(&db.location).await;
         let state = AppState::new(core, &Secret::new("test-secret-not-for-production"));
         let router = router(state.clone(), &HttpOptions::default());
-        Self {
-            router,
-            state,
-            _dir: dir,
-        }
+        Self { router, state, db }
     }
 
     pub fn call(&self, method: Method, path: &str) -> Call<'_> {

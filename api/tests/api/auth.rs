@@ -9,6 +9,28 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 
 use crate::app::{PASSWORD, Reply, TestApp};
+use crate::backend::{Backend, on_both_backends};
+use crate::support::json_rows;
+
+on_both_backends!(
+    registering_answers_201_with_the_user_and_a_normalised_email,
+    registering_a_taken_email_is_409_whatever_its_case,
+    concurrent_registrations_of_one_email_make_one_account,
+    invalid_registrations_are_422_field_by_field,
+    bad_bodies_are_400_415_or_422,
+    logging_in_gives_a_bearer_pair_and_me_shows_the_user,
+    unknown_email_and_wrong_password_look_the_same,
+    bad_access_tokens_are_all_401,
+    refreshing_rotates_the_token_and_reuse_revokes_the_family,
+    logout_with_a_token_ends_that_session_and_without_one_ends_all,
+    the_profile_is_versioned_and_patchable,
+    changing_the_password_revokes_sessions_and_retires_the_old_password,
+    an_account_is_locked_after_five_failures_and_a_success_resets_it,
+    an_address_is_locked_after_twenty_failures_across_accounts,
+    the_audit_trail_records_the_changes_and_no_secret,
+    a_replay_rebuilds_the_same_users_table,
+    the_openapi_document_describes_auth_and_users,
+);
 
 const SECRET: &str = "test-secret-not-for-production";
 
@@ -59,9 +81,8 @@ async fn events(app: &TestApp) -> Vec<(String, String, String)> {
 // Register
 // ---------------------------------------------------------------------------------------------
 
-#[tokio::test]
-async fn registering_answers_201_with_the_user_and_a_normalised_email() {
-    let app = TestApp::new().await;
+async fn registering_answers_201_with_the_user_and_a_normalised_email(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let reply = app.register("  Ada@Example.COM ", PASSWORD, " Ada Lovelace ").await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
     assert_eq!(reply.body["email"], "ada@example.com");
@@ -72,17 +93,15 @@ async fn registering_answers_201_with_the_user_and_a_normalised_email() {
     assert_eq!(reply.header("etag"), Some("\"1\""));
 }
 
-#[tokio::test]
-async fn registering_a_taken_email_is_409_whatever_its_case() {
-    let app = TestApp::new().await;
+async fn registering_a_taken_email_is_409_whatever_its_case(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     app.register_and_login("grace@example.com").await;
     let again = app.register("GRACE@example.com ", "another password", "Grace II").await;
     assert_problem(&again, StatusCode::CONFLICT, "email_taken");
 }
 
-#[tokio::test]
-async fn concurrent_registrations_of_one_email_make_one_account() {
-    let app = TestApp::new().await;
+async fn concurrent_registrations_of_one_email_make_one_account(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let names: Vec<String> = (0..4).map(|n| format!("Racer {n}")).collect();
     let attempts = names
         .iter()
@@ -97,9 +116,8 @@ async fn concurrent_registrations_of_one_email_make_one_account() {
     assert_eq!(registered, 1);
 }
 
-#[tokio::test]
-async fn invalid_registrations_are_422_field_by_field() {
-    let app = TestApp::new().await;
+async fn invalid_registrations_are_422_field_by_field(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let reply = app.register("not-an-email", "short", "   ").await;
     assert_problem(&reply, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     let fields: Vec<&str> = reply.body["errors"]
@@ -120,9 +138,8 @@ async fn invalid_registrations_are_422_field_by_field() {
     assert_eq!(long_name.body["errors"][0]["field"], "name");
 }
 
-#[tokio::test]
-async fn bad_bodies_are_400_415_or_422() {
-    let app = TestApp::new().await;
+async fn bad_bodies_are_400_415_or_422(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let malformed = app
         .post("/api/v1/auth/register")
         .raw("application/json", "{\"email\": ")
@@ -161,9 +178,8 @@ async fn bad_bodies_are_400_415_or_422() {
 // Login and tokens
 // ---------------------------------------------------------------------------------------------
 
-#[tokio::test]
-async fn logging_in_gives_a_bearer_pair_and_me_shows_the_user() {
-    let app = TestApp::new().await;
+async fn logging_in_gives_a_bearer_pair_and_me_shows_the_user(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     app.register("Linus@Example.com", PASSWORD, "Linus").await;
     let tokens = app.login(" LINUS@example.com", PASSWORD).await;
     assert_eq!(tokens.status, StatusCode::OK, "{}", tokens.text);
@@ -184,9 +200,8 @@ async fn logging_in_gives_a_bearer_pair_and_me_shows_the_user() {
     assert_eq!(user.body["role"], "user");
 }
 
-#[tokio::test]
-async fn unknown_email_and_wrong_password_look_the_same() {
-    let app = TestApp::new().await;
+async fn unknown_email_and_wrong_password_look_the_same(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     app.register("known@example.com", PASSWORD, "Known").await;
     let timed = |email: &'static str| {
         let app = &app;
@@ -232,9 +247,8 @@ async fn unknown_email_and_wrong_password_look_the_same() {
     );
 }
 
-#[tokio::test]
-async fn bad_access_tokens_are_all_401() {
-    let app = TestApp::new().await;
+async fn bad_access_tokens_are_all_401(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let session = app.register_and_login("tokens@example.com").await;
     assert_eq!(me(&app, &session.access).await.status, StatusCode::OK);
 
@@ -284,9 +298,8 @@ async fn bad_access_tokens_are_all_401() {
 // Refresh and logout
 // ---------------------------------------------------------------------------------------------
 
-#[tokio::test]
-async fn refreshing_rotates_the_token_and_reuse_revokes_the_family() {
-    let app = TestApp::new().await;
+async fn refreshing_rotates_the_token_and_reuse_revokes_the_family(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let first = app.register_and_login("rotate@example.com").await;
     let other_login = app.login("rotate@example.com", PASSWORD).await;
     let other_refresh = other_login.body["refresh_token"].as_str().unwrap().to_string();
@@ -314,9 +327,8 @@ async fn refreshing_rotates_the_token_and_reuse_revokes_the_family() {
     assert_problem(&unknown, StatusCode::UNAUTHORIZED, "unauthenticated");
 }
 
-#[tokio::test]
-async fn logout_with_a_token_ends_that_session_and_without_one_ends_all() {
-    let app = TestApp::new().await;
+async fn logout_with_a_token_ends_that_session_and_without_one_ends_all(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let laptop = app.register_and_login("logout@example.com").await;
     let phone = app.login("logout@example.com", PASSWORD).await;
     let phone_refresh = phone.body["refresh_token"].as_str().unwrap().to_string();
@@ -367,9 +379,8 @@ async fn logout_with_a_token_ends_that_session_and_without_one_ends_all() {
 // Profile and password
 // ---------------------------------------------------------------------------------------------
 
-#[tokio::test]
-async fn the_profile_is_versioned_and_patchable() {
-    let app = TestApp::new().await;
+async fn the_profile_is_versioned_and_patchable(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let s = app.register_and_login("profile@example.com").await;
     app.register_and_login("taken@example.com").await;
 
@@ -448,9 +459,8 @@ async fn the_profile_is_versioned_and_patchable() {
     assert_eq!(me.body["name"], "Renamed");
 }
 
-#[tokio::test]
-async fn changing_the_password_revokes_sessions_and_retires_the_old_password() {
-    let app = TestApp::new().await;
+async fn changing_the_password_revokes_sessions_and_retires_the_old_password(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let s = app.register_and_login("password@example.com").await;
     let change = |current: &str, new: &str| {
         let body = json!({"current_password": current, "new_password": new});
@@ -493,9 +503,8 @@ async fn changing_the_password_revokes_sessions_and_retires_the_old_password() {
 // Rate limits
 // ---------------------------------------------------------------------------------------------
 
-#[tokio::test]
-async fn an_account_is_locked_after_five_failures_and_a_success_resets_it() {
-    let app = TestApp::new().await;
+async fn an_account_is_locked_after_five_failures_and_a_success_resets_it(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     app.register("locked@example.com", PASSWORD, "Locked").await;
     for _ in 0..4 {
         let reply = app.login("locked@example.com", "wrong password").await;
@@ -522,9 +531,8 @@ async fn an_account_is_locked_after_five_failures_and_a_success_resets_it() {
     assert_eq!(app.login("free@example.com", PASSWORD).await.status, StatusCode::OK);
 }
 
-#[tokio::test]
-async fn an_address_is_locked_after_twenty_failures_across_accounts() {
-    let app = TestApp::new().await;
+async fn an_address_is_locked_after_twenty_failures_across_accounts(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     app.register("target@example.com", PASSWORD, "Target").await;
     let spray = (0..20).map(|n| {
         app.post("/api/v1/auth/login")
@@ -556,9 +564,8 @@ async fn an_address_is_locked_after_twenty_failures_across_accounts() {
 // The event log
 // ---------------------------------------------------------------------------------------------
 
-#[tokio::test]
-async fn the_audit_trail_records_the_changes_and_no_secret() {
-    let app = TestApp::new().await;
+async fn the_audit_trail_records_the_changes_and_no_secret(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let s = app.register_and_login("audit@example.com").await;
     let rotated = app.refresh(&s.refresh).await;
     let rotated_refresh = rotated.body["refresh_token"].as_str().unwrap().to_string();
@@ -621,9 +628,8 @@ async fn the_audit_trail_records_the_changes_and_no_secret() {
     assert!(!everything.to_lowercase().contains("password_hash"));
 }
 
-#[tokio::test]
-async fn a_replay_rebuilds_the_same_users_table() {
-    let app = TestApp::new().await;
+async fn a_replay_rebuilds_the_same_users_table(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let s = app.register_and_login("replay@example.com").await;
     app.register_and_login("second@example.com").await;
     app.patch("/api/v1/users/profile")
@@ -632,18 +638,13 @@ async fn a_replay_rebuilds_the_same_users_table() {
         .send()
         .await;
     let core = &app.state.core;
-    let table = || async {
-        let rows: Vec<(String,)> = core
-            .store
-            .db()
-            .fetch_all(
-                "select json_array(id, email, name, is_active, is_superuser, role, onboarding_completed, \
-                 onboarding_progress, first_login_at, version, created_at, updated_at) as r from users order by id",
-                &[],
-            )
-            .await
-            .unwrap();
-        rows
+    let table = || {
+        json_rows(
+            core.store.db(),
+            "id, email, name, is_active, is_superuser, role, onboarding_completed, onboarding_progress, \
+             first_login_at, version, created_at, updated_at",
+            "from users order by id",
+        )
     };
     let live = table().await;
     assert_eq!(live.len(), 2);
@@ -654,9 +655,8 @@ async fn a_replay_rebuilds_the_same_users_table() {
     assert_eq!(table().await, live);
 }
 
-#[tokio::test]
-async fn the_openapi_document_describes_auth_and_users() {
-    let app = TestApp::new().await;
+async fn the_openapi_document_describes_auth_and_users(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let spec = app.get("/api/openapi.json").send().await;
     for path in [
         "/api/v1/auth/register",

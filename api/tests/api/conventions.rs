@@ -2,10 +2,17 @@
 use axum::http::StatusCode;
 
 use crate::app::TestApp;
+use crate::backend::{Backend, on_both_backends};
 
-#[tokio::test]
-async fn unknown_routes_and_methods_answer_problem_json() {
-    let app = TestApp::new().await;
+on_both_backends!(
+    unknown_routes_and_methods_answer_problem_json,
+    api_responses_carry_security_headers_and_a_request_id,
+    health_readiness_and_metrics_answer,
+    openapi_document_and_docs_ui_are_served,
+);
+
+async fn unknown_routes_and_methods_answer_problem_json(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let missing = app.get("/api/v1/nope").send().await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert_eq!(missing.header("content-type"), Some("application/problem+json"));
@@ -17,9 +24,8 @@ async fn unknown_routes_and_methods_answer_problem_json() {
     assert_eq!(wrong_method.code(), "method_not_allowed");
 }
 
-#[tokio::test]
-async fn api_responses_carry_security_headers_and_a_request_id() {
-    let app = TestApp::new().await;
+async fn api_responses_carry_security_headers_and_a_request_id(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let reply = app.get("/api/v1/tasks").send().await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     assert_eq!(reply.header("x-content-type-options"), Some("nosniff"));
@@ -36,9 +42,8 @@ async fn api_responses_carry_security_headers_and_a_request_id() {
     assert_eq!(echoed.header("x-request-id"), Some("abc-123"));
 }
 
-#[tokio::test]
-async fn health_readiness_and_metrics_answer() {
-    let app = TestApp::new().await;
+async fn health_readiness_and_metrics_answer(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     assert_eq!(app.get("/healthz").send().await.body["status"], "ok");
     assert_eq!(app.get("/readyz").send().await.body["status"], "ready");
     app.get("/api/v1/nope").send().await;
@@ -59,9 +64,8 @@ async fn health_readiness_and_metrics_answer() {
     assert!(metrics.text.contains("joan_events_appended_total"));
 }
 
-#[tokio::test]
-async fn openapi_document_and_docs_ui_are_served() {
-    let app = TestApp::new().await;
+async fn openapi_document_and_docs_ui_are_served(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let spec = app.get("/api/openapi.json").send().await;
     assert_eq!(spec.status, StatusCode::OK);
     assert!(spec.body["openapi"].as_str().unwrap().starts_with("3.1"));

@@ -4,6 +4,7 @@ use joan_commands::Database;
 use serde_json::{Value, json};
 
 use crate::app::{Reply, TestApp};
+use crate::support::json_rows;
 
 mod boards;
 mod moves;
@@ -100,20 +101,18 @@ pub async fn event_count(app: &TestApp) -> i64 {
 
 /// Every row of the kanban tables, in a stable order.
 pub async fn kanban_rows(db: &Database) -> Vec<String> {
-    let boards: Vec<(String,)> = db
-        .fetch_all(
-            "select json_array(id, user_id, name, description, project_id, columns, settings, kanban_position, \
-             version, created_at, updated_at) as r from kanban_boards order by r",
-            &[],
-        )
-        .await
-        .unwrap();
-    let cards: Vec<(String,)> = db
-        .fetch_all(
-            "select json_array(board_id, task_id, column_id, position) as r from kanban_cards order by r",
-            &[],
-        )
-        .await
-        .unwrap();
-    boards.into_iter().chain(cards).map(|r| r.0).collect()
+    let boards = json_rows(
+        db,
+        "id, user_id, name, description, project_id, columns, settings, kanban_position, version, created_at, \
+         updated_at",
+        "from kanban_boards order by r",
+    )
+    .await;
+    let cards = json_rows(
+        db,
+        "board_id, task_id, column_id, position",
+        "from kanban_cards order by r",
+    )
+    .await;
+    boards.into_iter().chain(cards).collect()
 }

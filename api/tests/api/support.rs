@@ -1,5 +1,4 @@
 //! Helpers shared by the integration tests.
-use std::path::Path;
 use std::process::Command;
 
 use joan_api::core::Core;
@@ -16,14 +15,6 @@ use uuid::Uuid;
 use crate::backend::TestDb;
 
 pub const JOAN: &str = env!("CARGO_BIN_EXE_joan");
-
-pub fn sqlite_in(dir: &Path) -> Location {
-    Location::Sqlite(dir.join("joan.db"))
-}
-
-pub async fn open_core(dir: &Path) -> Core {
-    open_core_at(&sqlite_in(dir)).await
-}
 
 pub async fn open_core_at(location: &Location) -> Core {
     Core::open(location, StoreOptions::default()).await.expect("open core")
@@ -69,6 +60,19 @@ pub async fn dump(db: &Database) -> Vec<(String, Vec<String>)> {
         .unwrap();
     out.push(("checkpoints".into(), checkpoints.into_iter().map(|r| r.0).collect()));
     out
+}
+
+/// `select <columns> <rest>`, each row rendered as a JSON array text, on either backend;
+/// `rest` may order by `r`, the rendered row.
+pub async fn json_rows(db: &Database, columns: &str, rest: &str) -> Vec<String> {
+    let array = if db.is_postgres() {
+        "json_build_array"
+    } else {
+        "json_array"
+    };
+    let sql = format!("select cast({array}({columns}) as text) as r {rest}");
+    let rows: Vec<(String,)> = db.fetch_all(&sql, &[]).await.unwrap();
+    rows.into_iter().map(|r| r.0).collect()
 }
 
 /// Fails with the first differences of two dumps (a whole dump is too long to read).

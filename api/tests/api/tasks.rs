@@ -3,6 +3,18 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::app::TestApp;
+use crate::backend::{Backend, on_both_backends};
+
+on_both_backends!(
+    a_task_goes_through_its_whole_life_over_http,
+    as_of_shows_the_task_as_it_was,
+    the_list_filters_pages_and_counts,
+    bad_input_is_refused_with_a_clear_problem_and_changes_nothing,
+    another_users_task_is_a_404_on_every_route_and_stays_unchanged,
+    two_patches_with_the_same_if_match_one_wins_one_is_412,
+    an_idempotency_key_retry_replays_the_first_response_and_appends_nothing,
+    a_batch_creates_all_tasks_or_none,
+);
 
 async fn create(app: &TestApp, token: &str, body: Value) -> Value {
     let reply = app.post("/api/v1/tasks").token(token).json(&body).send().await;
@@ -14,9 +26,8 @@ async fn event_count(app: &TestApp) -> i64 {
     app.state.core.store.count_events().await.unwrap()
 }
 
-#[tokio::test]
-async fn a_task_goes_through_its_whole_life_over_http() {
-    let app = TestApp::new().await;
+async fn a_task_goes_through_its_whole_life_over_http(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let token = app.token_for_new_user();
     let created = app
         .post("/api/v1/tasks")
@@ -132,9 +143,8 @@ async fn a_task_goes_through_its_whole_life_over_http() {
     assert_eq!(history.body[0]["data"]["title"], "Write the report");
 }
 
-#[tokio::test]
-async fn as_of_shows_the_task_as_it_was() {
-    let app = TestApp::new().await;
+async fn as_of_shows_the_task_as_it_was(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let token = app.token_for_new_user();
     let task = create(&app, &token, json!({"title": "first name"})).await;
     let id = task["id"].as_str().unwrap();
@@ -169,9 +179,8 @@ async fn as_of_shows_the_task_as_it_was() {
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
-#[tokio::test]
-async fn the_list_filters_pages_and_counts() {
-    let app = TestApp::new().await;
+async fn the_list_filters_pages_and_counts(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let token = app.token_for_new_user();
     let folder = uuid::Uuid::new_v4().to_string();
     for i in 0..7 {
@@ -192,6 +201,31 @@ async fn the_list_filters_pages_and_counts() {
     assert_eq!(all.body[0]["title"], "Buy 100% milk_now", "newest first");
     let rest = app.get("/api/v1/tasks?limit=3&offset=6").token(&token).send().await;
     assert_eq!(rest.body.as_array().unwrap().len(), 2);
+
+    // Pages join up to the whole list, and every listed task is exactly what GET shows.
+    let whole = app.get("/api/v1/tasks").token(&token).send().await;
+    assert_eq!(whole.header("content-type"), Some("application/json"));
+    let whole = whole.body.as_array().unwrap().clone();
+    let mut paged = Vec::new();
+    for offset in [0, 3, 6] {
+        let page = app
+            .get(&format!("/api/v1/tasks?limit=3&offset={offset}"))
+            .token(&token)
+            .send()
+            .await;
+        paged.extend(page.body.as_array().unwrap().iter().cloned());
+    }
+    assert_eq!(paged, whole);
+    for listed in &whole {
+        let id = listed["id"].as_str().unwrap();
+        let got = app.get(&format!("/api/v1/tasks/{id}")).token(&token).send().await;
+        assert_eq!(&got.body, listed);
+    }
+    let beyond = app.get("/api/v1/tasks?offset=50").token(&token).send().await;
+    assert_eq!(
+        (beyond.body.clone(), beyond.header("x-total-count")),
+        (json!([]), Some("8"))
+    );
 
     let count = |q: &'static str| {
         let app = &app;
@@ -237,9 +271,8 @@ async fn the_list_filters_pages_and_counts() {
     }
 }
 
-#[tokio::test]
-async fn bad_input_is_refused_with_a_clear_problem_and_changes_nothing() {
-    let app = TestApp::new().await;
+async fn bad_input_is_refused_with_a_clear_problem_and_changes_nothing(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let token = app.token_for_new_user();
     let before = event_count(&app).await;
     let post = |body: &'static str| app.post("/api/v1/tasks").token(&token).raw("application/json", body);
@@ -335,9 +368,8 @@ async fn bad_input_is_refused_with_a_clear_problem_and_changes_nothing() {
     );
 }
 
-#[tokio::test]
-async fn another_users_task_is_a_404_on_every_route_and_stays_unchanged() {
-    let app = TestApp::new().await;
+async fn another_users_task_is_a_404_on_every_route_and_stays_unchanged(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let (owner, intruder) = (app.token_for_new_user(), app.token_for_new_user());
     let task = create(&app, &owner, json!({"title": "private"})).await;
     let id = task["id"].as_str().unwrap();
@@ -374,9 +406,8 @@ async fn another_users_task_is_a_404_on_every_route_and_stays_unchanged() {
     assert_eq!(app.get(&path).token(&owner).send().await.body, task);
 }
 
-#[tokio::test]
-async fn two_patches_with_the_same_if_match_one_wins_one_is_412() {
-    let app = TestApp::new().await;
+async fn two_patches_with_the_same_if_match_one_wins_one_is_412(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let token = app.token_for_new_user();
     let task = create(&app, &token, json!({"title": "contended"})).await;
     let path = format!("/api/v1/tasks/{}", task["id"].as_str().unwrap());
@@ -410,9 +441,8 @@ async fn two_patches_with_the_same_if_match_one_wins_one_is_412() {
     assert_eq!(stale_delete.status, StatusCode::PRECONDITION_FAILED);
 }
 
-#[tokio::test]
-async fn an_idempotency_key_retry_replays_the_first_response_and_appends_nothing() {
-    let app = TestApp::new().await;
+async fn an_idempotency_key_retry_replays_the_first_response_and_appends_nothing(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let token = app.token_for_new_user();
     let body = json!({"title": "once only"});
     let first = app
@@ -494,9 +524,8 @@ async fn an_idempotency_key_retry_replays_the_first_response_and_appends_nothing
     assert_eq!(done.body, done_again.body);
 }
 
-#[tokio::test]
-async fn a_batch_creates_all_tasks_or_none() {
-    let app = TestApp::new().await;
+async fn a_batch_creates_all_tasks_or_none(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let token = app.token_for_new_user();
     let ok = app
         .post("/api/v1/tasks/batch")

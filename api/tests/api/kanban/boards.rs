@@ -4,10 +4,20 @@ use serde_json::{Value, json};
 
 use super::*;
 use crate::app::TestApp;
+use crate::backend::{Backend, on_both_backends};
 
-#[tokio::test]
-async fn a_board_goes_through_its_whole_life_over_http() {
-    let app = TestApp::new().await;
+on_both_backends!(
+    a_board_goes_through_its_whole_life_over_http,
+    a_board_keeps_every_field_it_is_created_with_as_real_json,
+    the_board_list_pages_in_board_order_and_counts,
+    if_match_with_a_stale_version_is_412_and_changes_nothing,
+    invalid_board_bodies_are_422_with_the_field_named,
+    creating_with_an_idempotency_key_twice_creates_one_board,
+    every_kanban_route_is_documented,
+);
+
+async fn a_board_goes_through_its_whole_life_over_http(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let token = app.token_for_new_user();
     let created = app
         .post(BOARDS)
@@ -132,9 +142,8 @@ async fn a_board_goes_through_its_whole_life_over_http() {
     );
 }
 
-#[tokio::test]
-async fn a_board_keeps_every_field_it_is_created_with_as_real_json() {
-    let app = TestApp::new().await;
+async fn a_board_keeps_every_field_it_is_created_with_as_real_json(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let token = app.token_for_new_user();
     let project = uuid::Uuid::new_v4().to_string();
     let board = create_board(
@@ -181,9 +190,8 @@ async fn a_board_keeps_every_field_it_is_created_with_as_real_json() {
     );
 }
 
-#[tokio::test]
-async fn the_board_list_pages_in_board_order_and_counts() {
-    let app = TestApp::new().await;
+async fn the_board_list_pages_in_board_order_and_counts(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let token = app.token_for_new_user();
     for name in ["one", "two", "three"] {
         create_board(&app, &token, json!({ "name": name })).await;
@@ -215,9 +223,8 @@ async fn the_board_list_pages_in_board_order_and_counts() {
     assert_eq!(app.get(BOARDS).send().await.status, StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test]
-async fn if_match_with_a_stale_version_is_412_and_changes_nothing() {
-    let app = TestApp::new().await;
+async fn if_match_with_a_stale_version_is_412_and_changes_nothing(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let token = app.token_for_new_user();
     let board = create_board(&app, &token, json!({"name": "Stable"})).await;
     let id = board["id"].as_str().unwrap();
@@ -264,9 +271,8 @@ async fn if_match_with_a_stale_version_is_412_and_changes_nothing() {
     );
 }
 
-#[tokio::test]
-async fn invalid_board_bodies_are_422_with_the_field_named() {
-    let app = TestApp::new().await;
+async fn invalid_board_bodies_are_422_with_the_field_named(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let token = app.token_for_new_user();
     let many: Vec<Value> = (0..51).map(|i| json!({"id": format!("c{i}"), "name": "C"})).collect();
     let cases = [
@@ -334,9 +340,8 @@ async fn invalid_board_bodies_are_422_with_the_field_named() {
     );
 }
 
-#[tokio::test]
-async fn creating_with_an_idempotency_key_twice_creates_one_board() {
-    let app = TestApp::new().await;
+async fn creating_with_an_idempotency_key_twice_creates_one_board(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let token = app.token_for_new_user();
     let send = |body: Value| {
         let (app, token) = (&app, token.clone());
@@ -363,9 +368,8 @@ async fn creating_with_an_idempotency_key_twice_creates_one_board() {
     );
 }
 
-#[tokio::test]
-async fn every_kanban_route_is_documented() {
-    let app = TestApp::new().await;
+async fn every_kanban_route_is_documented(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let spec = app.get("/api/openapi.json").send().await.body;
     for (path, methods) in [
         ("/api/v1/kanban/boards", &["get", "post"][..]),

@@ -5,10 +5,19 @@ use serde_json::{Value, json};
 
 use super::*;
 use crate::app::TestApp;
+use crate::backend::{Backend, on_both_backends};
 
-#[tokio::test]
-async fn moves_insert_at_the_top_middle_and_end_and_keep_positions_gapless() {
-    let app = TestApp::new().await;
+on_both_backends!(
+    moves_insert_at_the_top_middle_and_end_and_keep_positions_gapless,
+    a_column_with_a_status_sets_the_task_status_and_the_move_shows_in_the_activity,
+    deleting_a_task_takes_its_card_off_and_closes_the_gap,
+    dropping_a_column_or_the_board_takes_its_cards_off_but_keeps_the_tasks,
+    bad_moves_are_refused_and_change_nothing,
+    another_users_board_or_task_is_not_found_on_every_route_and_nothing_changes,
+);
+
+async fn moves_insert_at_the_top_middle_and_end_and_keep_positions_gapless(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let token = app.token_for_new_user();
     let board = two_column_board(&app, &token).await;
     let mut t = Vec::new();
@@ -76,9 +85,8 @@ async fn moves_insert_at_the_top_middle_and_end_and_keep_positions_gapless() {
     );
 }
 
-#[tokio::test]
-async fn a_column_with_a_status_sets_the_task_status_and_the_move_shows_in_the_activity() {
-    let app = TestApp::new().await;
+async fn a_column_with_a_status_sets_the_task_status_and_the_move_shows_in_the_activity(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let token = app.token_for_new_user();
     let board = create_board(&app, &token, json!({"name": "Flow"})).await;
     let board = board["id"].as_str().unwrap().to_string();
@@ -145,9 +153,8 @@ async fn a_column_with_a_status_sets_the_task_status_and_the_move_shows_in_the_a
     );
 }
 
-#[tokio::test]
-async fn deleting_a_task_takes_its_card_off_and_closes_the_gap() {
-    let app = TestApp::new().await;
+async fn deleting_a_task_takes_its_card_off_and_closes_the_gap(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let token = app.token_for_new_user();
     let board = two_column_board(&app, &token).await;
     let other_board = two_column_board(&app, &token).await;
@@ -173,9 +180,8 @@ async fn deleting_a_task_takes_its_card_off_and_closes_the_gap() {
     assert_eq!(again.status, StatusCode::NOT_FOUND, "a deleted task cannot be moved");
 }
 
-#[tokio::test]
-async fn dropping_a_column_or_the_board_takes_its_cards_off_but_keeps_the_tasks() {
-    let app = TestApp::new().await;
+async fn dropping_a_column_or_the_board_takes_its_cards_off_but_keeps_the_tasks(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let token = app.token_for_new_user();
     let board = two_column_board(&app, &token).await;
     let t: Vec<String> = create_tasks(&app, &token, 3).await;
@@ -221,9 +227,8 @@ async fn dropping_a_column_or_the_board_takes_its_cards_off_but_keeps_the_tasks(
     assert_eq!(late.status, StatusCode::NOT_FOUND);
 }
 
-#[tokio::test]
-async fn bad_moves_are_refused_and_change_nothing() {
-    let app = TestApp::new().await;
+async fn bad_moves_are_refused_and_change_nothing(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let token = app.token_for_new_user();
     let board = two_column_board(&app, &token).await;
     let task = create_task(&app, &token, "t").await;
@@ -266,9 +271,8 @@ async fn bad_moves_are_refused_and_change_nothing() {
 // Two users
 // ---------------------------------------------------------------------------------------------
 
-#[tokio::test]
-async fn another_users_board_or_task_is_not_found_on_every_route_and_nothing_changes() {
-    let app = TestApp::new().await;
+async fn another_users_board_or_task_is_not_found_on_every_route_and_nothing_changes(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let alice = app.token_for_new_user();
     let bob = app.token_for_new_user();
     let alices_board = two_column_board(&app, &alice).await;

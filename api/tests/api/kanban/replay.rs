@@ -16,9 +16,10 @@ use crate::app::TestApp;
 use crate::backend::{Backend, TestDb, on_both_backends};
 use crate::support::{dump, open_core_at, settle};
 
-#[tokio::test]
-async fn a_rebuild_of_the_kanban_tables_gives_the_same_rows() {
-    let app = TestApp::new().await;
+on_both_backends!(a_rebuild_of_the_kanban_tables_gives_the_same_rows,);
+
+async fn a_rebuild_of_the_kanban_tables_gives_the_same_rows(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
     let token = app.token_for_new_user();
     let other = app.token_for_new_user();
     let boards = [

@@ -57,14 +57,31 @@ pub struct TaskFilter {
     pub q: Option<String>,
 }
 
-/// One page of the caller's tasks, newest first, and how many match in all.
-pub async fn list(
+/// The key-value list of a task object for `json_object` / `json_build_object`, in the order
+/// of the API's task view; `tags` is the text column turned into a JSON array by `$tags`.
+macro_rules! task_json_fields {
+    ($tags:literal) => {
+        concat!(
+            "'id', id, 'user_id', user_id, 'title', title, 'description', description, 'status', status, ",
+            "'priority', priority, 'due_date', due_date, 'completed_at', completed_at, 'folder_id', folder_id, ",
+            "'project_id', project_id, 'estimated_minutes', estimated_minutes, 'actual_minutes', actual_minutes, ",
+            "'tags', ",
+            $tags,
+            ", 'version', version, 'created_at', created_at, 'updated_at', updated_at"
+        )
+    };
+}
+
+/// One page of the caller's tasks, newest first, as a JSON array of task objects rendered by
+/// the database (the shape of the API's task view: `tags` is an array), and how many match in
+/// all. One statement: no per-row decoding and re-encoding, which dominated a page of 50.
+pub async fn list_json(
     db: &Database,
     user: &str,
     filter: &TaskFilter,
     limit: i64,
     offset: i64,
-) -> Result<(Vec<TaskRow>, i64), sqlx::Error> {
+) -> Result<(String, i64), sqlx::Error> {
     // Placeholders are numbered as conditions are added; the SQL text never holds input.
     let tag = filter
         .tag
@@ -123,14 +140,8 @@ pub async fn list(
             Arg::from(v),
         );
     }
-    let total = db
-        .fetch_scalar_i64(&format!("select count(*) from tasks {sql}"), &args)
-        .await?;
-    if total <= offset {
-        return Ok((Vec::new(), total));
-    }
     let n = args.len();
-    let page_sql = format!(
+    let page = format!(
         concat!(
             select_tasks!(),
             "{} order by created_at desc, id desc limit ${} offset ${}"
@@ -139,10 +150,26 @@ pub async fn list(
         n + 1,
         n + 2
     );
+    let statement = if db.is_postgres() {
+        format!(
+            "select (select count(*) from tasks {sql}) as total, \
+             (select coalesce(json_agg(json_build_object({fields}) order by created_at desc, id desc), '[]')::text \
+              from ({page}) t) as page",
+            fields = task_json_fields!("tags::json"),
+        )
+    } else {
+        format!(
+            "select (select count(*) from tasks {sql}) as total, \
+             (select json_group_array(json_object({fields}) order by created_at desc, id desc) \
+              from ({page})) as page",
+            fields = task_json_fields!("json(tags)"),
+        )
+    };
     args.push(Arg::from(limit));
     args.push(Arg::from(offset));
-    let rows = db.fetch_all(&page_sql, &args).await?;
-    Ok((rows, total))
+    let row: Option<(i64, String)> = db.fetch_optional(&statement, &args).await?;
+    let (total, page) = row.ok_or(sqlx::Error::RowNotFound)?;
+    Ok((page, total))
 }
 
 /// Appends `condition`, its `?` numbered as the next placeholder.

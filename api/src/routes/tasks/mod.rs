@@ -1,7 +1,7 @@
 //! `/tasks`: the task list with its filters, single tasks, batch creation, activity and history.
 use async_trait::async_trait;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use joan_commands::{Conn, StoreError};
 use joan_domain::Timestamp;
@@ -180,11 +180,14 @@ async fn list_tasks(
     ApiQuery(query): ApiQuery<TaskQuery>,
 ) -> Result<Response, ApiError> {
     let (filter, limit, offset) = query.parse()?;
-    let (rows, total) = task_queries::list(state.core.store.db(), &user.to_string(), &filter, limit, offset)
+    let (page, total) = task_queries::list_json(state.core.store.db(), &user.to_string(), &filter, limit, offset)
         .await
         .map_err(ApiError::internal)?;
-    let views: Vec<TaskView> = rows.into_iter().map(TaskView::from).collect();
-    Ok(([("x-total-count", total.to_string())], axum::Json(views)).into_response())
+    let headers = [
+        (header::CONTENT_TYPE, HeaderValue::from_static("application/json")),
+        (HeaderName::from_static("x-total-count"), HeaderValue::from(total)),
+    ];
+    Ok((headers, page).into_response())
 }
 
 /// Creates a task.

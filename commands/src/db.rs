@@ -3,17 +3,17 @@
 //! Read tables keep D1's shapes on both backends, so projector and query SQL is written once
 //! with `$1`-style placeholders (SQLite accepts them too) and bound through [`Arg`].
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
-};
+use sqlx::postgres::{PgConnectOptions, PgRow};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteRow, SqliteSynchronous};
 use sqlx::{ConnectOptions, Connection, FromRow, PgConnection, SqliteConnection};
 
 use futures::future::BoxFuture;
 
 use crate::error::StoreError;
+use crate::readers::Readers;
 
 /// One bound value. Typed nulls keep PostgreSQL's parameter types right.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -165,11 +165,29 @@ impl Conn<'_> {
     }
 }
 
-/// The read pool of either backend.
+/// The read connections of either backend.
 #[derive(Clone, Debug)]
 pub enum Database {
-    Sqlite(SqlitePool),
-    Postgres(PgPool),
+    Sqlite(Arc<Readers<SqliteConnection>>),
+    Postgres(Arc<Readers<PgConnection>>),
+}
+
+/// Runs `$query` (an expression over `$conn`, a lent connection) on `$readers`, once more on a
+/// new connection when a reused one had gone away.
+macro_rules! read {
+    ($readers:expr, |$conn:ident| $query:expr) => {{
+        let mut retried = false;
+        loop {
+            let mut lease = $readers.lease().await?;
+            let $conn = lease.conn();
+            let result = $query.await;
+            if lease.finish(&result, retried) {
+                retried = true;
+                continue;
+            }
+            break result;
+        }
+    }};
 }
 
 impl Database {
@@ -180,8 +198,12 @@ impl Database {
     pub fn execute<'a>(&'a self, sql: &'a str, args: &'a [Arg<'a>]) -> BoxFuture<'a, Result<u64, sqlx::Error>> {
         Box::pin(async move {
             Ok(match self {
-                Database::Sqlite(p) => bind_all!(sqlx::query(sql), args).execute(p).await?.rows_affected(),
-                Database::Postgres(p) => bind_all!(sqlx::query(sql), args).execute(p).await?.rows_affected(),
+                Database::Sqlite(r) => {
+                    read!(r, |c| bind_all!(sqlx::query(sql), args).execute(&mut *c))?.rows_affected()
+                }
+                Database::Postgres(r) => {
+                    read!(r, |c| bind_all!(sqlx::query(sql), args).execute(&mut *c))?.rows_affected()
+                }
             })
         })
     }
@@ -193,8 +215,8 @@ impl Database {
     ) -> BoxFuture<'a, Result<Option<T>, sqlx::Error>> {
         Box::pin(async move {
             match self {
-                Database::Sqlite(p) => bind_all!(sqlx::query_as(sql), args).fetch_optional(p).await,
-                Database::Postgres(p) => bind_all!(sqlx::query_as(sql), args).fetch_optional(p).await,
+                Database::Sqlite(r) => read!(r, |c| bind_all!(sqlx::query_as(sql), args).fetch_optional(&mut *c)),
+                Database::Postgres(r) => read!(r, |c| bind_all!(sqlx::query_as(sql), args).fetch_optional(&mut *c)),
             }
         })
     }
@@ -206,8 +228,8 @@ impl Database {
     ) -> BoxFuture<'a, Result<Vec<T>, sqlx::Error>> {
         Box::pin(async move {
             match self {
-                Database::Sqlite(p) => bind_all!(sqlx::query_as(sql), args).fetch_all(p).await,
-                Database::Postgres(p) => bind_all!(sqlx::query_as(sql), args).fetch_all(p).await,
+                Database::Sqlite(r) => read!(r, |c| bind_all!(sqlx::query_as(sql), args).fetch_all(&mut *c)),
+                Database::Postgres(r) => read!(r, |c| bind_all!(sqlx::query_as(sql), args).fetch_all(&mut *c)),
             }
         })
     }
@@ -219,8 +241,8 @@ impl Database {
     ) -> BoxFuture<'a, Result<i64, sqlx::Error>> {
         Box::pin(async move {
             let (v,): (i64,) = match self {
-                Database::Sqlite(p) => bind_all!(sqlx::query_as(sql), args).fetch_one(p).await?,
-                Database::Postgres(p) => bind_all!(sqlx::query_as(sql), args).fetch_one(p).await?,
+                Database::Sqlite(r) => read!(r, |c| bind_all!(sqlx::query_as(sql), args).fetch_one(&mut *c))?,
+                Database::Postgres(r) => read!(r, |c| bind_all!(sqlx::query_as(sql), args).fetch_one(&mut *c))?,
             };
             Ok(v)
         })
@@ -228,8 +250,8 @@ impl Database {
 
     pub async fn close(&self) {
         match self {
-            Database::Sqlite(p) => p.close().await,
-            Database::Postgres(p) => p.close().await,
+            Database::Sqlite(r) => r.close().await,
+            Database::Postgres(r) => r.close().await,
         }
     }
 }
@@ -301,12 +323,13 @@ pub(crate) async fn sqlite_checkpointer(path: &std::path::Path) -> Result<tokio:
     }))
 }
 
-pub(crate) async fn sqlite_readers(path: &std::path::Path, size: u32) -> Result<SqlitePool, StoreError> {
-    Ok(SqlitePoolOptions::new()
-        .max_connections(size)
-        .min_connections(1)
-        .connect_with(sqlite_options(path).read_only(true))
-        .await?)
+pub(crate) async fn sqlite_readers(path: &std::path::Path, size: u32) -> Result<Database, StoreError> {
+    let options = sqlite_options(path).read_only(true);
+    let connect = Box::new(move || {
+        let options = options.clone();
+        Box::pin(async move { options.connect().await }) as BoxFuture<'static, _>
+    });
+    Ok(Database::Sqlite(Arc::new(Readers::open(size, connect).await?)))
 }
 
 pub(crate) fn pg_options(url: &str) -> Result<PgConnectOptions, StoreError> {
@@ -317,11 +340,13 @@ pub(crate) async fn pg_writer(url: &str) -> Result<PgConnection, StoreError> {
     Ok(PgConnection::connect_with(&pg_options(url)?.application_name("joan writer")).await?)
 }
 
-pub(crate) async fn pg_readers(url: &str, size: u32) -> Result<PgPool, StoreError> {
-    Ok(PgPoolOptions::new()
-        .max_connections(size)
-        .connect_with(pg_options(url)?.application_name("joan reader"))
-        .await?)
+pub(crate) async fn pg_readers(url: &str, size: u32) -> Result<Database, StoreError> {
+    let options = pg_options(url)?.application_name("joan reader");
+    let connect = Box::new(move || {
+        let options = options.clone();
+        Box::pin(async move { PgConnection::connect_with(&options).await }) as BoxFuture<'static, _>
+    });
+    Ok(Database::Postgres(Arc::new(Readers::open(size, connect).await?)))
 }
 
 /// Applies the embedded migrations of the backend at `location`.

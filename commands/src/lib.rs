@@ -9,6 +9,7 @@ pub mod event;
 pub mod hook;
 pub mod pg;
 pub mod reader;
+pub mod readers;
 pub mod repository;
 pub mod service;
 pub mod store;

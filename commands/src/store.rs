@@ -92,11 +92,11 @@ impl EventStore {
         let (conn, db) = match location {
             Location::Sqlite(path) => (
                 OwnedConn::Sqlite(db::sqlite_append_connection(path).await?),
-                Database::Sqlite(db::sqlite_readers(path, options.read_connections).await?),
+                db::sqlite_readers(path, options.read_connections).await?,
             ),
             Location::Postgres(url) => (
                 OwnedConn::Postgres(db::pg_writer(url).await?),
-                Database::Postgres(db::pg_readers(url, options.read_connections).await?),
+                db::pg_readers(url, options.read_connections).await?,
             ),
         };
         let (head_tx, head_rx) = watch::channel(0);

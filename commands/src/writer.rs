@@ -108,11 +108,12 @@ impl Writer {
                 }
                 self.appended_events
                     .fetch_add(count, std::sync::atomic::Ordering::Relaxed);
-                for (req, result) in requests.into_iter().zip(results) {
-                    let _ = req.reply.send(result);
-                }
+                // The head moves first: whoever hears back sees a head at or past its events.
                 if let Some(last) = last {
                     crate::pg::advance(&self.head, last);
+                }
+                for (req, result) in requests.into_iter().zip(results) {
+                    let _ = req.reply.send(result);
                 }
             }
             Err(e) => {

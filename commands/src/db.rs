@@ -11,9 +11,11 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteRow, SqliteSyn
 use sqlx::{ConnectOptions, Connection, FromRow, PgConnection, SqliteConnection};
 
 use futures::future::BoxFuture;
+use serde::de::DeserializeOwned;
 
 use crate::error::StoreError;
 use crate::readers::Readers;
+use crate::sqlite_read::SqliteReaders;
 
 /// One bound value. Typed nulls keep PostgreSQL's parameter types right.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -84,9 +86,10 @@ macro_rules! bind_all {
     }};
 }
 
-/// A row type readable from both backends.
-pub trait Row: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
-impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+/// A row type readable from both backends: through sqlx in transactions, and through its
+/// `Deserialize` impl from SQLite's read connections (see [`crate::sqlite_read`]).
+pub trait Row: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + DeserializeOwned + Send + Unpin {}
+impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + DeserializeOwned + Send + Unpin {}
 
 /// A connection (usually inside a transaction) lent to a projector or query.
 pub enum Conn<'c> {
@@ -168,7 +171,7 @@ impl Conn<'_> {
 /// The read connections of either backend.
 #[derive(Clone, Debug)]
 pub enum Database {
-    Sqlite(Arc<Readers<SqliteConnection>>),
+    Sqlite(Arc<SqliteReaders>),
     Postgres(Arc<Readers<PgConnection>>),
 }
 
@@ -198,9 +201,7 @@ impl Database {
     pub fn execute<'a>(&'a self, sql: &'a str, args: &'a [Arg<'a>]) -> BoxFuture<'a, Result<u64, sqlx::Error>> {
         Box::pin(async move {
             Ok(match self {
-                Database::Sqlite(r) => {
-                    read!(r, |c| bind_all!(sqlx::query(sql), args).execute(&mut *c))?.rows_affected()
-                }
+                Database::Sqlite(r) => r.execute(sql, args)?,
                 Database::Postgres(r) => {
                     read!(r, |c| bind_all!(sqlx::query(sql), args).execute(&mut *c))?.rows_affected()
                 }
@@ -215,7 +216,7 @@ impl Database {
     ) -> BoxFuture<'a, Result<Option<T>, sqlx::Error>> {
         Box::pin(async move {
             match self {
-                Database::Sqlite(r) => read!(r, |c| bind_all!(sqlx::query_as(sql), args).fetch_optional(&mut *c)),
+                Database::Sqlite(r) => r.fetch_optional(sql, args),
                 Database::Postgres(r) => read!(r, |c| bind_all!(sqlx::query_as(sql), args).fetch_optional(&mut *c)),
             }
         })
@@ -228,7 +229,7 @@ impl Database {
     ) -> BoxFuture<'a, Result<Vec<T>, sqlx::Error>> {
         Box::pin(async move {
             match self {
-                Database::Sqlite(r) => read!(r, |c| bind_all!(sqlx::query_as(sql), args).fetch_all(&mut *c)),
+                Database::Sqlite(r) => r.fetch_all(sql, args),
                 Database::Postgres(r) => read!(r, |c| bind_all!(sqlx::query_as(sql), args).fetch_all(&mut *c)),
             }
         })
@@ -241,7 +242,7 @@ impl Database {
     ) -> BoxFuture<'a, Result<i64, sqlx::Error>> {
         Box::pin(async move {
             let (v,): (i64,) = match self {
-                Database::Sqlite(r) => read!(r, |c| bind_all!(sqlx::query_as(sql), args).fetch_one(&mut *c))?,
+                Database::Sqlite(r) => r.fetch_optional(sql, args)?.ok_or(sqlx::Error::RowNotFound)?,
                 Database::Postgres(r) => read!(r, |c| bind_all!(sqlx::query_as(sql), args).fetch_one(&mut *c))?,
             };
             Ok(v)
@@ -250,7 +251,7 @@ impl Database {
 
     pub async fn close(&self) {
         match self {
-            Database::Sqlite(r) => r.close().await,
+            Database::Sqlite(r) => r.close(),
             Database::Postgres(r) => r.close().await,
         }
     }
@@ -323,13 +324,8 @@ pub(crate) async fn sqlite_checkpointer(path: &std::path::Path) -> Result<tokio:
     }))
 }
 
-pub(crate) async fn sqlite_readers(path: &std::path::Path, size: u32) -> Result<Database, StoreError> {
-    let options = sqlite_options(path).read_only(true);
-    let connect = Box::new(move || {
-        let options = options.clone();
-        Box::pin(async move { options.connect().await }) as BoxFuture<'static, _>
-    });
-    Ok(Database::Sqlite(Arc::new(Readers::open(size, connect).await?)))
+pub(crate) fn sqlite_readers(path: &std::path::Path, size: u32) -> Result<Database, StoreError> {
+    Ok(Database::Sqlite(Arc::new(SqliteReaders::open(path, size)?)))
 }
 
 pub(crate) fn pg_options(url: &str) -> Result<PgConnectOptions, StoreError> {

@@ -28,7 +28,7 @@ pub struct NewEvent {
 }
 
 /// A row of the log.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Deserialize)]
 pub struct StoredEvent {
     pub position: i64,
     pub aggregate_type: String,

@@ -33,12 +33,18 @@ impl<C> std::fmt::Debug for Readers<C> {
     }
 }
 
-/// Whether a connection that returned `error` can serve the next query.
+/// Whether a connection that returned `error` can serve the next query. A server error is the
+/// statement's, except SQLSTATE classes 08 (connection exception) and 57 (operator
+/// intervention: the server was shut down or the session terminated).
 fn still_usable(error: &sqlx::Error) -> bool {
+    if let sqlx::Error::Database(e) = error {
+        let code = e.code();
+        let class = code.as_deref().map_or("", |c| c.get(..2).unwrap_or(""));
+        return !matches!(class, "08" | "57");
+    }
     matches!(
         error,
-        sqlx::Error::Database(_)
-            | sqlx::Error::RowNotFound
+        sqlx::Error::RowNotFound
             | sqlx::Error::TypeNotFound { .. }
             | sqlx::Error::ColumnIndexOutOfBounds { .. }
             | sqlx::Error::ColumnNotFound(_)

@@ -92,7 +92,7 @@ impl EventStore {
         let (conn, db) = match location {
             Location::Sqlite(path) => (
                 OwnedConn::Sqlite(db::sqlite_append_connection(path).await?),
-                db::sqlite_readers(path, options.read_connections).await?,
+                db::sqlite_readers(path, options.read_connections)?,
             ),
             Location::Postgres(url) => (
                 OwnedConn::Postgres(db::pg_writer(url).await?),

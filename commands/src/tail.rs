@@ -44,12 +44,13 @@ pub struct Page {
     pub end: Cursor,
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 struct TailRow {
     /// PostgreSQL: `pg_snapshot_xmin` of the statement's snapshot (0 on SQLite).
     horizon: i64,
     tx: i64,
     #[sqlx(flatten)]
+    #[serde(flatten)]
     event: StoredEvent,
 }
 

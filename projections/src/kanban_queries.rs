@@ -2,7 +2,7 @@
 use joan_commands::{Conn, Database, args};
 
 /// A row of `kanban_boards`; `columns` and `settings` are JSON text.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Deserialize)]
 pub struct BoardRow {
     pub id: String,
     pub user_id: String,
@@ -18,7 +18,7 @@ pub struct BoardRow {
 }
 
 /// A card with the task's title, status and priority beside it.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Deserialize)]
 pub struct CardRow {
     pub task_id: String,
     pub column_id: String,

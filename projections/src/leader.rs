@@ -56,7 +56,8 @@ pub(crate) async fn run(
         };
         // Dropping the connection (above) released the lock, if this node held it.
         match outcome {
-            Ok(()) if *shutdown.borrow() => return,
+            // Shutting down closes the store under the projector: not a failure to report.
+            _ if *shutdown.borrow() => return,
             Ok(()) => {}
             Err(e) => tracing::warn!(projector = name, error = %e, "catch-up projector interrupted; retrying"),
         }

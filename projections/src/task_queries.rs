@@ -2,7 +2,7 @@
 use joan_commands::{Arg, Conn, Database, args};
 
 /// A row of `tasks`.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Deserialize)]
 pub struct TaskRow {
     pub id: String,
     pub user_id: String,
@@ -191,7 +191,7 @@ fn escape_like(text: &str) -> String {
 }
 
 /// A row of `task_activities`.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Deserialize)]
 pub struct ActivityRow {
     pub id: String,
     pub task_id: String,

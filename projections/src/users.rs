@@ -74,7 +74,7 @@ impl Projector for UsersProjector {
 }
 
 /// A row of `users`.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Deserialize)]
 pub struct UserRow {
     pub id: String,
     pub email: String,

@@ -10,7 +10,7 @@ use crate::auth::refresh;
 use crate::auth::write::StateWrite;
 
 /// What signing in needs to know about an account.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct Credential {
     pub user_id: String,
     pub password_hash: String,

@@ -40,7 +40,7 @@ pub fn expiry(at: Timestamp) -> String {
     Timestamp::from_datetime(at.datetime() + time::Duration::days(TTL_DAYS)).to_rfc3339()
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 struct TokenRow {
     family_id: String,
     user_id: String,

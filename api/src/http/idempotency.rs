@@ -25,7 +25,7 @@ pub struct Idempotency {
     hash: String,
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 struct Recorded {
     request_hash: String,
     status: i64,

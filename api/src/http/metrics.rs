@@ -1,5 +1,5 @@
 //! Prometheus metrics: request counts and latencies per route, events appended, projector lag.
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -18,16 +18,28 @@ struct Series {
     buckets: [u64; BUCKETS.len()],
 }
 
+/// Series by route, then method, then status: looked up by `&str` without allocating; a key is
+/// copied only the first time it is seen.
+type Requests = HashMap<String, HashMap<String, HashMap<u16, Series>>>;
+
 #[derive(Default)]
 pub struct Metrics {
-    requests: Mutex<BTreeMap<(String, String, u16), Series>>,
+    requests: Mutex<Requests>,
+}
+
+/// The entry of `key` in `map`, inserted (its key copied) only when missing.
+fn entry<'m, V: Default>(map: &'m mut HashMap<String, V>, key: &str) -> &'m mut V {
+    if !map.contains_key(key) {
+        map.insert(key.to_string(), V::default());
+    }
+    map.get_mut(key).expect("inserted above")
 }
 
 impl Metrics {
     pub fn record(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
         let seconds = elapsed.as_secs_f64();
         let mut map = self.requests.lock().unwrap_or_else(|p| p.into_inner());
-        let series = map.entry((method.to_string(), route.to_string(), status)).or_default();
+        let series = entry(entry(&mut map, route), method).entry(status).or_default();
         series.count += 1;
         series.sum += seconds;
         for (i, bound) in BUCKETS.iter().enumerate() {
@@ -45,7 +57,18 @@ impl Metrics {
             "# HELP joan_http_requests_total HTTP requests by route and status."
         );
         let _ = writeln!(out, "# TYPE joan_http_requests_total counter");
-        let map = self.requests.lock().unwrap_or_else(|p| p.into_inner());
+        let guard = self.requests.lock().unwrap_or_else(|p| p.into_inner());
+        // Sorted, so the exposition is stable.
+        let map: BTreeMap<(&str, &str, u16), &Series> = guard
+            .iter()
+            .flat_map(|(route, methods)| {
+                methods.iter().flat_map(move |(method, statuses)| {
+                    statuses
+                        .iter()
+                        .map(move |(status, s)| ((method.as_str(), route.as_str(), *status), s))
+                })
+            })
+            .collect();
         for ((method, route, status), s) in map.iter() {
             let _ = writeln!(
                 out,
@@ -81,6 +104,7 @@ impl Metrics {
             let _ = writeln!(out, "joan_http_request_duration_seconds_count{{{labels}}} {}", s.count);
         }
         drop(map);
+        drop(guard);
         let _ = writeln!(
             out,
             "# HELP joan_events_appended_total Events appended by this process."

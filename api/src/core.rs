@@ -48,6 +48,11 @@ impl Core {
 
     /// Stops the catch-up tails and closes the read pool.
     pub async fn close(self) {
+        self.shut_down().await;
+    }
+
+    /// What [`Core::close`] does, for a core still shared (the server's, at its end).
+    pub async fn shut_down(&self) {
         let _ = self.shutdown.send(true);
         for c in &self.catch_up {
             c.abort();

@@ -23,8 +23,8 @@ pub async fn run(storage: &StorageArgs, args: ServeArgs) -> Result<(), AppError>
     let listener = tokio::net::TcpListener::bind(&args.bind).await?;
     tracing::info!(address = %listener.local_addr()?, "joan is listening");
     serve(listener, router(state.clone(), &options), shutdown_signal()).await?;
+    state.core.shut_down().await;
     tracing::info!("shut down cleanly");
-    state.core.store.db().close().await;
     Ok(())
 }
 

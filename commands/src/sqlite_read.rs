@@ -137,35 +137,32 @@ impl SqliteReaders {
         result
     }
 
-    /// Every row of `sql`.
-    pub fn fetch_all<T: DeserializeOwned>(&self, sql: &str, args: &[Arg<'_>]) -> Result<Vec<T>, sqlx::Error> {
+    /// At most `limit` rows of `sql`, decoded.
+    fn rows<T: DeserializeOwned>(&self, sql: &str, args: &[Arg<'_>], limit: usize) -> Result<Vec<T>, sqlx::Error> {
         self.with(|conn| {
             let mut statement = conn.prepare_cached(sql).map_err(database_error)?;
             bind(&mut statement, args)?;
             let columns = serde_rusqlite::columns_from_statement(&statement);
             let mut rows = statement.raw_query();
             let mut out = Vec::new();
-            while let Some(row) = rows.next().map_err(database_error)? {
+            while out.len() < limit {
+                let Some(row) = rows.next().map_err(database_error)? else {
+                    break;
+                };
                 out.push(serde_rusqlite::from_row_with_columns(row, &columns).map_err(decode_error)?);
             }
             Ok(out)
         })
     }
 
+    /// Every row of `sql`.
+    pub fn fetch_all<T: DeserializeOwned>(&self, sql: &str, args: &[Arg<'_>]) -> Result<Vec<T>, sqlx::Error> {
+        self.rows(sql, args, usize::MAX)
+    }
+
     /// The first row of `sql`, if any.
     pub fn fetch_optional<T: DeserializeOwned>(&self, sql: &str, args: &[Arg<'_>]) -> Result<Option<T>, sqlx::Error> {
-        self.with(|conn| {
-            let mut statement = conn.prepare_cached(sql).map_err(database_error)?;
-            bind(&mut statement, args)?;
-            let columns = serde_rusqlite::columns_from_statement(&statement);
-            let mut rows = statement.raw_query();
-            match rows.next().map_err(database_error)? {
-                Some(row) => Ok(Some(
-                    serde_rusqlite::from_row_with_columns(row, &columns).map_err(decode_error)?,
-                )),
-                None => Ok(None),
-            }
-        })
+        Ok(self.rows(sql, args, 1)?.pop())
     }
 
     /// Runs a statement that returns no rows (on a read-only connection: pragmas, mostly).

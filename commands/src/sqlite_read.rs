@@ -7,9 +7,10 @@
 //! is meant to be used. The connections here are read-only and kept in an idle list; rows
 //! become the same types as on PostgreSQL through their `Deserialize` impls (by column name
 //! for structs, by position for tuples). Writes keep going through sqlx on the writer.
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, Statement};
@@ -24,6 +25,9 @@ pub struct SqliteReaders {
     /// Connections kept idle at most (more may be open at once, briefly).
     keep: usize,
     closed: AtomicBool,
+    /// Column names by statement text: serde needs them for every row, and reading them off
+    /// the statement allocates one string per column per query.
+    columns: Mutex<HashMap<String, Arc<[String]>>>,
 }
 
 impl std::fmt::Debug for SqliteReaders {
@@ -116,6 +120,7 @@ impl SqliteReaders {
             idle: Mutex::new(vec![first]),
             keep: keep.max(1) as usize,
             closed: AtomicBool::new(false),
+            columns: Mutex::new(HashMap::new()),
         })
     }
 
@@ -142,7 +147,7 @@ impl SqliteReaders {
         self.with(|conn| {
             let mut statement = conn.prepare_cached(sql).map_err(database_error)?;
             bind(&mut statement, args)?;
-            let columns = serde_rusqlite::columns_from_statement(&statement);
+            let columns = self.columns_of(sql, &statement);
             let mut rows = statement.raw_query();
             let mut out = Vec::new();
             while out.len() < limit {
@@ -153,6 +158,22 @@ impl SqliteReaders {
             }
             Ok(out)
         })
+    }
+
+    /// The column names of `statement` (whose text is `sql`), read once per text.
+    fn columns_of(&self, sql: &str, statement: &Statement<'_>) -> Arc<[String]> {
+        let mut known = self.columns.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(columns) = known.get(sql) {
+            return columns.clone();
+        }
+        let columns: Arc<[String]> = serde_rusqlite::columns_from_statement(statement).into();
+        // Statement texts are the program's own (list filters combine into a few dozen);
+        // should that ever grow, forget them all rather than grow without bound.
+        if known.len() >= 1024 {
+            known.clear();
+        }
+        known.insert(sql.to_string(), columns.clone());
+        columns
     }
 
     /// Every row of `sql`.

@@ -42,14 +42,21 @@ impl Idempotency {
                 return Err(ApiError::invalid("Idempotency-Key", "must be 1 to 200 characters"));
             }
         }
-        let mut hasher = Sha256::new();
-        hasher.update(route.as_bytes());
-        hasher.update([0]);
-        hasher.update(serde_json::to_vec(body).map_err(ApiError::internal)?);
+        // Without a key nothing is recorded or compared: no hash to compute.
+        let hash = match key {
+            Some(_) => {
+                let mut hasher = Sha256::new();
+                hasher.update(route.as_bytes());
+                hasher.update([0]);
+                hasher.update(serde_json::to_vec(body).map_err(ApiError::internal)?);
+                hex::encode(hasher.finalize())
+            }
+            None => String::new(),
+        };
         Ok(Self {
             user: user.to_string(),
             key: key.map(str::to_string),
-            hash: hex::encode(hasher.finalize()),
+            hash,
         })
     }
 

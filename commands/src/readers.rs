@@ -1,13 +1,12 @@
-//! The read connections: lent for one query, given back as they are.
+//! PostgreSQL's read connections: lent for one query, given back as they are.
 //!
 //! sqlx's `Pool` pings a connection when it is taken (`test_before_acquire`) and again,
-//! unconditionally, when it is given back. On SQLite each ping is a round trip to the
-//! connection's worker thread, on PostgreSQL a round trip to the server: three round trips for
-//! a one-statement read, and on one core the thread switches cost more than the query. Here a
-//! query takes an idle connection (or opens one), runs, and puts it back. A connection whose
-//! query was cancelled, or which failed for a reason other than the statement itself, is
-//! dropped instead; a read that failed on a reused connection that had gone away (a restarted
-//! PostgreSQL) is retried once on a fresh one, since reads can be repeated.
+//! unconditionally, when it is given back: three round trips to the server for a one-statement
+//! read. Here a query takes an idle connection (or opens one), runs, and puts it back. A
+//! connection whose query was cancelled, or which failed for a reason other than the statement
+//! itself, is dropped instead; a read that failed on a reused connection that had gone away (a
+//! restarted PostgreSQL) is retried once on a fresh one, since reads can be repeated. (SQLite's
+//! reads do not go through here: see [`crate::sqlite_read`].)
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 

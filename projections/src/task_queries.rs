@@ -148,8 +148,9 @@ pub async fn list_json(
     } else {
         concat!("json_object(", task_json_fields!("json(tags)"), ")")
     };
+    let count = format!("select count(*) from tasks {sql}");
     let statement = format!(
-        "select (select count(*) from tasks {sql}) as total, {object} as task from tasks {sql} \
+        "select ({count}) as total, {object} as task from tasks {sql} \
          order by created_at desc, id desc limit ${} offset ${}",
         n + 1,
         n + 2
@@ -160,10 +161,7 @@ pub async fn list_json(
     let total = match rows.first() {
         Some((total, _)) => *total,
         None if offset == 0 => 0,
-        None => {
-            db.fetch_scalar_i64(&format!("select count(*) from tasks {sql}"), &args[..n])
-                .await?
-        }
+        None => db.fetch_scalar_i64(&count, &args[..n]).await?,
     };
     let mut page = String::with_capacity(2 + rows.iter().map(|(_, t)| t.len() + 1).sum::<usize>());
     page.push('[');

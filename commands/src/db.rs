@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgRow};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteRow, SqliteSynchronous};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{ConnectOptions, Connection, FromRow, PgConnection, SqliteConnection};
 
 use futures::future::BoxFuture;
@@ -15,6 +15,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::StoreError;
 use crate::readers::Readers;
+use crate::sqlite_conn::SqliteConn;
 use crate::sqlite_read::SqliteReaders;
 
 /// One bound value. Typed nulls keep PostgreSQL's parameter types right.
@@ -86,14 +87,14 @@ macro_rules! bind_all {
     }};
 }
 
-/// A row type readable from both backends: through sqlx in transactions, and through its
-/// `Deserialize` impl from SQLite's read connections (see [`crate::sqlite_read`]).
-pub trait Row: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + DeserializeOwned + Send + Unpin {}
-impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + DeserializeOwned + Send + Unpin {}
+/// A row type readable from both backends: through sqlx on PostgreSQL, through its
+/// `Deserialize` impl on SQLite (see [`crate::sqlite_conn`]).
+pub trait Row: for<'r> FromRow<'r, PgRow> + DeserializeOwned + Send + Unpin {}
+impl<T> Row for T where T: for<'r> FromRow<'r, PgRow> + DeserializeOwned + Send + Unpin {}
 
 /// A connection (usually inside a transaction) lent to a projector or query.
 pub enum Conn<'c> {
-    Sqlite(&'c mut SqliteConnection),
+    Sqlite(&'c mut SqliteConn),
     Postgres(&'c mut PgConnection),
 }
 
@@ -119,10 +120,7 @@ impl Conn<'_> {
     pub fn execute<'a>(&'a mut self, sql: &'a str, args: &'a [Arg<'a>]) -> BoxFuture<'a, Result<u64, sqlx::Error>> {
         Box::pin(async move {
             Ok(match self {
-                Conn::Sqlite(c) => bind_all!(sqlx::query(sql), args)
-                    .execute(&mut **c)
-                    .await?
-                    .rows_affected(),
+                Conn::Sqlite(c) => c.execute(sql, args)?,
                 Conn::Postgres(c) => bind_all!(sqlx::query(sql), args)
                     .execute(&mut **c)
                     .await?
@@ -138,7 +136,7 @@ impl Conn<'_> {
     ) -> BoxFuture<'a, Result<Option<T>, sqlx::Error>> {
         Box::pin(async move {
             match self {
-                Conn::Sqlite(c) => bind_all!(sqlx::query_as(sql), args).fetch_optional(&mut **c).await,
+                Conn::Sqlite(c) => Ok(c.rows(sql, args, 1)?.pop()),
                 Conn::Postgres(c) => bind_all!(sqlx::query_as(sql), args).fetch_optional(&mut **c).await,
             }
         })
@@ -151,7 +149,7 @@ impl Conn<'_> {
     ) -> BoxFuture<'a, Result<Vec<T>, sqlx::Error>> {
         Box::pin(async move {
             match self {
-                Conn::Sqlite(c) => bind_all!(sqlx::query_as(sql), args).fetch_all(&mut **c).await,
+                Conn::Sqlite(c) => c.rows(sql, args, usize::MAX),
                 Conn::Postgres(c) => bind_all!(sqlx::query_as(sql), args).fetch_all(&mut **c).await,
             }
         })
@@ -161,7 +159,7 @@ impl Conn<'_> {
     pub fn raw<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<(), sqlx::Error>> {
         Box::pin(async move {
             match self {
-                Conn::Sqlite(c) => sqlx::query(sql).execute(&mut **c).await.map(drop),
+                Conn::Sqlite(c) => c.execute(sql, &[]).map(drop),
                 Conn::Postgres(c) => sqlx::query(sql).execute(&mut **c).await.map(drop),
             }
         })
@@ -296,14 +294,9 @@ pub(crate) async fn sqlite_writer(path: &std::path::Path) -> Result<SqliteConnec
     Ok(sqlite_options(path).connect().await?)
 }
 
-/// The writer's connection: it leaves WAL checkpoints to [`sqlite_checkpointer`], so no
-/// commit waits for one.
-pub(crate) async fn sqlite_append_connection(path: &std::path::Path) -> Result<SqliteConnection, StoreError> {
-    Ok(sqlite_options(path)
-        .pragma("wal_autocheckpoint", "0")
-        .pragma("cache_size", "-16384")
-        .connect()
-        .await?)
+/// The writer's connection (on a thread of its own, see [`crate::store`]).
+pub(crate) fn sqlite_append_connection(path: &std::path::Path) -> Result<SqliteConn, StoreError> {
+    Ok(SqliteConn::writer(path)?)
 }
 
 /// Copies the WAL back into the database file in the background, on its own connection.
@@ -367,7 +360,7 @@ pub async fn migrate(location: &Location) -> Result<(), StoreError> {
 
 /// A throwaway SQLite file with every table, for rebuilding projections beside the live ones.
 /// Durability is off: if the process dies the file is simply rebuilt.
-pub async fn sqlite_scratch(path: &std::path::Path) -> Result<SqliteConnection, StoreError> {
+pub async fn sqlite_scratch(path: &std::path::Path) -> Result<SqliteConn, StoreError> {
     for suffix in ["", "-wal", "-shm", "-journal"] {
         let mut file = path.as_os_str().to_owned();
         file.push(suffix);
@@ -385,5 +378,6 @@ pub async fn sqlite_scratch(path: &std::path::Path) -> Result<SqliteConnection, 
         .connect()
         .await?;
     sqlx::migrate!("../migrations/sqlite").run(&mut conn).await?;
-    Ok(conn)
+    conn.close().await?;
+    Ok(SqliteConn::scratch(path)?)
 }

@@ -12,6 +12,7 @@ pub mod reader;
 pub mod readers;
 pub mod repository;
 pub mod service;
+pub mod sqlite_conn;
 pub mod sqlite_read;
 pub mod store;
 pub mod tail;

@@ -1,22 +1,14 @@
-//! SQLite reads on the calling thread.
-//!
-//! sqlx-sqlite runs each connection on a worker thread of its own and hands every statement
-//! over through a channel: two thread switches per query, which on one core cost more than the
-//! query (a task read by id takes a few microseconds in SQLite). In WAL mode a reader never
-//! waits for the writer, so a read can simply run where it is asked for, as embedded SQLite
-//! is meant to be used. The connections here are read-only and kept in an idle list; rows
-//! become the same types as on PostgreSQL through their `Deserialize` impls (by column name
-//! for structs, by position for tuples). Writes keep going through sqlx on the writer.
-use std::collections::HashMap;
+//! SQLite reads on the calling thread, on read-only connections kept in an idle list (see
+//! [`crate::sqlite_conn`] for why rusqlite and not sqlx).
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, Statement};
+use rusqlite::{Connection, OpenFlags};
 use serde::de::DeserializeOwned;
 
 use crate::db::Arg;
+use crate::sqlite_conn::{self, ColumnNames};
 
 /// Read-only connections to one SQLite file.
 pub struct SqliteReaders {
@@ -25,9 +17,7 @@ pub struct SqliteReaders {
     /// Connections kept idle at most (more may be open at once, briefly).
     keep: usize,
     closed: AtomicBool,
-    /// Column names by statement text: serde needs them for every row, and reading them off
-    /// the statement allocates one string per column per query.
-    columns: Mutex<HashMap<String, Arc<[String]>>>,
+    columns: ColumnNames,
 }
 
 impl std::fmt::Debug for SqliteReaders {
@@ -38,77 +28,8 @@ impl std::fmt::Debug for SqliteReaders {
     }
 }
 
-/// A failed SQLite read, as a sqlx error so both backends answer alike.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct ReadError(#[source] rusqlite::Error);
-
-impl sqlx::error::DatabaseError for ReadError {
-    fn message(&self) -> &str {
-        match &self.0 {
-            rusqlite::Error::SqliteFailure(_, Some(message)) => message,
-            _ => "SQLite read failed",
-        }
-    }
-
-    fn as_error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
-        self
-    }
-
-    fn as_error_mut(&mut self) -> &mut (dyn std::error::Error + Send + Sync + 'static) {
-        self
-    }
-
-    fn into_error(self: Box<Self>) -> Box<dyn std::error::Error + Send + Sync + 'static> {
-        self
-    }
-
-    fn kind(&self) -> sqlx::error::ErrorKind {
-        sqlx::error::ErrorKind::Other
-    }
-}
-
-fn database_error(e: rusqlite::Error) -> sqlx::Error {
-    sqlx::Error::Database(Box::new(ReadError(e)))
-}
-
-fn decode_error(e: serde_rusqlite::Error) -> sqlx::Error {
-    match e {
-        serde_rusqlite::Error::Rusqlite(e) => database_error(e),
-        other => sqlx::Error::Decode(Box::new(other)),
-    }
-}
-
 fn open(path: &Path) -> Result<Connection, sqlx::Error> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags).map_err(database_error)?;
-    conn.busy_timeout(Duration::from_secs(10)).map_err(database_error)?;
-    conn.set_prepared_statement_cache_capacity(256);
-    conn.pragma_update(None, "temp_store", "memory")
-        .map_err(database_error)?;
-    Ok(conn)
-}
-
-/// Binds `args` to the statement's parameters: `$N` and `?N` take argument N (as sqlx binds
-/// them), a bare `?` the next one.
-fn bind(statement: &mut Statement<'_>, args: &[Arg<'_>]) -> Result<(), sqlx::Error> {
-    for index in 1..=statement.parameter_count() {
-        let n = statement
-            .parameter_name(index)
-            .and_then(|name| name.get(1..))
-            .and_then(|digits| digits.parse::<usize>().ok())
-            .unwrap_or(index);
-        let arg = args
-            .get(n.wrapping_sub(1))
-            .ok_or_else(|| sqlx::Error::Protocol(format!("no argument for parameter {n}")))?;
-        let bound = match *arg {
-            Arg::Int(v) => statement.raw_bind_parameter(index, v),
-            Arg::Real(v) => statement.raw_bind_parameter(index, v),
-            Arg::Text(v) => statement.raw_bind_parameter(index, v),
-        };
-        bound.map_err(database_error)?;
-    }
-    Ok(())
+    sqlite_conn::open(path, OpenFlags::SQLITE_OPEN_READ_ONLY, "pragma temp_store = memory;")
 }
 
 impl SqliteReaders {
@@ -120,7 +41,7 @@ impl SqliteReaders {
             idle: Mutex::new(vec![first]),
             keep: keep.max(1) as usize,
             closed: AtomicBool::new(false),
-            columns: Mutex::new(HashMap::new()),
+            columns: ColumnNames::default(),
         })
     }
 
@@ -142,57 +63,21 @@ impl SqliteReaders {
         result
     }
 
-    /// At most `limit` rows of `sql`, decoded.
-    fn rows<T: DeserializeOwned>(&self, sql: &str, args: &[Arg<'_>], limit: usize) -> Result<Vec<T>, sqlx::Error> {
-        self.with(|conn| {
-            let mut statement = conn.prepare_cached(sql).map_err(database_error)?;
-            bind(&mut statement, args)?;
-            let columns = self.columns_of(sql, &statement);
-            let mut rows = statement.raw_query();
-            let mut out = Vec::new();
-            while out.len() < limit {
-                let Some(row) = rows.next().map_err(database_error)? else {
-                    break;
-                };
-                out.push(serde_rusqlite::from_row_with_columns(row, &columns).map_err(decode_error)?);
-            }
-            Ok(out)
-        })
-    }
-
-    /// The column names of `statement` (whose text is `sql`), read once per text.
-    fn columns_of(&self, sql: &str, statement: &Statement<'_>) -> Arc<[String]> {
-        let mut known = self.columns.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(columns) = known.get(sql) {
-            return columns.clone();
-        }
-        let columns: Arc<[String]> = serde_rusqlite::columns_from_statement(statement).into();
-        // Statement texts are the program's own (list filters combine into a few dozen);
-        // should that ever grow, forget them all rather than grow without bound.
-        if known.len() >= 1024 {
-            known.clear();
-        }
-        known.insert(sql.to_string(), columns.clone());
-        columns
-    }
-
     /// Every row of `sql`.
     pub fn fetch_all<T: DeserializeOwned>(&self, sql: &str, args: &[Arg<'_>]) -> Result<Vec<T>, sqlx::Error> {
-        self.rows(sql, args, usize::MAX)
+        self.with(|conn| sqlite_conn::rows(conn, &self.columns, sql, args, usize::MAX))
     }
 
     /// The first row of `sql`, if any.
     pub fn fetch_optional<T: DeserializeOwned>(&self, sql: &str, args: &[Arg<'_>]) -> Result<Option<T>, sqlx::Error> {
-        Ok(self.rows(sql, args, 1)?.pop())
+        Ok(self
+            .with(|conn| sqlite_conn::rows(conn, &self.columns, sql, args, 1))?
+            .pop())
     }
 
     /// Runs a statement that returns no rows (on a read-only connection: pragmas, mostly).
     pub fn execute(&self, sql: &str, args: &[Arg<'_>]) -> Result<u64, sqlx::Error> {
-        self.with(|conn| {
-            let mut statement = conn.prepare_cached(sql).map_err(database_error)?;
-            bind(&mut statement, args)?;
-            Ok(statement.raw_execute().map_err(database_error)? as u64)
-        })
+        self.with(|conn| sqlite_conn::execute(conn, sql, args))
     }
 
     /// Closes the idle connections; no read starts after this.

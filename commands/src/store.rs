@@ -91,7 +91,7 @@ impl EventStore {
     ) -> Result<Self, StoreError> {
         let (conn, db) = match location {
             Location::Sqlite(path) => (
-                OwnedConn::Sqlite(db::sqlite_append_connection(path).await?),
+                OwnedConn::Sqlite(db::sqlite_append_connection(path)?),
                 db::sqlite_readers(path, options.read_connections)?,
             ),
             Location::Postgres(url) => (
@@ -124,7 +124,7 @@ impl EventStore {
                 Location::Sqlite(_) => None,
             },
         };
-        tokio::spawn(writer.run(rx));
+        writer.start(rx)?;
         Ok(Self {
             inner: Arc::new(Inner {
                 tx,

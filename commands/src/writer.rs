@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use futures::future::BoxFuture;
-use sqlx::{PgConnection, SqliteConnection};
+use sqlx::PgConnection;
 use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::batch::insert_many_returning;
@@ -13,13 +13,14 @@ use crate::db::{Arg, Conn};
 use crate::error::StoreError;
 use crate::event::{NewEvent, StoredEvent};
 use crate::hook::{AppendHook, ExclusiveJob};
+use crate::sqlite_conn::SqliteConn;
 use crate::store::Appended;
 
 /// Most requests folded into one transaction.
 const MAX_BATCH: usize = 512;
 
 pub(crate) enum OwnedConn {
-    Sqlite(SqliteConnection),
+    Sqlite(SqliteConn),
     Postgres(PgConnection),
 }
 
@@ -54,7 +55,27 @@ pub(crate) struct Writer {
 }
 
 impl Writer {
-    pub(crate) async fn run(mut self, mut rx: mpsc::Receiver<WriterMsg>) {
+    /// Starts the writer. SQLite's statements run on the calling thread and its commits wait
+    /// for fsync, so its writer gets an OS thread of its own (with a runtime of its own for the
+    /// hooks' futures) and never holds up a request's thread. PostgreSQL's is an async task.
+    pub(crate) fn start(self, rx: mpsc::Receiver<WriterMsg>) -> Result<(), StoreError> {
+        if matches!(self.conn, OwnedConn::Postgres(_)) {
+            tokio::spawn(self.run(rx));
+            return Ok(());
+        }
+        let io = |e| StoreError::Database(sqlx::Error::Io(e));
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(io)?;
+        std::thread::Builder::new()
+            .name("joan-writer".into())
+            .spawn(move || runtime.block_on(self.run(rx)))
+            .map_err(io)?;
+        Ok(())
+    }
+
+    async fn run(mut self, mut rx: mpsc::Receiver<WriterMsg>) {
         let mut batch: Vec<AppendRequest> = Vec::with_capacity(MAX_BATCH);
         while let Some(msg) = rx.recv().await {
             let mut next = Some(msg);

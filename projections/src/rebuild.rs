@@ -142,22 +142,43 @@ async fn replay_into_scratch(
             position = last.unwrap_or(upto);
         }
     });
+    // SQLite runs each statement on the calling thread: a page of thousands of events is
+    // applied on a blocking thread, so the runtime's threads keep serving requests.
+    let projectors: Vec<(Mode, Arc<dyn Projector>)> = projectors.to_vec();
     let mut done = 0u64;
-    let mut conn = Conn::Sqlite(&mut conn);
     while let Some(page) = rx.recv().await {
         let page = page?;
-        conn.begin().await?;
-        for (_, projector) in projectors {
-            apply_all(projector.as_ref(), &mut conn, &page).await?;
-        }
-        conn.commit().await?;
-        done += page.len() as u64;
+        let count = page.len() as u64;
+        let on_thread = projectors.clone();
+        let (back, applied) = tokio::task::spawn_blocking(move || {
+            let applied = futures::executor::block_on(apply_page(&mut Conn::Sqlite(&mut conn), &on_thread, &page));
+            (conn, applied)
+        })
+        .await
+        .map_err(|e| ProjectionError::Io(std::io::Error::other(e)))?;
+        conn = back;
+        applied?;
+        done += count;
         progress.advance(done, total);
     }
     reader
         .await
         .map_err(|e| ProjectionError::Io(std::io::Error::other(e)))?;
     Ok(done)
+}
+
+/// One page into the scratch file, in one transaction.
+async fn apply_page(
+    conn: &mut Conn<'_>,
+    projectors: &[(Mode, Arc<dyn Projector>)],
+    page: &[StoredEvent],
+) -> Result<(), ProjectionError> {
+    conn.begin().await?;
+    for (_, projector) in projectors {
+        apply_all(projector.as_ref(), conn, page).await?;
+    }
+    conn.commit().await?;
+    Ok(())
 }
 
 /// Puts the scratch rows in place of the live ones and catches up to the head.

@@ -295,26 +295,8 @@ pub(crate) async fn sqlite_writer(path: &std::path::Path) -> Result<SqliteConnec
 }
 
 /// The writer's connection (on a thread of its own, see [`crate::store`]).
-pub(crate) fn sqlite_append_connection(path: &std::path::Path) -> Result<SqliteConn, StoreError> {
-    Ok(SqliteConn::writer(path)?)
-}
-
-/// Copies the WAL back into the database file in the background, on its own connection.
-pub(crate) async fn sqlite_checkpointer(path: &std::path::Path) -> Result<tokio::task::JoinHandle<()>, StoreError> {
-    // A checkpoint after a burst of writes may take seconds; that is its job, not a slow query.
-    let mut conn = sqlite_options(path)
-        .log_slow_statements(tracing::log::LevelFilter::Off, Duration::ZERO)
-        .connect()
-        .await?;
-    Ok(tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_millis(250));
-        loop {
-            tick.tick().await;
-            if let Err(e) = sqlx::query("pragma wal_checkpoint(passive)").execute(&mut conn).await {
-                tracing::warn!(error = %e, "wal checkpoint failed");
-            }
-        }
-    }))
+pub(crate) fn sqlite_append_connection(path: &std::path::Path, wal_keep_bytes: i64) -> Result<SqliteConn, StoreError> {
+    Ok(SqliteConn::writer(path, wal_keep_bytes)?)
 }
 
 pub(crate) fn sqlite_readers(path: &std::path::Path, size: u32) -> Result<Database, StoreError> {

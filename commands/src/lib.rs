@@ -16,6 +16,7 @@ pub mod sqlite_conn;
 pub mod sqlite_read;
 pub mod store;
 pub mod tail;
+pub mod wal;
 mod writer;
 
 pub use db::{Arg, Conn, Database};

@@ -19,6 +19,9 @@ use serde::de::DeserializeOwned;
 
 use crate::db::Arg;
 
+/// How long a statement waits for a lock another connection holds.
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// A failed SQLite statement, as a sqlx database error.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -161,7 +164,7 @@ pub(crate) fn execute(conn: &Connection, sql: &str, args: &[Arg<'_>]) -> Result<
 /// Opens `path` with `flags` and `pragmas` (a `;`-separated batch), statement cache ready.
 pub(crate) fn open(path: &Path, flags: OpenFlags, pragmas: &str) -> Result<Connection, sqlx::Error> {
     let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX).map_err(database_error)?;
-    conn.busy_timeout(Duration::from_secs(10)).map_err(database_error)?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(database_error)?;
     conn.set_prepared_statement_cache_capacity(256);
     conn.execute_batch(pragmas).map_err(database_error)?;
     Ok(conn)
@@ -183,12 +186,16 @@ impl std::fmt::Debug for SqliteConn {
 
 impl SqliteConn {
     /// The write connection of a live file: WAL, every commit fsynced. It leaves WAL
-    /// checkpoints to the store's checkpointer, so no commit waits for one.
-    pub(crate) fn writer(path: &Path) -> Result<Self, sqlx::Error> {
+    /// checkpoints to the store's checkpointer (see [`crate::wal`]).
+    pub(crate) fn writer(path: &Path, wal_keep_bytes: i64) -> Result<Self, sqlx::Error> {
         Self::open(
             path,
-            "pragma journal_mode = wal; pragma synchronous = full; pragma foreign_keys = on; \
-             pragma temp_store = memory; pragma wal_autocheckpoint = 0; pragma cache_size = -16384;",
+            &format!(
+                "pragma journal_mode = wal; pragma synchronous = full; pragma foreign_keys = on; \
+                 pragma temp_store = memory; pragma wal_autocheckpoint = 0; pragma cache_size = -16384; \
+                 pragma journal_size_limit = {};",
+                wal_keep_bytes
+            ),
         )
     }
 

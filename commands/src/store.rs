@@ -8,8 +8,8 @@ use crate::db::{self, Database, Location};
 use crate::error::StoreError;
 use crate::event::{NewEvent, StoredEvent};
 use crate::hook::{AppendHook, ExclusiveJob};
-use crate::pg;
 use crate::writer::{AppendRequest, OwnedConn, Writer, WriterMsg};
+use crate::{pg, wal};
 
 /// What an append wrote.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,6 +44,8 @@ pub struct StoreOptions {
     pub read_connections: u32,
     /// Appends that may wait for the writer before callers are slowed down.
     pub queue_depth: usize,
+    /// SQLite: log frames past which the write-ahead log is started over (see [`crate::wal`]).
+    pub wal_restart_frames: i64,
 }
 
 impl Default for StoreOptions {
@@ -51,6 +53,7 @@ impl Default for StoreOptions {
         Self {
             read_connections: 4,
             queue_depth: 4096,
+            wal_restart_frames: wal::RESTART_FRAMES,
         }
     }
 }
@@ -91,7 +94,10 @@ impl EventStore {
     ) -> Result<Self, StoreError> {
         let (conn, db) = match location {
             Location::Sqlite(path) => (
-                OwnedConn::Sqlite(db::sqlite_append_connection(path)?),
+                OwnedConn::Sqlite(db::sqlite_append_connection(
+                    path,
+                    wal::keep_bytes(options.wal_restart_frames),
+                )?),
                 db::sqlite_readers(path, options.read_connections)?,
             ),
             Location::Postgres(url) => (
@@ -101,8 +107,9 @@ impl EventStore {
         };
         let (head_tx, head_rx) = watch::channel(0);
         let head_tx = Arc::new(head_tx);
+        let (tx, rx) = mpsc::channel(options.queue_depth);
         let background = match location {
-            Location::Sqlite(path) => vec![db::sqlite_checkpointer(path).await?],
+            Location::Sqlite(path) => vec![wal::checkpointer(path, options.wal_restart_frames, tx.clone()).await?],
             // Listening first: an append another node commits from here on moves the head.
             Location::Postgres(url) => vec![pg::follow_appends(url, db.clone(), head_tx.clone()).await?],
         };
@@ -110,7 +117,6 @@ impl EventStore {
             .fetch_scalar_i64("select coalesce(max(position), 0) from events", &[])
             .await?;
         pg::advance(&head_tx, start);
-        let (tx, rx) = mpsc::channel(options.queue_depth);
         let appended = Arc::new(AtomicU64::new(0));
         let batches = Arc::new(AtomicU64::new(0));
         let writer = Writer {

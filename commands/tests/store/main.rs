@@ -8,3 +8,4 @@ mod repository;
 mod schema;
 mod support;
 mod tail;
+mod wal;

@@ -115,6 +115,15 @@ async fn existing_rows<'e>(
     Ok(rows)
 }
 
+/// The row `event` writes if it creates a task (`None` for any other event): what a read of
+/// the new task returns, without reading it.
+pub fn created_row(event: &StoredEvent) -> Result<Option<TaskRow>, ProjectionError> {
+    if event.aggregate_type != "task" {
+        return Ok(None);
+    }
+    Ok(created(event, &decode::<TaskEvent>(event)?))
+}
+
 /// The row a `TaskCreated` starts; `None` for any other event.
 fn created(event: &StoredEvent, change: &TaskEvent) -> Option<TaskRow> {
     let TaskEvent::TaskCreated {

@@ -7,6 +7,7 @@ use joan_commands::{Conn, StoreError};
 use joan_domain::Timestamp;
 use joan_domain::task::{Task, TaskCommand, TaskError, TaskStatus};
 use joan_projections::task_queries::{self, TaskFilter};
+use joan_projections::tasks;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -216,17 +217,29 @@ async fn create_task(
         many: false,
     };
     let hook = idem.recorder(StatusCode::CREATED, Some(location(&id)), Box::new(render));
-    if let Err(e) = state
+    let outcome = match state
         .core
         .tasks
         .execute_new(&id, &caller.ctx, TaskCommand::Create(new), hook)
         .await
     {
-        return idem
-            .replay_after_failure(state.core.store.db(), from_command(e, task_error))
-            .await;
-    }
-    Ok(task_response(StatusCode::CREATED, read_task(&state, &user, &id).await?))
+        Ok(outcome) => outcome,
+        Err(e) => {
+            return idem
+                .replay_after_failure(state.core.store.db(), from_command(e, task_error))
+                .await;
+        }
+    };
+    // The row the projector wrote in the same transaction, from the same event: no read.
+    let created = match outcome.events.first() {
+        Some(event) => tasks::created_row(event).map_err(ApiError::internal)?,
+        None => None,
+    };
+    let view = match created {
+        Some(row) => TaskView::from(row),
+        None => read_task(&state, &user, &id).await?,
+    };
+    Ok(task_response(StatusCode::CREATED, view))
 }
 
 /// Creates up to 100 tasks in one transaction: all of them, or none.

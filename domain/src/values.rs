@@ -42,25 +42,46 @@ impl Timestamp {
         self.0
     }
 
-    /// `2026-11-27T19:06:10.123456Z`: fixed width, so text order is time order.
+    /// `2026-11-27T19:06:10.123456Z`: fixed width, so text order is time order. Every event
+    /// and row carries a few, so the digits are laid out by hand (`format!` took 1.5 % of a
+    /// create's CPU).
     pub fn to_rfc3339(self) -> String {
-        let d = self.0;
-        format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
-            d.year(),
-            u8::from(d.month()),
-            d.day(),
-            d.hour(),
-            d.minute(),
-            d.second(),
-            d.microsecond()
-        )
+        let (year, month, day) = self.0.to_calendar_date();
+        let (hour, minute, second, micro) = self.0.to_hms_micro();
+        let year = match u32::try_from(year) {
+            Ok(y) if y <= 9999 => y,
+            // Outside four digits, no fixed width to keep.
+            _ => {
+                return format!(
+                    "{year:04}-{:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{micro:06}Z",
+                    u8::from(month)
+                );
+            }
+        };
+        let mut text = *b"0000-00-00T00:00:00.000000Z";
+        put_digits(&mut text[0..4], year);
+        put_digits(&mut text[5..7], u32::from(u8::from(month)));
+        put_digits(&mut text[8..10], u32::from(day));
+        put_digits(&mut text[11..13], u32::from(hour));
+        put_digits(&mut text[14..16], u32::from(minute));
+        put_digits(&mut text[17..19], u32::from(second));
+        put_digits(&mut text[20..26], micro);
+        text.iter().map(|&b| char::from(b)).collect()
     }
 
     /// The UTC calendar day, `YYYY-MM-DD`.
     pub fn day(self) -> String {
-        let d = self.0;
-        format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+        let mut text = self.to_rfc3339();
+        text.truncate(text.len() - 17);
+        text
+    }
+}
+
+/// Writes `n` in decimal into `out`, zero-padded to its length (`n` fits).
+fn put_digits(out: &mut [u8], mut n: u32) {
+    for digit in out.iter_mut().rev() {
+        *digit = b'0' + (n % 10) as u8;
+        n /= 10;
     }
 }
 
@@ -95,5 +116,19 @@ mod tests {
         assert!(a < b && a.to_rfc3339() < b.to_rfc3339());
         assert_eq!(Timestamp::parse(&a.to_rfc3339()).unwrap(), a);
         assert_eq!(a.day(), "2026-01-02");
+    }
+
+    #[test]
+    fn text_form_is_fixed_width_at_every_edge() {
+        for (input, text) in [
+            ("2024-02-29T23:59:59.999999Z", "2024-02-29T23:59:59.999999Z"),
+            ("0001-01-01T00:00:00Z", "0001-01-01T00:00:00.000000Z"),
+            ("9999-12-31T23:59:59.000001Z", "9999-12-31T23:59:59.000001Z"),
+            ("2026-11-28T01:02:03.04+00:00", "2026-11-28T01:02:03.040000Z"),
+        ] {
+            let t = Timestamp::parse(input).unwrap();
+            assert_eq!(t.to_rfc3339(), text, "{input}");
+            assert_eq!(t.day(), text[..10], "{input}");
+        }
     }
 }

@@ -150,6 +150,82 @@ pub(crate) fn rows<T: DeserializeOwned>(
     Ok(out)
 }
 
+/// Rows rendered as one JSON array of objects, straight from SQLite's values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonPage {
+    /// `[{"column": value, ...}, ...]`, keys in column order.
+    pub json: String,
+    pub rows: usize,
+    /// The first column of the first row (not rendered): a total, say.
+    pub lead: Option<i64>,
+}
+
+/// Every row of `sql` as a [`JsonPage`]: the first column is the page's `lead`, every other
+/// one a key of the row's object. Integers and reals become numbers, text becomes strings,
+/// and text columns named in `raw` hold JSON of the program's own making and are embedded as
+/// they are. Writing the page here, into one buffer, costs a fraction of SQLite's
+/// `json_object` per row (a string built and grown per row) and of decoding every field.
+pub(crate) fn json_page(conn: &Connection, sql: &str, args: &[Arg<'_>], raw: &[&str]) -> Result<JsonPage, sqlx::Error> {
+    use rusqlite::types::ValueRef;
+    use std::fmt::Write;
+    let mut statement = conn.prepare_cached(sql).map_err(database_error)?;
+    bind(&mut statement, args)?;
+    // Each key once, quoted and escaped, with whether its value is embedded as it is.
+    let keys: Vec<(String, bool)> = statement
+        .column_names()
+        .iter()
+        .skip(1)
+        .map(|name| (json_string(name), raw.contains(name)))
+        .collect();
+    let mut rows = statement.raw_query();
+    let mut page = JsonPage {
+        json: String::from("["),
+        rows: 0,
+        lead: None,
+    };
+    while let Some(row) = rows.next().map_err(database_error)? {
+        if page.rows == 0 {
+            page.lead = row.get::<_, Option<i64>>(0).map_err(database_error)?;
+        } else {
+            page.json.push(',');
+        }
+        page.rows += 1;
+        for (i, (key, embed)) in keys.iter().enumerate() {
+            page.json.push(if i == 0 { '{' } else { ',' });
+            page.json.push_str(key);
+            page.json.push(':');
+            match row.get_ref(i + 1).map_err(database_error)? {
+                ValueRef::Null => page.json.push_str("null"),
+                ValueRef::Integer(n) => {
+                    let _ = write!(page.json, "{n}");
+                }
+                ValueRef::Real(x) if x.is_finite() => {
+                    let _ = write!(page.json, "{x}");
+                }
+                ValueRef::Real(_) => page.json.push_str("null"),
+                ValueRef::Text(bytes) | ValueRef::Blob(bytes) => {
+                    let text = String::from_utf8_lossy(bytes);
+                    if *embed {
+                        page.json.push_str(&text);
+                    } else {
+                        page.json.push_str(&json_string(&text));
+                    }
+                }
+            }
+        }
+        if !keys.is_empty() {
+            page.json.push('}');
+        }
+    }
+    page.json.push(']');
+    Ok(page)
+}
+
+/// `text` as a JSON string literal.
+fn json_string(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| String::from("\"\""))
+}
+
 /// Runs `sql` to its end, ignoring any rows it yields (pragmas answer with one); returns the
 /// rows it changed.
 pub(crate) fn execute(conn: &Connection, sql: &str, args: &[Arg<'_>]) -> Result<u64, sqlx::Error> {

@@ -8,7 +8,7 @@ use rusqlite::{Connection, OpenFlags};
 use serde::de::DeserializeOwned;
 
 use crate::db::Arg;
-use crate::sqlite_conn::{self, ColumnNames};
+use crate::sqlite_conn::{self, ColumnNames, JsonPage};
 
 /// Read-only connections to one SQLite file.
 pub struct SqliteReaders {
@@ -73,6 +73,11 @@ impl SqliteReaders {
         Ok(self
             .with(|conn| sqlite_conn::rows(conn, &self.columns, sql, args, 1))?
             .pop())
+    }
+
+    /// Every row of `sql` as one JSON array (see [`sqlite_conn::JsonPage`]).
+    pub fn json_page(&self, sql: &str, args: &[Arg<'_>], raw: &[&str]) -> Result<JsonPage, sqlx::Error> {
+        self.with(|conn| sqlite_conn::json_page(conn, sql, args, raw))
     }
 
     /// Runs a statement that returns no rows (on a read-only connection: pragmas, mostly).
@@ -148,6 +153,37 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn pages_render_as_json_arrays_with_the_lead_column_apart() {
+        let (_dir, r) = readers();
+        let sql = "select (select count(*) from t) as total, n, name || ' \"q\"' || char(10) as name, \
+                   '[1,\"x\"]' as raw, 0.5 as x from t where n is null or n < $1 order by name";
+        let page = r.json_page(sql, &[Arg::from(5)], &["raw"]).unwrap();
+        assert_eq!((page.rows, page.lead), (3, Some(3)));
+        let rows: serde_json::Value = serde_json::from_str(&page.json).unwrap();
+        let row = |n: serde_json::Value, name: &str| serde_json::json!({"n": n, "name": format!("{name} \"q\"\n"), "raw": [1, "x"], "x": 0.5});
+        assert_eq!(
+            rows,
+            serde_json::json!([
+                row(1.into(), "a"),
+                row(2.into(), "b"),
+                row(serde_json::Value::Null, "c")
+            ])
+        );
+        // Keys keep the statement's column order.
+        assert!(
+            page.json
+                .starts_with(r#"[{"n":1,"name":"a \"q\"\n","raw":[1,"x"],"x":0.5}"#),
+            "{}",
+            page.json
+        );
+
+        let empty = r
+            .json_page("select 1 as total, n from t where n > $1", &[Arg::from(5)], &[])
+            .unwrap();
+        assert_eq!((empty.json.as_str(), empty.rows, empty.lead), ("[]", 0, None));
     }
 
     #[test]

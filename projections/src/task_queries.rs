@@ -22,10 +22,17 @@ pub struct TaskRow {
     pub updated_at: String,
 }
 
+/// The columns of `tasks`, in the order of the API's task view.
+macro_rules! task_columns {
+    () => {
+        "id, user_id, title, description, status, priority, due_date, completed_at, folder_id, project_id, \
+         estimated_minutes, actual_minutes, tags, version, created_at, updated_at"
+    };
+}
+
 macro_rules! select_tasks {
     () => {
-        "select id, user_id, title, description, status, priority, due_date, completed_at, folder_id, project_id, \
-         estimated_minutes, actual_minutes, tags, version, created_at, updated_at from tasks "
+        concat!("select ", task_columns!(), " from tasks ")
     };
 }
 
@@ -57,25 +64,19 @@ pub struct TaskFilter {
     pub q: Option<String>,
 }
 
-/// The key-value list of a task object for `json_object` / `json_build_object`, in the order
-/// of the API's task view; `tags` is the text column turned into a JSON array by `$tags`.
-macro_rules! task_json_fields {
-    ($tags:literal) => {
-        concat!(
-            "'id', id, 'user_id', user_id, 'title', title, 'description', description, 'status', status, ",
-            "'priority', priority, 'due_date', due_date, 'completed_at', completed_at, 'folder_id', folder_id, ",
-            "'project_id', project_id, 'estimated_minutes', estimated_minutes, 'actual_minutes', actual_minutes, ",
-            "'tags', ",
-            $tags,
-            ", 'version', version, 'created_at', created_at, 'updated_at', updated_at"
-        )
-    };
-}
+/// The key-value list of a task object for PostgreSQL's `json_build_object`, in the order of
+/// the API's task view; `tags` (JSON text) becomes an array.
+const TASK_JSON_FIELDS: &str = "'id', id, 'user_id', user_id, 'title', title, 'description', description, \
+     'status', status, 'priority', priority, 'due_date', due_date, 'completed_at', completed_at, \
+     'folder_id', folder_id, 'project_id', project_id, 'estimated_minutes', estimated_minutes, \
+     'actual_minutes', actual_minutes, 'tags', tags::json, 'version', version, 'created_at', created_at, \
+     'updated_at', updated_at";
 
-/// One page of the caller's tasks, newest first, as a JSON array of task objects rendered by
-/// the database (the shape of the API's task view: `tags` is an array), and how many match in
-/// all. One statement (two for a page past the end): each row is one text column, so there is
-/// no per-field decoding and re-encoding, which dominated a page of 50.
+/// One page of the caller's tasks, newest first, as a JSON array of task objects in the shape
+/// of the API's task view (`tags` is an array), and how many match in all. One statement
+/// (two for a page past the end), with no per-field decoding and re-encoding, which dominated
+/// a page of 50: SQLite's rows are written into the page straight from its values
+/// ([`joan_commands::sqlite_conn::JsonPage`]); PostgreSQL renders each row as one JSON text.
 pub async fn list_json(
     db: &Database,
     user: &str,
@@ -143,35 +144,40 @@ pub async fn list_json(
     }
     let n = args.len();
     // The count is a constant subquery: the database runs it once, not once per row.
-    let object = if db.is_postgres() {
-        concat!("json_build_object(", task_json_fields!("tags::json"), ")::text")
-    } else {
-        concat!("json_object(", task_json_fields!("json(tags)"), ")")
-    };
     let count = format!("select count(*) from tasks {sql}");
-    let statement = format!(
-        "select ({count}) as total, {object} as task from tasks {sql} \
-         order by created_at desc, id desc limit ${} offset ${}",
+    let rest = format!(
+        "from tasks {sql} order by created_at desc, id desc limit ${} offset ${}",
         n + 1,
         n + 2
     );
     args.push(Arg::from(limit));
     args.push(Arg::from(offset));
-    let rows: Vec<(i64, String)> = db.fetch_all(&statement, &args).await?;
-    let total = match rows.first() {
-        Some((total, _)) => *total,
+    let (page, first_total) = match db {
+        Database::Sqlite(readers) => {
+            let statement = format!("select ({count}) as total, {} {rest}", task_columns!());
+            let page = readers.json_page(&statement, &args, &["tags"])?;
+            (page.json, page.lead)
+        }
+        Database::Postgres(_) => {
+            let statement = format!("select ({count}) as total, json_build_object({TASK_JSON_FIELDS})::text {rest}");
+            let rows: Vec<(i64, String)> = db.fetch_all(&statement, &args).await?;
+            let mut page = String::with_capacity(2 + rows.iter().map(|(_, t)| t.len() + 1).sum::<usize>());
+            page.push('[');
+            for (i, (_, task)) in rows.iter().enumerate() {
+                if i > 0 {
+                    page.push(',');
+                }
+                page.push_str(task);
+            }
+            page.push(']');
+            (page, rows.first().map(|(total, _)| *total))
+        }
+    };
+    let total = match first_total {
+        Some(total) => total,
         None if offset == 0 => 0,
         None => db.fetch_scalar_i64(&count, &args[..n]).await?,
     };
-    let mut page = String::with_capacity(2 + rows.iter().map(|(_, t)| t.len() + 1).sum::<usize>());
-    page.push('[');
-    for (i, (_, task)) in rows.iter().enumerate() {
-        if i > 0 {
-            page.push(',');
-        }
-        page.push_str(task);
-    }
-    page.push(']');
     Ok((page, total))
 }
 

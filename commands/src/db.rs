@@ -290,13 +290,9 @@ pub(crate) fn sqlite_options(path: &std::path::Path) -> SqliteConnectOptions {
         .log_statements(tracing::log::LevelFilter::Trace)
 }
 
-pub(crate) async fn sqlite_writer(path: &std::path::Path) -> Result<SqliteConnection, StoreError> {
+/// A sqlx connection for migrations (the writer and readers use rusqlite).
+pub(crate) async fn sqlite_migrator(path: &std::path::Path) -> Result<SqliteConnection, StoreError> {
     Ok(sqlite_options(path).connect().await?)
-}
-
-/// The writer's connection (on a thread of its own, see [`crate::store`]).
-pub(crate) fn sqlite_append_connection(path: &std::path::Path, wal_keep_bytes: i64) -> Result<SqliteConn, StoreError> {
-    Ok(SqliteConn::writer(path, wal_keep_bytes)?)
 }
 
 pub(crate) fn sqlite_readers(path: &std::path::Path, size: u32) -> Result<Database, StoreError> {
@@ -327,7 +323,7 @@ pub async fn migrate(location: &Location) -> Result<(), StoreError> {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
             }
-            let mut conn = sqlite_writer(path).await?;
+            let mut conn = sqlite_migrator(path).await?;
             sqlx::migrate!("../migrations/sqlite").run(&mut conn).await?;
             conn.close().await?;
         }
@@ -340,17 +336,23 @@ pub async fn migrate(location: &Location) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// A throwaway SQLite file with every table, for rebuilding projections beside the live ones.
-/// Durability is off: if the process dies the file is simply rebuilt.
-pub async fn sqlite_scratch(path: &std::path::Path) -> Result<SqliteConn, StoreError> {
+/// Removes a SQLite file and its journal, WAL and shared-memory files; missing ones are fine.
+pub fn remove_sqlite_files(path: &std::path::Path) -> std::io::Result<()> {
     for suffix in ["", "-wal", "-shm", "-journal"] {
         let mut file = path.as_os_str().to_owned();
         file.push(suffix);
         match std::fs::remove_file(&file) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(sqlx::Error::Io(e).into()),
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
             _ => {}
         }
     }
+    Ok(())
+}
+
+/// A throwaway SQLite file with every table, for rebuilding projections beside the live ones.
+/// Durability is off: if the process dies the file is simply rebuilt.
+pub async fn sqlite_scratch(path: &std::path::Path) -> Result<SqliteConn, StoreError> {
+    remove_sqlite_files(path).map_err(sqlx::Error::Io)?;
     let mut conn = SqliteConnectOptions::new()
         .filename(path)
         .create_if_missing(true)

@@ -155,7 +155,6 @@ pub(crate) fn rows<T: DeserializeOwned>(
 pub struct JsonPage {
     /// `[{"column": value, ...}, ...]`, keys in column order.
     pub json: String,
-    pub rows: usize,
     /// The first column of the first row (not rendered): a total, say.
     pub lead: Option<i64>,
 }
@@ -180,16 +179,16 @@ pub(crate) fn json_page(conn: &Connection, sql: &str, args: &[Arg<'_>], raw: &[&
     let mut rows = statement.raw_query();
     let mut page = JsonPage {
         json: String::from("["),
-        rows: 0,
         lead: None,
     };
+    let mut first = true;
     while let Some(row) = rows.next().map_err(database_error)? {
-        if page.rows == 0 {
+        if first {
             page.lead = row.get::<_, Option<i64>>(0).map_err(database_error)?;
+            first = false;
         } else {
             page.json.push(',');
         }
-        page.rows += 1;
         for (i, (key, embed)) in keys.iter().enumerate() {
             page.json.push(if i == 0 { '{' } else { ',' });
             page.json.push_str(key);

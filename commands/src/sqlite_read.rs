@@ -161,8 +161,8 @@ mod tests {
         let sql = "select (select count(*) from t) as total, n, name || ' \"q\"' || char(10) as name, \
                    '[1,\"x\"]' as raw, 0.5 as x from t where n is null or n < $1 order by name";
         let page = r.json_page(sql, &[Arg::from(5)], &["raw"]).unwrap();
-        assert_eq!((page.rows, page.lead), (3, Some(3)));
         let rows: serde_json::Value = serde_json::from_str(&page.json).unwrap();
+        assert_eq!((rows.as_array().map(Vec::len), page.lead), (Some(3), Some(3)));
         let row = |n: serde_json::Value, name: &str| serde_json::json!({"n": n, "name": format!("{name} \"q\"\n"), "raw": [1, "x"], "x": 0.5});
         assert_eq!(
             rows,
@@ -183,7 +183,7 @@ mod tests {
         let empty = r
             .json_page("select 1 as total, n from t where n > $1", &[Arg::from(5)], &[])
             .unwrap();
-        assert_eq!((empty.json.as_str(), empty.rows, empty.lead), ("[]", 0, None));
+        assert_eq!((empty.json.as_str(), empty.lead), ("[]", None));
     }
 
     #[test]

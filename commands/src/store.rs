@@ -8,6 +8,7 @@ use crate::db::{self, Database, Location};
 use crate::error::StoreError;
 use crate::event::{NewEvent, StoredEvent};
 use crate::hook::{AppendHook, ExclusiveJob};
+use crate::sqlite_conn::SqliteConn;
 use crate::writer::{AppendRequest, OwnedConn, Writer, WriterMsg};
 use crate::{pg, wal};
 
@@ -94,10 +95,7 @@ impl EventStore {
     ) -> Result<Self, StoreError> {
         let (conn, db) = match location {
             Location::Sqlite(path) => (
-                OwnedConn::Sqlite(db::sqlite_append_connection(
-                    path,
-                    wal::keep_bytes(options.wal_restart_frames),
-                )?),
+                OwnedConn::Sqlite(SqliteConn::writer(path, wal::keep_bytes(options.wal_restart_frames))?),
                 db::sqlite_readers(path, options.read_connections)?,
             ),
             Location::Postgres(url) => (

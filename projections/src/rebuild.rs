@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use joan_commands::db::{Location, sqlite_scratch};
+use joan_commands::db::{Location, remove_sqlite_files, sqlite_scratch};
 use joan_commands::tail::Cursor;
 use joan_commands::{Conn, EventStore, ExclusiveJob, StoreError, StoredEvent, args, select_events};
 use tokio::sync::mpsc;
@@ -101,10 +101,8 @@ fn scratch_path(main: &std::path::Path) -> PathBuf {
 }
 
 fn remove_scratch(path: &std::path::Path) {
-    for suffix in ["", "-wal", "-shm", "-journal"] {
-        let mut file = path.as_os_str().to_owned();
-        file.push(suffix);
-        let _ = std::fs::remove_file(file);
+    if let Err(e) = remove_sqlite_files(path) {
+        tracing::warn!(error = %e, path = %path.display(), "the rebuild's scratch file was left behind");
     }
 }
 

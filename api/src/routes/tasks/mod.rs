@@ -206,13 +206,11 @@ async fn create_task(
         return Ok(replayed);
     }
     // Time-ordered ids keep the tasks index appending at its end.
-    let id = Uuid::now_v7().to_string();
-    let new = body
-        .parse(Uuid::parse_str(&id).map_err(ApiError::internal)?, "")
-        .map_err(ApiError::Validation)?;
-    let user = caller.user.to_string();
+    let uuid = Uuid::now_v7();
+    let new = body.parse(uuid, "").map_err(ApiError::Validation)?;
+    let id = uuid.to_string();
     let render = RenderTasks {
-        user: user.clone(),
+        user: caller.user.to_string(),
         ids: vec![id.clone()],
         many: false,
     };
@@ -231,15 +229,12 @@ async fn create_task(
         }
     };
     // The row the projector wrote in the same transaction, from the same event: no read.
-    let created = match outcome.events.first() {
-        Some(event) => tasks::created_row(event).map_err(ApiError::internal)?,
-        None => None,
-    };
-    let view = match created {
-        Some(row) => TaskView::from(row),
-        None => read_task(&state, &user, &id).await?,
-    };
-    Ok(task_response(StatusCode::CREATED, view))
+    let created = outcome.events.first().map(tasks::created_row).transpose();
+    let row = created
+        .map_err(ApiError::internal)?
+        .flatten()
+        .ok_or_else(|| ApiError::internal(std::io::Error::other("a task creation appended no TaskCreated")))?;
+    Ok(task_response(StatusCode::CREATED, TaskView::from(row)))
 }
 
 /// Creates up to 100 tasks in one transaction: all of them, or none.

@@ -161,7 +161,7 @@ mod tests {
         let sql = "select (select count(*) from t) as total, n, name || ' \"q\"' || char(10) as name, \
                    '[1,\"x\"]' as raw, 0.5 as x from t where n is null or n < $1 order by name";
         let page = r.json_page(sql, &[Arg::from(5)], &["raw"]).unwrap();
-        let rows: serde_json::Value = serde_json::from_str(&page.json).unwrap();
+        let rows: serde_json::Value = serde_json::from_slice(&page.json).unwrap();
         assert_eq!((rows.as_array().map(Vec::len), page.lead), (Some(3), Some(3)));
         let row = |n: serde_json::Value, name: &str| serde_json::json!({"n": n, "name": format!("{name} \"q\"\n"), "raw": [1, "x"], "x": 0.5});
         assert_eq!(
@@ -173,17 +173,20 @@ mod tests {
             ])
         );
         // Keys keep the statement's column order.
+        let text = String::from_utf8(page.json).unwrap();
         assert!(
-            page.json
-                .starts_with(r#"[{"n":1,"name":"a \"q\"\n","raw":[1,"x"],"x":0.5}"#),
-            "{}",
-            page.json
+            text.starts_with(r#"[{"n":1,"name":"a \"q\"\n","raw":[1,"x"],"x":0.5}"#),
+            "{text}"
         );
 
         let empty = r
             .json_page("select 1 as total, n from t where n > $1", &[Arg::from(5)], &[])
             .unwrap();
-        assert_eq!((empty.json.as_str(), empty.lead), ("[]", None));
+        assert_eq!((empty.json.as_slice(), empty.lead), (&b"[]"[..], None));
+
+        // Text that is not UTF-8 (written by another program) still gives valid JSON.
+        let bad = r.json_page("select 0, cast(x'ff41' as text) as t", &[], &[]).unwrap();
+        assert_eq!(String::from_utf8(bad.json).unwrap(), "[{\"t\":\"\u{fffd}A\"}]");
     }
 
     #[test]

@@ -83,7 +83,7 @@ pub async fn list_json(
     filter: &TaskFilter,
     limit: i64,
     offset: i64,
-) -> Result<(String, i64), sqlx::Error> {
+) -> Result<(Vec<u8>, i64), sqlx::Error> {
     // Placeholders are numbered as conditions are added; the SQL text never holds input.
     let tag = filter
         .tag
@@ -170,7 +170,7 @@ pub async fn list_json(
                 page.push_str(task);
             }
             page.push(']');
-            (page, rows.first().map(|(total, _)| *total))
+            (page.into_bytes(), rows.first().map(|(total, _)| *total))
         }
     };
     let total = match first_total {

@@ -242,7 +242,7 @@ fn utf8(bytes: &[u8]) -> Cow<'_, str> {
 /// `\`, as most stored text is. One pass with no early exit, which the compiler vectorizes.
 fn plain(bytes: &[u8]) -> bool {
     bytes.iter().fold(true, |ok, &b| {
-        ok & (b >= 0x20) & (b < 0x80) & (b != b'"') & (b != b'\\')
+        ok & (0x20..0x80).contains(&b) & (b != b'"') & (b != b'\\')
     })
 }
 

@@ -44,6 +44,7 @@ pub struct Page {
     pub end: Cursor,
 }
 
+/// A row of a PostgreSQL page (SQLite's are built from plain events).
 #[derive(sqlx::FromRow, serde::Deserialize)]
 struct TailRow {
     /// PostgreSQL: `pg_snapshot_xmin` of the statement's snapshot (0 on SQLite).
@@ -81,15 +82,15 @@ static PG_PAGE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     )
 });
 
-macro_rules! sqlite_select {
-    () => {
-        "select 0 as horizon, 0 as tx, position, aggregate_type, aggregate_id, sequence, event_type, event_version, \
-         payload, metadata, owner_id, recorded_at from events "
-    };
-}
-const SQLITE_AFTER: &str = concat!(sqlite_select!(), "where position > $1 order by position limit $2");
+// SQLite reads plain events: its cursor is the position alone (`tx` and `horizon` are 0), and
+// decoding rows straight into `StoredEvent` spares serde's `flatten`, which buffers every
+// field of every row before handing it over.
+const SQLITE_AFTER: &str = concat!(
+    crate::select_events!(),
+    "where position > $1 order by position limit $2"
+);
 const SQLITE_BEFORE: &str = concat!(
-    sqlite_select!(),
+    crate::select_events!(),
     "where position > $1 and position < $2 order by position limit $3"
 );
 
@@ -123,11 +124,28 @@ fn finish(rows: Vec<TailRow>, after: Cursor, horizon: Horizon, postgres: bool) -
     }
 }
 
+/// SQLite's events as tail rows.
+fn sqlite_rows(events: Vec<StoredEvent>) -> Vec<TailRow> {
+    events
+        .into_iter()
+        .map(|event| TailRow {
+            horizon: 0,
+            tx: 0,
+            event,
+        })
+        .collect()
+}
+
 /// At most `limit` events after `after` within `horizon`, in tail order, from the read pool.
 pub async fn read_page(db: &Database, after: Cursor, horizon: Horizon, limit: i64) -> Result<Page, StoreError> {
-    let (sql, args) = query(db.is_postgres(), after, horizon, limit);
-    let rows: Vec<TailRow> = db.fetch_all(sql, &args).await?;
-    Ok(finish(rows, after, horizon, db.is_postgres()))
+    let postgres = db.is_postgres();
+    let (sql, args) = query(postgres, after, horizon, limit);
+    let rows = if postgres {
+        db.fetch_all(sql, &args).await?
+    } else {
+        sqlite_rows(db.fetch_all(sql, &args).await?)
+    };
+    Ok(finish(rows, after, horizon, postgres))
 }
 
 /// Like [`read_page`], inside the transaction on `conn`.
@@ -139,7 +157,11 @@ pub async fn read_page_in(
 ) -> Result<Page, StoreError> {
     let postgres = conn.is_postgres();
     let (sql, args) = query(postgres, after, horizon, limit);
-    let rows: Vec<TailRow> = conn.fetch_all(sql, &args).await?;
+    let rows = if postgres {
+        conn.fetch_all(sql, &args).await?
+    } else {
+        sqlite_rows(conn.fetch_all(sql, &args).await?)
+    };
     Ok(finish(rows, after, horizon, postgres))
 }
 

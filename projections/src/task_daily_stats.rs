@@ -3,12 +3,22 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use joan_commands::{Conn, StoredEvent, args};
-use joan_domain::task::TaskEvent;
+use joan_domain::Timestamp;
+use serde::Deserialize;
 
 use crate::error::ProjectionError;
 use crate::projector::{Projector, decode};
 
 pub struct TaskDailyStatsProjector;
+
+/// All this projection reads of a task event: which of the two counted kinds it is, and
+/// when. Only those kinds are decoded (chosen by the stored `event_type`, which is the
+/// variant's name), and of their payload only `at`; the other fields are skipped unbuilt.
+#[derive(Deserialize)]
+enum Counted {
+    TaskCreated { at: Timestamp },
+    TaskCompleted { at: Timestamp },
+}
 
 const UPSERT: &str = "insert into task_daily_stats (user_id, day, created, completed) values ($1, $2, $3, $4) \
      on conflict (user_id, day) do update set created = task_daily_stats.created + excluded.created, \
@@ -39,13 +49,14 @@ impl Projector for TaskDailyStatsProjector {
             let Some(owner) = event.owner_id.as_deref() else {
                 continue;
             };
-            let decoded = decode::<TaskEvent>(event)?;
-            let (created, completed) = match decoded {
-                TaskEvent::TaskCreated { .. } => (1, 0),
-                TaskEvent::TaskCompleted { .. } => (0, 1),
-                _ => continue,
+            if !matches!(event.event_type.as_str(), "TaskCreated" | "TaskCompleted") {
+                continue;
+            }
+            let (at, created, completed) = match decode::<Counted>(event)? {
+                Counted::TaskCreated { at } => (at, 1, 0),
+                Counted::TaskCompleted { at } => (at, 0, 1),
             };
-            let entry = counts.entry((owner, decoded.at().day())).or_default();
+            let entry = counts.entry((owner, at.day())).or_default();
             entry.0 += created;
             entry.1 += completed;
         }

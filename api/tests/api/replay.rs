@@ -9,6 +9,7 @@ on_both_backends!(
     joan_replay_rebuilds_identical_tables,
     replaying_one_projection_repairs_it_and_leaves_the_others_alone,
     a_rebuild_keeps_up_with_commands_running_beside_it,
+    daily_statistics_count_every_creation_and_completion_by_owner_and_utc_day,
 );
 
 async fn joan_replay_rebuilds_identical_tables(backend: Backend) {
@@ -93,5 +94,63 @@ async fn a_rebuild_keeps_up_with_commands_running_beside_it(backend: Backend) {
     rebuild(&core.store, &projections, &()).await.unwrap();
     settle(&core).await;
     assert_same_dump(&dump(core.store.db()).await, &live, "after a second rebuild");
+    core.close().await;
+}
+
+/// `task_daily_stats` against counts made here from the whole log, every event decoded as
+/// the domain's `TaskEvent` (the projector reads only the kind and instant it counts).
+async fn daily_statistics_count_every_creation_and_completion_by_owner_and_utc_day(backend: Backend) {
+    use std::collections::BTreeMap;
+
+    use joan_commands::tail::{Cursor, Horizon};
+    use joan_domain::task::TaskEvent;
+
+    let Some(db) = TestDb::create(backend).await else {
+        return;
+    };
+    let core = open_core_at(&db.location).await;
+    mixed_workload(&core, 1_000, 5).await;
+    settle(&core).await;
+
+    let mut expected: BTreeMap<(String, String), (i64, i64)> = BTreeMap::new();
+    let mut cursor = Cursor::START;
+    loop {
+        let page = core.store.read_after(cursor, Horizon::Settled, 500).await.unwrap();
+        if page.events.is_empty() {
+            break;
+        }
+        for event in page.events.iter().filter(|e| e.aggregate_type == "task") {
+            let decoded: TaskEvent = event.decode().unwrap();
+            let (created, completed) = match decoded {
+                TaskEvent::TaskCreated { .. } => (1, 0),
+                TaskEvent::TaskCompleted { .. } => (0, 1),
+                _ => continue,
+            };
+            let owner = event.owner_id.clone().unwrap();
+            let counts = expected.entry((owner, decoded.at().day())).or_default();
+            counts.0 += created;
+            counts.1 += completed;
+        }
+        cursor = page.end;
+    }
+    let stats: Vec<(String, String, i64, i64)> = core
+        .store
+        .db()
+        .fetch_all(
+            "select user_id, day, created, completed from task_daily_stats order by user_id, day",
+            &[],
+        )
+        .await
+        .unwrap();
+    let projected: BTreeMap<(String, String), (i64, i64)> = stats
+        .into_iter()
+        .map(|(user, day, c, d)| ((user, day), (c, d)))
+        .collect();
+    // Three users over five days, with completions among them: the comparison is not vacuous.
+    assert!(
+        projected.len() > 5 && projected.values().any(|c| c.1 > 0),
+        "{projected:?}"
+    );
+    assert_eq!(projected, expected);
     core.close().await;
 }

@@ -114,8 +114,10 @@ where
         if let Some(expected) = expected_version.filter(|e| *e != version) {
             return Err(CommandError::Stale { expected });
         }
-        self.decide(aggregate_id, aggregate, version, ctx, command, expected_version, hook)
-            .await
+        let (outcome, _) = self
+            .decide(aggregate_id, aggregate, version, ctx, command, expected_version, hook)
+            .await?;
+        Ok(outcome)
     }
 
     /// Runs `command` on a stream the caller has just named (a fresh UUID), without reading
@@ -127,6 +129,18 @@ where
         command: C,
         hook: Option<Box<dyn AppendHook>>,
     ) -> Result<CommandOutcome, CommandError<A::Error>> {
+        Ok(self.execute_new_decided(aggregate_id, ctx, command, hook).await?.0)
+    }
+
+    /// [`Self::execute_new`], also handing back the events as the aggregate decided them, so
+    /// that a caller answering with what they made need not decode them again.
+    pub async fn execute_new_decided(
+        &self,
+        aggregate_id: &str,
+        ctx: &CommandContext,
+        command: C,
+        hook: Option<Box<dyn AppendHook>>,
+    ) -> Result<(CommandOutcome, Vec<A::Event>), CommandError<A::Error>> {
         self.decide(aggregate_id, A::default(), 0, ctx, command, None, hook)
             .await
     }
@@ -166,7 +180,7 @@ where
         command: C,
         expected_version: Option<i64>,
         hook: Option<Box<dyn AppendHook>>,
-    ) -> Result<CommandOutcome, CommandError<A::Error>> {
+    ) -> Result<(CommandOutcome, Vec<A::Event>), CommandError<A::Error>> {
         let sink = EventSink::<A>::default();
         aggregate
             .handle(Stamped::new(ctx.actor, ctx.at, command), &self.services, &sink)
@@ -174,19 +188,23 @@ where
             .map_err(CommandError::Domain)?;
         let events = sink.collect().await;
         if events.is_empty() && hook.is_none() {
-            return Ok(CommandOutcome {
+            let outcome = CommandOutcome {
                 version,
                 last_position: 0,
                 events: vec![],
-            });
+            };
+            return Ok((outcome, events));
         }
         let new_events = serialize::<A>(aggregate_id, version, &events, ctx)?;
         match self.store.append(new_events, hook).await {
-            Ok(appended) => Ok(CommandOutcome {
-                version: appended.version().unwrap_or(version),
-                last_position: appended.last_position,
-                events: appended.events,
-            }),
+            Ok(appended) => {
+                let outcome = CommandOutcome {
+                    version: appended.version().unwrap_or(version),
+                    last_position: appended.last_position,
+                    events: appended.events,
+                };
+                Ok((outcome, events))
+            }
             Err(StoreError::Conflict { .. }) => Err(match expected_version {
                 Some(expected) => CommandError::Stale { expected },
                 None => CommandError::Conflict,

@@ -56,7 +56,7 @@ impl Projector for TasksProjector {
         let mut deleted: Vec<&str> = Vec::new();
         for (event, change) in decoded {
             let id = event.aggregate_id.as_str();
-            if let Some(row) = created(event, &change) {
+            if let Some(row) = created_row(event, &change) {
                 rows.insert(id, Some(row));
                 continue;
             }
@@ -115,17 +115,9 @@ async fn existing_rows<'e>(
     Ok(rows)
 }
 
-/// The row `event` writes if it creates a task (`None` for any other event): what a read of
-/// the new task returns, without reading it.
-pub fn created_row(event: &StoredEvent) -> Result<Option<TaskRow>, ProjectionError> {
-    if event.aggregate_type != "task" {
-        return Ok(None);
-    }
-    Ok(created(event, &decode::<TaskEvent>(event)?))
-}
-
-/// The row a `TaskCreated` starts; `None` for any other event.
-fn created(event: &StoredEvent, change: &TaskEvent) -> Option<TaskRow> {
+/// The row a `TaskCreated` (`change`, stored as `event`) starts; `None` for any other event.
+/// It is what a read of the new task returns, without reading it.
+pub fn created_row(event: &StoredEvent, change: &TaskEvent) -> Option<TaskRow> {
     let TaskEvent::TaskCreated {
         user_id,
         title,

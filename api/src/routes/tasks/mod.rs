@@ -215,13 +215,13 @@ async fn create_task(
         many: false,
     };
     let hook = idem.recorder(StatusCode::CREATED, Some(location(&id)), Box::new(render));
-    let outcome = match state
+    let (outcome, decided) = match state
         .core
         .tasks
-        .execute_new(&id, &caller.ctx, TaskCommand::Create(new), hook)
+        .execute_new_decided(&id, &caller.ctx, TaskCommand::Create(new), hook)
         .await
     {
-        Ok(outcome) => outcome,
+        Ok(done) => done,
         Err(e) => {
             return idem
                 .replay_after_failure(state.core.store.db(), from_command(e, task_error))
@@ -229,10 +229,11 @@ async fn create_task(
         }
     };
     // The row the projector wrote in the same transaction, from the same event: no read.
-    let created = outcome.events.first().map(tasks::created_row).transpose();
-    let row = created
-        .map_err(ApiError::internal)?
-        .flatten()
+    let row = outcome
+        .events
+        .first()
+        .zip(decided.first())
+        .and_then(|(stored, change)| tasks::created_row(stored, change))
         .ok_or_else(|| ApiError::internal(std::io::Error::other("a task creation appended no TaskCreated")))?;
     Ok(task_response(StatusCode::CREATED, TaskView::from(row)))
 }

@@ -1,12 +1,16 @@
-//! Password hashing: argon2id (m = 19456 KiB, t = 2, p = 1) in PHC strings, always on the
-//! blocking pool, at most one hash per CPU at a time so a flood of logins cannot starve the
-//! rest of the API of threads.
-use std::sync::LazyLock;
+//! Password hashing: argon2id (m = 19456 KiB, t = 2, p = 1) in PHC strings, on threads of its
+//! own, one per CPU: a flood of logins queues there and cannot starve the rest of the API.
+//!
+//! One hash takes 19 MiB. On the runtime's blocking pool any of its threads could run the next
+//! one, and each kept the memory of its last hash for a while: the peak RSS grew with every
+//! thread that had hashed. A hashing thread reuses its own.
+use std::sync::mpsc;
+use std::sync::{LazyLock, Mutex};
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use rand::RngCore;
-use tokio::sync::Semaphore;
+use tokio::sync::oneshot;
 
 /// Accepted password lengths, in characters. The upper bound caps the cost of hashing.
 pub const MIN_CHARS: usize = 8;
@@ -16,8 +20,8 @@ pub const MAX_CHARS: usize = 128;
 pub enum PasswordError {
     #[error("password hashing failed: {0}")]
     Hash(argon2::password_hash::Error),
-    #[error("the hashing task stopped: {0}")]
-    Task(#[from] tokio::task::JoinError),
+    #[error("the hashing thread stopped")]
+    Stopped,
 }
 
 /// Why a new password is refused, shown beside the field.
@@ -35,9 +39,34 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
-static HASHING: LazyLock<Semaphore> = LazyLock::new(|| {
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The queue of the hashing threads, started on first use.
+static HASHERS: LazyLock<Mutex<mpsc::Sender<Job>>> = LazyLock::new(|| {
+    let (jobs, queue) = mpsc::channel::<Job>();
+    let queue = std::sync::Arc::new(Mutex::new(queue));
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
-    Semaphore::new(cpus)
+    for n in 0..cpus {
+        let queue = queue.clone();
+        std::thread::Builder::new()
+            .name(format!("joan-hash-{n}"))
+            .spawn(move || {
+                loop {
+                    // The lock is held only while waiting for a job, not while running it.
+                    let job = queue.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                    match job {
+                        // A job that panics drops its answer (the caller sees `Stopped`);
+                        // the thread lives on for the next.
+                        Ok(job) => {
+                            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                        }
+                        Err(_) => return,
+                    }
+                }
+            })
+            .expect("starting a password hashing thread");
+    }
+    Mutex::new(jobs)
 });
 
 /// Verified against when the account is unknown, so that an unknown email costs what a wrong
@@ -64,8 +93,16 @@ fn verify_now(password: &str, phc: &str) -> bool {
 }
 
 async fn off_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, PasswordError> {
-    let _permit = HASHING.acquire().await.expect("the hashing semaphore is never closed");
-    Ok(tokio::task::spawn_blocking(work).await?)
+    let (done, answer) = oneshot::channel();
+    let job: Job = Box::new(move || {
+        let _ = done.send(work());
+    });
+    HASHERS
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .send(job)
+        .map_err(|_| PasswordError::Stopped)?;
+    answer.await.map_err(|_| PasswordError::Stopped)
 }
 
 /// The PHC string of `password` with a fresh salt.

@@ -9,6 +9,7 @@ on_both_backends!(
     api_responses_carry_security_headers_and_a_request_id,
     health_readiness_and_metrics_answer,
     openapi_document_and_docs_ui_are_served,
+    cors_answers_only_the_configured_origins,
 );
 
 async fn unknown_routes_and_methods_answer_problem_json(backend: Backend) {
@@ -76,5 +77,61 @@ async fn openapi_document_and_docs_ui_are_served(backend: Backend) {
         docs.text.contains("swagger"),
         "{}",
         &docs.text[..docs.text.len().min(200)]
+    );
+}
+
+async fn cors_answers_only_the_configured_origins(backend: Backend) {
+    use axum::http::Method;
+    use joan_api::http::{HttpOptions, router};
+
+    async fn preflight(app: &TestApp, origin: &str) -> crate::app::Reply {
+        app.call(Method::OPTIONS, "/api/v1/tasks")
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "authorization, content-type")
+            .send()
+            .await
+    }
+
+    let Some(mut app) = TestApp::new(backend).await else {
+        return;
+    };
+    // No allow-list (the default): no cross-origin call is allowed.
+    let closed = preflight(&app, "https://app.example").await;
+    assert_eq!(closed.header("access-control-allow-origin"), None);
+
+    app.router = router(
+        app.state.clone(),
+        &HttpOptions {
+            cors_origins: vec!["https://app.example".into()],
+            ..HttpOptions::default()
+        },
+    );
+    let allowed = preflight(&app, "https://app.example").await;
+    assert!(allowed.status.is_success(), "{}", allowed.status);
+    assert_eq!(
+        allowed.header("access-control-allow-origin"),
+        Some("https://app.example")
+    );
+    let methods = allowed.header("access-control-allow-methods").unwrap_or_default();
+    assert!(methods.contains("POST") && methods.contains("PATCH"), "{methods}");
+
+    let other = preflight(&app, "https://evil.example").await;
+    assert_eq!(other.header("access-control-allow-origin"), None);
+    // A simple call from the allowed origin is answered with the header too.
+    let token = app.token_for_new_user();
+    let list = app
+        .get("/api/v1/tasks")
+        .token(&token)
+        .header("origin", "https://app.example")
+        .send()
+        .await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert_eq!(list.header("access-control-allow-origin"), Some("https://app.example"));
+    assert!(
+        list.header("access-control-expose-headers")
+            .is_some_and(|h| h.contains("x-total-count")),
+        "{:?}",
+        list.headers
     );
 }

@@ -83,28 +83,40 @@ fn decode_error(e: serde_rusqlite::Error) -> sqlx::Error {
     }
 }
 
-/// Column names by statement text: serde needs them for every row, and reading them off the
-/// statement allocates one string per column per query.
-#[derive(Default)]
-pub(crate) struct ColumnNames(Mutex<HashMap<String, Arc<[String]>>>);
+/// What is derived once per statement text and kept: reading it off the statement again
+/// would allocate per column per query.
+pub(crate) struct PerStatement<T: ?Sized>(Mutex<HashMap<String, Arc<T>>>);
 
-impl ColumnNames {
-    /// The column names of `statement` (whose text is `sql`), read once per text.
-    fn of(&self, sql: &str, statement: &Statement<'_>) -> Arc<[String]> {
+impl<T: ?Sized> Default for PerStatement<T> {
+    fn default() -> Self {
+        Self(Mutex::default())
+    }
+}
+
+impl<T: ?Sized> PerStatement<T> {
+    /// What is kept for `sql`, made by `make` the first time (or when `fits` refuses it).
+    fn of(&self, sql: &str, fits: impl Fn(&T) -> bool, make: impl FnOnce() -> Arc<T>) -> Arc<T> {
         let mut known = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(columns) = known.get(sql) {
-            return columns.clone();
+        if let Some(kept) = known.get(sql).filter(|kept| fits(kept)) {
+            return kept.clone();
         }
-        let columns: Arc<[String]> = serde_rusqlite::columns_from_statement(statement).into();
+        let made = make();
         // Statement texts are the program's own (list filters combine into a few dozen);
         // should that ever grow, forget them all rather than grow without bound.
         if known.len() >= 1024 {
             known.clear();
         }
-        known.insert(sql.to_string(), columns.clone());
-        columns
+        known.insert(sql.to_string(), made.clone());
+        made
     }
 }
+
+/// Column names by statement text, which serde needs for every row.
+pub(crate) type ColumnNames = PerStatement<[String]>;
+
+/// A page's keys by statement text: what goes before each value (`{"key":` or `,"key":`) and
+/// whether the value is embedded as it is; with the `raw` list they were made for.
+pub(crate) type JsonKeys = PerStatement<(Vec<String>, Vec<(Vec<u8>, bool)>)>;
 
 /// Binds `args` to the statement's parameters: `$N` and `?N` take argument N (as sqlx binds
 /// them), a bare `?` the next one.
@@ -138,7 +150,11 @@ pub(crate) fn rows<T: DeserializeOwned>(
 ) -> Result<Vec<T>, sqlx::Error> {
     let mut statement = conn.prepare_cached(sql).map_err(database_error)?;
     bind(&mut statement, args)?;
-    let columns = columns.of(sql, &statement);
+    let columns = columns.of(
+        sql,
+        |_| true,
+        || serde_rusqlite::columns_from_statement(&statement).into(),
+    );
     let mut rows = statement.raw_query();
     let mut out = Vec::new();
     while out.len() < limit {
@@ -169,26 +185,23 @@ const PAGE_CAPACITY: usize = 32 * 1024;
 /// they are. Writing the page here, into one buffer, costs a fraction of SQLite's
 /// `json_object` per row (a string built and grown per row) and of decoding every field:
 /// values are escaped straight into the buffer, with no string of their own.
-pub(crate) fn json_page(conn: &Connection, sql: &str, args: &[Arg<'_>], raw: &[&str]) -> Result<JsonPage, sqlx::Error> {
+pub(crate) fn json_page(
+    conn: &Connection,
+    keys: &JsonKeys,
+    sql: &str,
+    args: &[Arg<'_>],
+    raw: &[&str],
+) -> Result<JsonPage, sqlx::Error> {
     use rusqlite::types::ValueRef;
     use std::io::Write;
     let mut statement = conn.prepare_cached(sql).map_err(database_error)?;
     bind(&mut statement, args)?;
-    // What goes before each value (`{"key":` or `,"key":`), and whether the value is embedded
-    // as it is.
-    let keys: Vec<(Vec<u8>, bool)> = statement
-        .column_names()
-        .iter()
-        .skip(1)
-        .enumerate()
-        .map(|(i, name)| {
-            let mut prefix = Vec::with_capacity(name.len() + 8);
-            prefix.push(if i == 0 { b'{' } else { b',' });
-            write_json_string(&mut prefix, name);
-            prefix.push(b':');
-            (prefix, raw.contains(name))
-        })
-        .collect();
+    let keys = keys.of(
+        sql,
+        |(made_for, _)| made_for.iter().eq(raw.iter()),
+        || Arc::new((raw.iter().map(|r| r.to_string()).collect(), json_keys(&statement, raw))),
+    );
+    let keys = &keys.1;
     let mut rows = statement.raw_query();
     let mut json = Vec::with_capacity(PAGE_CAPACITY);
     json.push(b'[');
@@ -228,6 +241,24 @@ pub(crate) fn json_page(conn: &Connection, sql: &str, args: &[Arg<'_>], raw: &[&
     }
     json.push(b']');
     Ok(JsonPage { json, lead })
+}
+
+/// What goes before each value of a row (`{"key":` or `,"key":`), and whether the value is
+/// embedded as it is.
+fn json_keys(statement: &Statement<'_>, raw: &[&str]) -> Vec<(Vec<u8>, bool)> {
+    statement
+        .column_names()
+        .iter()
+        .skip(1)
+        .enumerate()
+        .map(|(i, name)| {
+            let mut prefix = Vec::with_capacity(name.len() + 8);
+            prefix.push(if i == 0 { b'{' } else { b',' });
+            write_json_string(&mut prefix, name);
+            prefix.push(b':');
+            (prefix, raw.contains(name))
+        })
+        .collect()
 }
 
 /// Text as SQLite holds it: UTF-8 as written, checked (not copied); anything else made valid.

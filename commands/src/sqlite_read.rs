@@ -8,7 +8,7 @@ use rusqlite::{Connection, OpenFlags};
 use serde::de::DeserializeOwned;
 
 use crate::db::Arg;
-use crate::sqlite_conn::{self, ColumnNames, JsonPage};
+use crate::sqlite_conn::{self, ColumnNames, JsonKeys, JsonPage};
 
 /// Read-only connections to one SQLite file.
 pub struct SqliteReaders {
@@ -18,6 +18,7 @@ pub struct SqliteReaders {
     keep: usize,
     closed: AtomicBool,
     columns: ColumnNames,
+    keys: JsonKeys,
 }
 
 impl std::fmt::Debug for SqliteReaders {
@@ -42,6 +43,7 @@ impl SqliteReaders {
             keep: keep.max(1) as usize,
             closed: AtomicBool::new(false),
             columns: ColumnNames::default(),
+            keys: JsonKeys::default(),
         })
     }
 
@@ -77,7 +79,7 @@ impl SqliteReaders {
 
     /// Every row of `sql` as one JSON array (see [`sqlite_conn::JsonPage`]).
     pub fn json_page(&self, sql: &str, args: &[Arg<'_>], raw: &[&str]) -> Result<JsonPage, sqlx::Error> {
-        self.with(|conn| sqlite_conn::json_page(conn, sql, args, raw))
+        self.with(|conn| sqlite_conn::json_page(conn, &self.keys, sql, args, raw))
     }
 
     /// Runs a statement that returns no rows (on a read-only connection: pragmas, mostly).

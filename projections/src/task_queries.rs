@@ -48,6 +48,33 @@ pub async fn get_in(conn: &mut Conn<'_>, user: &str, id: &str) -> Result<Option<
     conn.fetch_optional(GET, &args![id, user]).await
 }
 
+/// The caller's task as the API's JSON object (the list's rendering, see [`list_json`]) with
+/// its version, or `None`.
+pub async fn get_json(db: &Database, user: &str, id: &str) -> Result<Option<(Vec<u8>, i64)>, sqlx::Error> {
+    match db {
+        Database::Sqlite(readers) => {
+            const SQL: &str = concat!(
+                "select version, ",
+                task_columns!(),
+                " from tasks where id = $1 and user_id = $2"
+            );
+            let page = readers.json_page(SQL, &args![id, user], &["tags"])?;
+            // `[{...}]`: the object is the page without its brackets.
+            Ok(page.lead.map(|version| {
+                let object = page.json[1..page.json.len() - 1].to_vec();
+                (object, version)
+            }))
+        }
+        Database::Postgres(_) => {
+            let sql = format!(
+                "select version, json_build_object({TASK_JSON_FIELDS})::text from tasks where id = $1 and user_id = $2"
+            );
+            let row: Option<(i64, String)> = db.fetch_optional(&sql, &args![id, user]).await?;
+            Ok(row.map(|(version, json)| (json.into_bytes(), version)))
+        }
+    }
+}
+
 /// Filters of `GET /tasks`; every one is optional and they combine with AND.
 #[derive(Debug, Clone, Default)]
 pub struct TaskFilter {

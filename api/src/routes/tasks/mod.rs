@@ -311,10 +311,17 @@ async fn get_task(
 ) -> Result<Response, ApiError> {
     let id = task_id(&id)?;
     let Some(as_of) = as_of else {
-        return Ok(task_response(
-            StatusCode::OK,
-            read_task(&state, &user.to_string(), &id).await?,
-        ));
+        // Rendered from the row's values, as the list is: no row struct, no view struct.
+        let (body, version) = task_queries::get_json(state.core.store.db(), &user.to_string(), &id)
+            .await
+            .map_err(ApiError::internal)?
+            .ok_or(ApiError::NotFound)?;
+        let mut headers = HeaderMap::new();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        if let Ok(v) = HeaderValue::from_str(&etag(version)) {
+            headers.insert(header::ETAG, v);
+        }
+        return Ok((headers, body).into_response());
     };
     let at = Timestamp::parse(&as_of).map_err(|_| ApiError::invalid("as_of", "must be an RFC 3339 timestamp"))?;
     let events = owned_stream(&state, &user.to_string(), &id).await?;

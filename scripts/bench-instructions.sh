@@ -60,10 +60,10 @@ patch) args=("${auth[@]}" "${json[@]}" -m PATCH -d '{"priority":3}' --urls-from-
 esac
 
 oha --no-tui -n 200 -c 32 "${args[@]}" >/dev/null
-callgrind_control -i on "$pid" >/dev/null
+callgrind_control -i on "$pid" >/dev/null 2>&1
 oha --no-tui -n "$requests" -c 32 "${args[@]}" >"$work/oha.txt"
-callgrind_control -i off "$pid" >/dev/null
-callgrind_control -d "$pid" >/dev/null
+callgrind_control -i off "$pid" >/dev/null 2>&1
+callgrind_control -d "$pid" >/dev/null 2>&1
 grep -qP "Success rate:\s+100" "$work/oha.txt" || { echo "some requests failed:" >&2; cat "$work/oha.txt" >&2; exit 1; }
 total=$(cat "$work"/callgrind.out* | awk '/^(summary|totals):/ {s += $2} END {print s}')
 echo "$(basename "$joan") $phase: $((total / requests)) instructions per request ($requests requests)"

@@ -30,6 +30,18 @@ macro_rules! task_columns {
     };
 }
 
+/// The key-value list of a task object for PostgreSQL's `json_build_object`, in the order of
+/// the API's task view; `tags` (JSON text) becomes an array.
+macro_rules! task_json_fields {
+    () => {
+        "'id', id, 'user_id', user_id, 'title', title, 'description', description, \
+         'status', status, 'priority', priority, 'due_date', due_date, 'completed_at', completed_at, \
+         'folder_id', folder_id, 'project_id', project_id, 'estimated_minutes', estimated_minutes, \
+         'actual_minutes', actual_minutes, 'tags', tags::json, 'version', version, 'created_at', created_at, \
+         'updated_at', updated_at"
+    };
+}
+
 macro_rules! select_tasks {
     () => {
         concat!("select ", task_columns!(), " from tasks ")
@@ -61,15 +73,19 @@ pub async fn get_json(db: &Database, user: &str, id: &str) -> Result<Option<(Vec
             let page = readers.json_page(SQL, &args![id, user], &["tags"])?;
             // `[{...}]`: the object is the page without its brackets.
             Ok(page.lead.map(|version| {
-                let object = page.json[1..page.json.len() - 1].to_vec();
+                let mut object = page.json;
+                object.pop();
+                object.remove(0);
                 (object, version)
             }))
         }
         Database::Postgres(_) => {
-            let sql = format!(
-                "select version, json_build_object({TASK_JSON_FIELDS})::text from tasks where id = $1 and user_id = $2"
+            const SQL: &str = concat!(
+                "select version, json_build_object(",
+                task_json_fields!(),
+                ")::text from tasks where id = $1 and user_id = $2"
             );
-            let row: Option<(i64, String)> = db.fetch_optional(&sql, &args![id, user]).await?;
+            let row: Option<(i64, String)> = db.fetch_optional(SQL, &args![id, user]).await?;
             Ok(row.map(|(version, json)| (json.into_bytes(), version)))
         }
     }
@@ -90,14 +106,6 @@ pub struct TaskFilter {
     /// Case-insensitive text in the title or description.
     pub q: Option<String>,
 }
-
-/// The key-value list of a task object for PostgreSQL's `json_build_object`, in the order of
-/// the API's task view; `tags` (JSON text) becomes an array.
-const TASK_JSON_FIELDS: &str = "'id', id, 'user_id', user_id, 'title', title, 'description', description, \
-     'status', status, 'priority', priority, 'due_date', due_date, 'completed_at', completed_at, \
-     'folder_id', folder_id, 'project_id', project_id, 'estimated_minutes', estimated_minutes, \
-     'actual_minutes', actual_minutes, 'tags', tags::json, 'version', version, 'created_at', created_at, \
-     'updated_at', updated_at";
 
 /// One page of the caller's tasks, newest first, as a JSON array of task objects in the shape
 /// of the API's task view (`tags` is an array), and how many match in all. One statement
@@ -186,7 +194,10 @@ pub async fn list_json(
             (page.json, page.lead)
         }
         Database::Postgres(_) => {
-            let statement = format!("select ({count}) as total, json_build_object({TASK_JSON_FIELDS})::text {rest}");
+            let statement = format!(
+                "select ({count}) as total, json_build_object({})::text {rest}",
+                task_json_fields!()
+            );
             let rows: Vec<(i64, String)> = db.fetch_all(&statement, &args).await?;
             let mut page = String::with_capacity(2 + rows.iter().map(|(_, t)| t.len() + 1).sum::<usize>());
             page.push('[');

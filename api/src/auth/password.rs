@@ -42,7 +42,7 @@ fn argon2() -> Argon2<'static> {
 type Job = Box<dyn FnOnce() + Send>;
 
 /// The queue of the hashing threads, started on first use.
-static HASHERS: LazyLock<Mutex<mpsc::Sender<Job>>> = LazyLock::new(|| {
+static HASHERS: LazyLock<mpsc::Sender<Job>> = LazyLock::new(|| {
     let (jobs, queue) = mpsc::channel::<Job>();
     let queue = std::sync::Arc::new(Mutex::new(queue));
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -66,7 +66,7 @@ static HASHERS: LazyLock<Mutex<mpsc::Sender<Job>>> = LazyLock::new(|| {
             })
             .expect("starting a password hashing thread");
     }
-    Mutex::new(jobs)
+    jobs
 });
 
 /// Verified against when the account is unknown, so that an unknown email costs what a wrong
@@ -97,11 +97,7 @@ async fn off_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static
     let job: Job = Box::new(move || {
         let _ = done.send(work());
     });
-    HASHERS
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .send(job)
-        .map_err(|_| PasswordError::Stopped)?;
+    HASHERS.send(job).map_err(|_| PasswordError::Stopped)?;
     answer.await.map_err(|_| PasswordError::Stopped)
 }
 

@@ -66,12 +66,18 @@ fn task_id(raw: &str) -> Result<String, ApiError> {
         .map_err(|_| ApiError::NotFound)
 }
 
-/// `200` (or `201`) with the task, its `ETag`, and for creations its `Location`.
-fn task_response(status: StatusCode, task: TaskView) -> Response {
+/// The `ETag` of a task at `version`.
+fn etag_header(version: i64) -> HeaderMap {
     let mut headers = HeaderMap::new();
-    if let Ok(v) = HeaderValue::from_str(&etag(task.version)) {
+    if let Ok(v) = HeaderValue::from_str(&etag(version)) {
         headers.insert(header::ETAG, v);
     }
+    headers
+}
+
+/// `200` (or `201`) with the task, its `ETag`, and for creations its `Location`.
+fn task_response(status: StatusCode, task: TaskView) -> Response {
+    let mut headers = etag_header(task.version);
     if status == StatusCode::CREATED {
         if let Ok(v) = HeaderValue::from_str(&location(&task.id)) {
             headers.insert(header::LOCATION, v);
@@ -316,11 +322,8 @@ async fn get_task(
             .await
             .map_err(ApiError::internal)?
             .ok_or(ApiError::NotFound)?;
-        let mut headers = HeaderMap::new();
+        let mut headers = etag_header(version);
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        if let Ok(v) = HeaderValue::from_str(&etag(version)) {
-            headers.insert(header::ETAG, v);
-        }
         return Ok((headers, body).into_response());
     };
     let at = Timestamp::parse(&as_of).map_err(|_| ApiError::invalid("as_of", "must be an RFC 3339 timestamp"))?;

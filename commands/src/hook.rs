@@ -19,4 +19,10 @@ pub trait AppendHook: Send + Sync {
 #[async_trait]
 pub trait ExclusiveJob: Send {
     async fn run(self: Box<Self>, conn: &mut Conn<'_>) -> Result<(), StoreError>;
+
+    /// Whether the reply waits until what the job wrote is on disk (SQLite; PostgreSQL's
+    /// commits are durable themselves). A job whose writes can be redone from the log may say no.
+    fn durable(&self) -> bool {
+        true
+    }
 }

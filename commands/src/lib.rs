@@ -4,6 +4,7 @@
 
 pub mod batch;
 pub mod db;
+mod durable;
 pub mod error;
 pub mod event;
 pub mod hook;

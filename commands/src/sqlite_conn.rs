@@ -318,13 +318,14 @@ impl std::fmt::Debug for SqliteConn {
 }
 
 impl SqliteConn {
-    /// The write connection of a live file: WAL, every commit fsynced. It leaves WAL
-    /// checkpoints to the store's checkpointer (see [`crate::wal`]).
+    /// The write connection of a live file: WAL, commits written without an fsync of their own;
+    /// the store acknowledges them once the log is fsynced (see [`crate::durable`]). It leaves
+    /// WAL checkpoints to the store's checkpointer (see [`crate::wal`]).
     pub(crate) fn writer(path: &Path, wal_keep_bytes: i64) -> Result<Self, sqlx::Error> {
         Self::open(
             path,
             &format!(
-                "pragma journal_mode = wal; pragma synchronous = full; pragma foreign_keys = on; \
+                "pragma journal_mode = wal; pragma synchronous = normal; pragma foreign_keys = on; \
                  pragma temp_store = memory; pragma wal_autocheckpoint = 0; pragma cache_size = -16384; \
                  pragma journal_size_limit = {};",
                 wal_keep_bytes

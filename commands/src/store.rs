@@ -1,10 +1,11 @@
 //! The event store handle: appends go to the single writer, reads to the read pool.
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::db::{self, Database, Location};
+use crate::durable::Durability;
 use crate::error::StoreError;
 use crate::event::{NewEvent, StoredEvent};
 use crate::hook::{AppendHook, ExclusiveJob};
@@ -65,6 +66,9 @@ struct Inner {
     head: watch::Receiver<i64>,
     appended: Arc<AtomicU64>,
     batches: Arc<AtomicU64>,
+    syncs: Arc<AtomicU64>,
+    /// Set once an fsync of SQLite's log has failed (never on PostgreSQL).
+    not_durable: Arc<AtomicBool>,
     location: Location,
     /// Background tasks that live as long as the store: SQLite's WAL checkpointer,
     /// PostgreSQL's append listener.
@@ -117,6 +121,17 @@ impl EventStore {
         pg::advance(&head_tx, start);
         let appended = Arc::new(AtomicU64::new(0));
         let batches = Arc::new(AtomicU64::new(0));
+        let syncs = Arc::new(AtomicU64::new(0));
+        let durability = match location {
+            Location::Sqlite(path) => {
+                let mut wal = path.clone().into_os_string();
+                wal.push("-wal");
+                let started = Durability::start(wal.as_ref(), head_tx.clone(), syncs.clone());
+                Some(started.map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?)
+            }
+            Location::Postgres(_) => None,
+        };
+        let not_durable = durability.as_ref().map(Durability::failure_flag).unwrap_or_default();
         let writer = Writer {
             conn,
             inline,
@@ -127,6 +142,7 @@ impl EventStore {
                 Location::Postgres(url) => Some(url.clone()),
                 Location::Sqlite(_) => None,
             },
+            durability,
         };
         writer.start(rx)?;
         Ok(Self {
@@ -136,6 +152,8 @@ impl EventStore {
                 head: head_rx,
                 appended,
                 batches,
+                syncs,
+                not_durable,
                 location: location.clone(),
                 background,
             }),
@@ -177,8 +195,9 @@ impl EventStore {
         &self.inner.location
     }
 
-    /// The position of the last committed event, updated after every commit. On PostgreSQL
-    /// it follows the appends of every node (through notifications), not only this one's.
+    /// The position of the last committed event, updated after every commit (on SQLite, once
+    /// the commit is fsynced). On PostgreSQL it follows the appends of every node (through
+    /// notifications), not only this one's.
     pub fn head(&self) -> watch::Receiver<i64> {
         self.inner.head.clone()
     }
@@ -191,6 +210,18 @@ impl EventStore {
     /// Group commits made by this process since it opened the store.
     pub fn batches(&self) -> u64 {
         self.inner.batches.load(Ordering::Relaxed)
+    }
+
+    /// fsyncs of SQLite's log made to acknowledge commits (0 on PostgreSQL, whose commits
+    /// are durable themselves).
+    pub fn syncs(&self) -> u64 {
+        self.inner.syncs.load(Ordering::Relaxed)
+    }
+
+    /// Whether the store still acknowledges appends: false once an fsync of SQLite's log has
+    /// failed, until the process restarts (see [`crate::durable`]).
+    pub fn is_durable(&self) -> bool {
+        !self.inner.not_durable.load(Ordering::SeqCst)
     }
 
     /// Events appended by this process since it opened the store.

@@ -1,6 +1,7 @@
 //! The single writer: owns the write connection and commits every append waiting in its
 //! queue in one transaction, a savepoint per request so one conflict fails only its own
-//! command. One fsync carries the whole batch.
+//! command. One fsync carries the whole batch; on SQLite it runs beside the next batch
+//! (see [`crate::durable`]).
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -10,6 +11,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::batch::insert_many_returning;
 use crate::db::{Arg, Conn};
+use crate::durable::{Durability, Reply};
 use crate::error::StoreError;
 use crate::event::{NewEvent, StoredEvent};
 use crate::hook::{AppendHook, ExclusiveJob};
@@ -52,6 +54,9 @@ pub(crate) struct Writer {
     pub batches: Arc<std::sync::atomic::AtomicU64>,
     /// Where to reconnect when the connection is lost (PostgreSQL's URL).
     pub reconnect: Option<String>,
+    /// SQLite: where committed replies wait for the log's fsync. PostgreSQL's commit returns
+    /// once durable, so its replies go out at once.
+    pub durability: Option<Durability>,
 }
 
 impl Writer {
@@ -85,7 +90,14 @@ impl Writer {
                     WriterMsg::Exclusive(job, reply) => {
                         // Appends queued before the job commit first, in order.
                         self.commit_batch(&mut batch).await;
-                        let _ = reply.send(self.run_exclusive(job).await);
+                        let durable = job.durable();
+                        let result = self.run_exclusive(job).await;
+                        match &self.durability {
+                            Some(d) if durable => d.after_fsync(None, vec![Reply::Job(reply, result)]),
+                            _ => {
+                                let _ = reply.send(result);
+                            }
+                        }
                     }
                 }
                 if batch.len() < MAX_BATCH {
@@ -106,6 +118,15 @@ impl Writer {
             return;
         }
         let requests: Vec<AppendRequest> = std::mem::take(batch);
+        if self.durability.as_ref().is_some_and(Durability::failed) {
+            // Nothing more is acknowledged, so nothing more is written.
+            for req in requests {
+                let _ = req
+                    .reply
+                    .send(Err(StoreError::NotDurable("an earlier fsync failed".into())));
+            }
+            return;
+        }
         let batch_no = self.batches.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         let inline = self.inline.clone();
         let mut conn = self.conn.conn();
@@ -129,12 +150,21 @@ impl Writer {
                 }
                 self.appended_events
                     .fetch_add(count, std::sync::atomic::Ordering::Relaxed);
-                // The head moves first: whoever hears back sees a head at or past its events.
-                if let Some(last) = last {
-                    crate::pg::advance(&self.head, last);
-                }
-                for (req, result) in requests.into_iter().zip(results) {
-                    let _ = req.reply.send(result);
+                let replies = requests
+                    .into_iter()
+                    .zip(results)
+                    .map(|(req, r)| Reply::Append(req.reply, r));
+                match &self.durability {
+                    Some(durability) => durability.after_fsync(last, replies.collect()),
+                    None => {
+                        // The head moves first: whoever hears back sees a head at or past its events.
+                        if let Some(last) = last {
+                            crate::pg::advance(&self.head, last);
+                        }
+                        for reply in replies {
+                            reply.send(None);
+                        }
+                    }
                 }
             }
             Err(e) => {

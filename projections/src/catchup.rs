@@ -158,15 +158,14 @@ struct ApplyBatch {
 
 #[async_trait]
 impl ExclusiveJob for ApplyBatch {
-    /// Without an fsync of its own: a crash can only lose the last pages together with their
-    /// checkpoint (one transaction), and they are applied again from the log. The next append's
-    /// commit, fsynced, carries these WAL frames to disk anyway. An append waits for this job,
-    /// so its fsync was a pause of every command.
     async fn run(self: Box<Self>, conn: &mut Conn<'_>) -> Result<(), StoreError> {
-        conn.raw("pragma synchronous = normal").await?;
-        let applied = apply_batch(conn, self.projector.as_ref(), self.from, &self.page).await;
-        conn.raw("pragma synchronous = full").await?;
-        applied
+        apply_batch(conn, self.projector.as_ref(), self.from, &self.page).await
+    }
+
+    /// The reply does not wait for an fsync: a crash can only lose the last pages together
+    /// with their checkpoint (one transaction), and they are applied again from the log.
+    fn durable(&self) -> bool {
+        false
     }
 }
 

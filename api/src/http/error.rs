@@ -67,6 +67,9 @@ pub enum ApiError {
     IdempotencyKeyReused,
     #[error("too many attempts; retry after {retry_after} s")]
     RateLimited { retry_after: u64 },
+    /// The server cannot take writes now (the event log could not be made durable).
+    #[error("{0}")]
+    Unavailable(String),
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -74,6 +77,14 @@ pub enum ApiError {
 impl ApiError {
     pub fn internal(e: impl std::error::Error + Send + Sync + 'static) -> Self {
         ApiError::Internal(Box::new(e))
+    }
+
+    /// A write-side failure: 503 when the log can no longer be made durable, else a 500.
+    pub fn store(e: joan_commands::StoreError) -> Self {
+        match e {
+            joan_commands::StoreError::NotDurable(_) => ApiError::Unavailable(e.to_string()),
+            other => ApiError::internal(other),
+        }
     }
 
     pub fn invalid(field: impl Into<String>, message: impl ToString) -> Self {
@@ -110,6 +121,7 @@ impl ApiError {
                 "Idempotency-Key reused",
             ),
             RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited", "Too many requests"),
+            Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Service unavailable"),
             Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal server error"),
         }
     }
@@ -173,6 +185,6 @@ pub fn from_command<E: std::error::Error + Send + Sync + 'static>(
             detail: "the resource was changed concurrently; retry".into(),
         },
         CommandError::Stale { .. } => ApiError::PreconditionFailed,
-        CommandError::Store(e) => ApiError::internal(e),
+        CommandError::Store(e) => ApiError::store(e),
     }
 }

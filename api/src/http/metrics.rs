@@ -105,12 +105,26 @@ impl Metrics {
         }
         drop(map);
         drop(guard);
-        let _ = writeln!(
-            out,
-            "# HELP joan_events_appended_total Events appended by this process."
-        );
-        let _ = writeln!(out, "# TYPE joan_events_appended_total counter");
-        let _ = writeln!(out, "joan_events_appended_total {}", core.store.appended_events());
+        let store = &core.store;
+        for (name, help, value) in [
+            (
+                "joan_events_appended_total",
+                "Events appended by this process.",
+                store.appended_events(),
+            ),
+            (
+                "joan_group_commits_total",
+                "Append transactions (each carries a group of commands).",
+                store.batches(),
+            ),
+            (
+                "joan_log_fsyncs_total",
+                "fsyncs of SQLite's log that acknowledged commits.",
+                store.syncs(),
+            ),
+        ] {
+            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}");
+        }
         let _ = writeln!(out, "# HELP joan_event_log_head Position of the last event in the log.");
         let _ = writeln!(out, "# TYPE joan_event_log_head gauge");
         let head = *core.store.head().borrow();

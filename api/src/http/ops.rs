@@ -19,8 +19,17 @@ async fn healthz() -> impl IntoResponse {
     axum::Json(serde_json::json!({"status": "ok"}))
 }
 
-/// The database answers. (`1` alone is an `int4` on PostgreSQL, not the `i64` asked for.)
+/// The database answers and the event log still takes appends. (`1` alone is an `int4` on
+/// PostgreSQL, not the `i64` asked for.)
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    if !state.core.store.is_durable() {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(
+                serde_json::json!({"status": "unavailable", "reason": "the event log could not be made durable; restart Joan"}),
+            ),
+        );
+    }
     match state
         .core
         .store

@@ -245,11 +245,11 @@ async fn login(
         match first {
             Ok(_) => {}
             // A concurrent login recorded the first one; this one only needs its token.
-            Err(CommandError::Conflict) => write::run(store, issue()).await.map_err(ApiError::internal)?,
+            Err(CommandError::Conflict) => write::run(store, issue()).await.map_err(ApiError::store)?,
             Err(e) => return Err(user_error(e)),
         }
     } else {
-        write::run(store, issue()).await.map_err(ApiError::internal)?;
+        write::run(store, issue()).await.map_err(ApiError::store)?;
     }
     tracing::info!(user_id = %user.id, "logged in");
     Ok(axum::Json(pair(&state, id, ctx.at, token.token)?))
@@ -271,10 +271,7 @@ async fn refresh_tokens(
         next: next.hash,
         at,
     };
-    match write::run(&state.core.store, rotate)
-        .await
-        .map_err(ApiError::internal)?
-    {
+    match write::run(&state.core.store, rotate).await.map_err(ApiError::store)? {
         Rotation::Rotated { user_id: user } => Ok(axum::Json(pair(&state, user_id(&user)?, at, next.token)?)),
         Rotation::Reused { user_id: user } => {
             tracing::warn!(user_id = %user, "a spent refresh token was presented again; its family is revoked");
@@ -312,7 +309,7 @@ async fn logout(
         }
         None => write::run(store, refresh::RevokeUser { user_id, at }).await,
     }
-    .map_err(ApiError::internal)?;
+    .map_err(ApiError::store)?;
     tracing::info!(user_id = %user, revoked, "logged out");
     Ok(StatusCode::NO_CONTENT)
 }

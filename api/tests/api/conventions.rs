@@ -1,5 +1,6 @@
 //! API-wide conventions: problem+json errors, security headers, operations endpoints, docs.
 use axum::http::StatusCode;
+use serde_json::json;
 
 use crate::app::TestApp;
 use crate::backend::{Backend, on_both_backends};
@@ -62,7 +63,26 @@ async fn health_readiness_and_metrics_answer(backend: Backend) {
             .text
             .contains("joan_projector_lag_events{projector=\"task_daily_stats\"}")
     );
-    assert!(metrics.text.contains("joan_events_appended_total"));
+    let counter = |text: &str, name: &str| -> u64 {
+        let line = text.lines().find(|l| l.starts_with(&format!("{name} ")));
+        line.and_then(|l| l.split(' ').nth(1)?.parse().ok())
+            .unwrap_or_else(|| panic!("no {name}"))
+    };
+    let before = counter(&metrics.text, "joan_events_appended_total");
+    let token = app.token_for_new_user();
+    let created = app
+        .post("/api/v1/tasks")
+        .token(&token)
+        .json(&json!({"title": "counted"}))
+        .send()
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    let after = app.get("/metrics").send().await.text;
+    assert!(counter(&after, "joan_events_appended_total") > before);
+    assert!(counter(&after, "joan_group_commits_total") >= 1);
+    // SQLite acknowledges commits through fsyncs of its log; PostgreSQL's commits need none.
+    let fsyncs = counter(&after, "joan_log_fsyncs_total");
+    assert_eq!(fsyncs >= 1, backend == Backend::Sqlite, "{fsyncs} fsyncs");
 }
 
 async fn openapi_document_and_docs_ui_are_served(backend: Backend) {

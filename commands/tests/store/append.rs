@@ -170,3 +170,46 @@ async fn the_event_log_refuses_update_and_delete(backend: Backend) {
         r#"{"Happened":{"n":1}}"#
     );
 }
+
+/// SQLite commits without an fsync of its own: an append is acknowledged only once an fsync of
+/// the log holding it has returned, and the appends of one group commit share it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_acknowledges_an_append_only_after_an_fsync_of_its_log() {
+    let Some(t) = open(Backend::Sqlite).await else { return };
+    for sequence in 1..=5 {
+        let before = t.store.syncs();
+        let appended = t.store.append(vec![event("s", sequence)], None).await.unwrap();
+        assert!(
+            t.store.syncs() > before,
+            "append {sequence} acknowledged before an fsync"
+        );
+        assert!(*t.store.head().borrow() >= appended.last_position);
+    }
+
+    // Twenty appends queued behind a gate commit as one batch: one fsync for them all (and
+    // perhaps one more for the gate's own reply).
+    let (open_gate, release) = oneshot::channel();
+    let (entered, writer_waits) = oneshot::channel();
+    let gated = tokio::spawn({
+        let store = t.store.clone();
+        async move { store.exclusive(Box::new(Gate { entered, release })).await }
+    });
+    writer_waits.await.unwrap();
+    let before = t.store.syncs();
+    let handles: Vec<_> = (0..20)
+        .map(|i| {
+            let store = t.store.clone();
+            tokio::spawn(async move { store.append(vec![event(&format!("g{i}"), 1)], None).await })
+        })
+        .collect();
+    while t.store.queued() < 20 {
+        tokio::task::yield_now().await;
+    }
+    open_gate.send(()).unwrap();
+    gated.await.unwrap().unwrap();
+    for h in handles {
+        h.await.unwrap().unwrap();
+    }
+    let used = t.store.syncs() - before;
+    assert!((1..=2).contains(&used), "{used} fsyncs for one batch");
+}

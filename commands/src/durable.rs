@@ -60,6 +60,8 @@ impl Reply {
 struct WalFile {
     path: PathBuf,
     file: File,
+    /// The inode `file` names, to compare with the path's.
+    ino: u64,
 }
 
 impl WalFile {
@@ -70,7 +72,8 @@ impl WalFile {
             .create(true)
             .truncate(false)
             .open(&path)?;
-        Ok(Self { path, file })
+        let ino = file.metadata()?.ino();
+        Ok(Self { path, file, ino })
     }
 
     /// fsyncs the log that is at the path now. SQLite deletes the log when its last connection
@@ -83,10 +86,21 @@ impl WalFile {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
             Err(e) => return Err(e),
         };
-        if now.ino() != self.file.metadata()?.ino() {
+        if now.ino() != self.ino {
             *self = Self::open(self.path.clone())?;
         }
         self.file.sync_data()
+    }
+}
+
+/// Sends the replies of durable commits, the head moved to `last` first: whoever hears back
+/// sees a head at or past its events.
+pub(crate) fn deliver(head: &watch::Sender<i64>, last: Option<i64>, replies: impl IntoIterator<Item = Reply>) {
+    if let Some(last) = last {
+        crate::pg::advance(head, last);
+    }
+    for reply in replies {
+        reply.send(None);
     }
 }
 
@@ -136,14 +150,11 @@ impl Durability {
                         }
                     }
                 }
-                if failure.is_none() {
-                    // The head moves first: whoever hears back sees a head at or past its events.
-                    if let Some(last) = group.iter().filter_map(|c| c.last).max() {
-                        crate::pg::advance(&head, last);
-                    }
-                }
-                for reply in group.into_iter().flat_map(|c| c.replies) {
-                    reply.send(failure.as_deref());
+                let last = group.iter().filter_map(|c| c.last).max();
+                let replies = group.into_iter().flat_map(|c| c.replies);
+                match &failure {
+                    None => deliver(&head, last, replies),
+                    Some(failure) => replies.for_each(|reply| reply.send(Some(failure))),
                 }
             }
         })?;

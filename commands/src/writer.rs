@@ -11,7 +11,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::batch::insert_many_returning;
 use crate::db::{Arg, Conn};
-use crate::durable::{Durability, Reply};
+use crate::durable::{Durability, Reply, deliver};
 use crate::error::StoreError;
 use crate::event::{NewEvent, StoredEvent};
 use crate::hook::{AppendHook, ExclusiveJob};
@@ -156,15 +156,7 @@ impl Writer {
                     .map(|(req, r)| Reply::Append(req.reply, r));
                 match &self.durability {
                     Some(durability) => durability.after_fsync(last, replies.collect()),
-                    None => {
-                        // The head moves first: whoever hears back sees a head at or past its events.
-                        if let Some(last) = last {
-                            crate::pg::advance(&self.head, last);
-                        }
-                        for reply in replies {
-                            reply.send(None);
-                        }
-                    }
+                    None => deliver(&self.head, last, replies),
                 }
             }
             Err(e) => {

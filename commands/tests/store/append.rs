@@ -1,8 +1,9 @@
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
-use joan_commands::{Conn, ExclusiveJob, StoreError, StoredEvent};
+use joan_commands::{Appended, Conn, EventStore, ExclusiveJob, NewEvent, StoreError, StoredEvent};
 use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
 
 use crate::backend::{Backend, on_both_backends};
 use crate::support::{event, open};
@@ -98,34 +99,51 @@ impl ExclusiveJob for Gate {
     }
 }
 
-async fn a_conflict_in_a_batch_fails_only_its_own_command(backend: Backend) {
-    let Some(t) = open(backend).await else { return };
-    t.store.append(vec![event("taken", 1)], None).await.unwrap();
-
+/// Starts `appends` while the writer waits in a [`Gate`], so that they commit as one batch;
+/// returns their handles once the gate has opened.
+async fn in_one_batch(
+    store: &EventStore,
+    appends: Vec<Vec<NewEvent>>,
+) -> Vec<JoinHandle<Result<Appended, StoreError>>> {
     let (open_gate, release) = oneshot::channel();
     let (entered, writer_waits) = oneshot::channel();
     let gated = tokio::spawn({
-        let store = t.store.clone();
+        let store = store.clone();
         async move { store.exclusive(Box::new(Gate { entered, release })).await }
     });
     // The writer is inside the gate: from here on, appends can only queue up behind it.
     writer_waits.await.unwrap();
-    let mut handles = Vec::new();
-    for i in 0..20 {
-        let store = t.store.clone();
-        let events = if i == 10 {
-            vec![event("taken", 1)]
-        } else {
-            vec![event(&format!("free{i}"), 1)]
-        };
-        handles.push(tokio::spawn(async move { store.append(events, None).await }));
-    }
+    let count = appends.len();
+    let handles = appends
+        .into_iter()
+        .map(|events| {
+            let store = store.clone();
+            tokio::spawn(async move { store.append(events, None).await })
+        })
+        .collect();
     // Every append waits in the queue behind the gate before the writer moves on.
-    while t.store.queued() < 20 {
+    while store.queued() < count {
         tokio::task::yield_now().await;
     }
     open_gate.send(()).unwrap();
     gated.await.unwrap().unwrap();
+    handles
+}
+
+async fn a_conflict_in_a_batch_fails_only_its_own_command(backend: Backend) {
+    let Some(t) = open(backend).await else { return };
+    t.store.append(vec![event("taken", 1)], None).await.unwrap();
+
+    let appends = (0..20)
+        .map(|i| {
+            if i == 10 {
+                vec![event("taken", 1)]
+            } else {
+                vec![event(&format!("free{i}"), 1)]
+            }
+        })
+        .collect();
+    let handles = in_one_batch(&t.store, appends).await;
 
     let mut batches = Vec::new();
     for (i, h) in handles.into_iter().enumerate() {
@@ -188,26 +206,9 @@ async fn sqlite_acknowledges_an_append_only_after_an_fsync_of_its_log() {
 
     // Twenty appends queued behind a gate commit as one batch: one fsync for them all (and
     // perhaps one more for the gate's own reply).
-    let (open_gate, release) = oneshot::channel();
-    let (entered, writer_waits) = oneshot::channel();
-    let gated = tokio::spawn({
-        let store = t.store.clone();
-        async move { store.exclusive(Box::new(Gate { entered, release })).await }
-    });
-    writer_waits.await.unwrap();
     let before = t.store.syncs();
-    let handles: Vec<_> = (0..20)
-        .map(|i| {
-            let store = t.store.clone();
-            tokio::spawn(async move { store.append(vec![event(&format!("g{i}"), 1)], None).await })
-        })
-        .collect();
-    while t.store.queued() < 20 {
-        tokio::task::yield_now().await;
-    }
-    open_gate.send(()).unwrap();
-    gated.await.unwrap().unwrap();
-    for h in handles {
+    let appends = (0..20).map(|i| vec![event(&format!("g{i}"), 1)]).collect();
+    for h in in_one_batch(&t.store, appends).await {
         h.await.unwrap().unwrap();
     }
     let used = t.store.syncs() - before;

@@ -75,7 +75,10 @@ impl Writer {
             .map_err(io)?;
         std::thread::Builder::new()
             .name("joan-writer".into())
-            .spawn(move || runtime.block_on(self.run(rx)))
+            .spawn(move || {
+                yield_to_requests();
+                runtime.block_on(self.run(rx))
+            })
             .map_err(io)?;
         Ok(())
     }
@@ -191,6 +194,38 @@ impl Writer {
         }
     }
 }
+
+/// Puts the calling thread (SQLite's writer) under Linux's `SCHED_BATCH`: a request handing it
+/// an append no longer wakes it at once in front of the request threads. Under the default
+/// policy the writer, asleep most of the time, preempted the request thread on every first
+/// append, so it committed batches of about ten while other requests sat parsed and waiting;
+/// now the request threads finish what is ready and the writer takes it all in one commit.
+/// On one core, creates went from 12,200 to 16,000 per second with a lower p50
+/// (docs/benchmarks.md, 2026-11-29). The nice value stays 0: only the wake-up changes. Where
+/// the policy cannot be set (or off Linux), the writer runs as before.
+#[cfg(target_os = "linux")]
+fn yield_to_requests() {
+    use thread_priority::unix::{
+        NormalThreadSchedulePolicy, ThreadSchedulePolicy, set_thread_priority_and_policy, thread_native_id,
+    };
+    use thread_priority::{ThreadPriority, ThreadPriorityValue};
+    // The crate maps 0-99 onto nice 19..-20; 47 is nice 0.
+    let nice_zero = ThreadPriorityValue::try_from(47u8).map(ThreadPriority::Crossplatform);
+    let result = nice_zero.map_err(|e| e.to_owned()).and_then(|priority| {
+        set_thread_priority_and_policy(
+            thread_native_id(),
+            priority,
+            ThreadSchedulePolicy::Normal(NormalThreadSchedulePolicy::Batch),
+        )
+        .map_err(|e| format!("{e:?}"))
+    });
+    if let Err(e) = result {
+        tracing::debug!(error = %e, "the writer keeps the default scheduling policy");
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn yield_to_requests() {}
 
 const INSERT_EVENTS: &str = "insert into events (aggregate_type, aggregate_id, sequence, event_type, event_version, \
      payload, metadata, owner_id, recorded_at)";

@@ -5,6 +5,7 @@ mod backend;
 mod append;
 mod nodes;
 mod repository;
+mod scheduling;
 mod schema;
 mod support;
 mod tail;

@@ -201,26 +201,30 @@ impl Writer {
 /// append, so it committed batches of about ten while other requests sat parsed and waiting;
 /// now the request threads finish what is ready and the writer takes it all in one commit.
 /// On one core, creates went from 12,200 to 16,000 per second with a lower p50
-/// (docs/benchmarks.md, 2026-11-29). The nice value stays 0: only the wake-up changes. Where
-/// the policy cannot be set (or off Linux), the writer runs as before.
+/// (docs/benchmarks.md, 2026-11-29). Only the wake-up changes: the thread keeps its nice
+/// value. Where the policy cannot be set (or off Linux), the writer runs as before.
 #[cfg(target_os = "linux")]
 fn yield_to_requests() {
     use thread_priority::unix::{
         NormalThreadSchedulePolicy, ThreadSchedulePolicy, set_thread_priority_and_policy, thread_native_id,
     };
     use thread_priority::{ThreadPriority, ThreadPriorityValue};
-    // The crate maps 0-99 onto nice 19..-20; 47 is nice 0.
-    let nice_zero = ThreadPriorityValue::try_from(47u8).map(ThreadPriority::Crossplatform);
-    let result = nice_zero.map_err(|e| e.to_owned()).and_then(|priority| {
-        set_thread_priority_and_policy(
-            thread_native_id(),
-            priority,
-            ThreadSchedulePolicy::Normal(NormalThreadSchedulePolicy::Batch),
-        )
-        .map_err(|e| format!("{e:?}"))
-    });
+    let batch = ThreadSchedulePolicy::Normal(NormalThreadSchedulePolicy::Batch);
+    // The crate sets the nice value with the policy, from a 0-99 scale of its own: the value
+    // on that scale that is the thread's nice value now (on Linux, this one thread's).
+    let result = rustix::process::getpriority_process(None)
+        .map_err(|e| e.to_string())
+        .and_then(|nice| {
+            (0..=u8::MAX)
+                .filter_map(|p| ThreadPriorityValue::try_from(p).ok().map(ThreadPriority::Crossplatform))
+                .find(|priority| priority.to_posix(batch).is_ok_and(|n| n == nice))
+                .ok_or_else(|| format!("nice value {nice} has no match on the crate's scale"))
+        })
+        .and_then(|priority| {
+            set_thread_priority_and_policy(thread_native_id(), priority, batch).map_err(|e| format!("{e:?}"))
+        });
     if let Err(e) = result {
-        tracing::debug!(error = %e, "the writer keeps the default scheduling policy");
+        tracing::debug!(error = %e, "could not put the writer under SCHED_BATCH");
     }
 }
 

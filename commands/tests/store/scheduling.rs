@@ -5,22 +5,27 @@ use joan_commands::{EventStore, StoreOptions};
 use crate::backend::{Backend, TestDb};
 use crate::support::event;
 
-/// `(policy, nice)` of every thread of this process named `name`, from `/proc`.
+/// The fields of a `/proc/.../stat` file from the third on, and the name before them.
+fn stat(path: &std::path::Path) -> Option<(String, Vec<String>)> {
+    let stat = std::fs::read_to_string(path).ok()?; // a thread may have ended
+    let (head, rest) = stat.rsplit_once(')')?;
+    let name = head.split_once('(')?.1.to_owned();
+    Some((name, rest.split_whitespace().map(str::to_owned).collect()))
+}
+
+/// `(policy, nice)` from the fields of [`stat`]: nice is the 19th field, policy the 41st.
+fn policy_and_nice(fields: &[String]) -> (i64, i64) {
+    (fields[41 - 3].parse().unwrap(), fields[19 - 3].parse().unwrap())
+}
+
+/// `(policy, nice)` of every thread of this process named `name`.
 fn threads_named(name: &str) -> Vec<(i64, i64)> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc/self/task").unwrap() {
-        let Ok(stat) = std::fs::read_to_string(entry.unwrap().path().join("stat")) else {
-            continue; // the thread has ended
-        };
-        let (head, rest) = stat.rsplit_once(')').unwrap();
-        if head.split_once('(').unwrap().1 != name {
-            continue;
-        }
-        // After the name come the fields from the third on: nice is the 19th, policy the 41st.
-        let fields: Vec<&str> = rest.split_whitespace().collect();
-        found.push((fields[41 - 3].parse().unwrap(), fields[19 - 3].parse().unwrap()));
-    }
-    found
+    std::fs::read_dir("/proc/self/task")
+        .unwrap()
+        .filter_map(|entry| stat(&entry.unwrap().path().join("stat")))
+        .filter(|(thread, _)| thread == name)
+        .map(|(_, fields)| policy_and_nice(&fields))
+        .collect()
 }
 
 #[tokio::test]
@@ -33,16 +38,8 @@ async fn the_sqlite_writer_waits_its_turn_instead_of_preempting_requests() {
     store.append(vec![event("scheduled", 1)], None).await.unwrap();
 
     const SCHED_BATCH: i64 = 3;
-    let process = std::fs::read_to_string("/proc/self/stat").unwrap();
-    let process_nice: i64 = process
-        .rsplit_once(')')
-        .unwrap()
-        .1
-        .split_whitespace()
-        .nth(19 - 3)
-        .unwrap()
-        .parse()
-        .unwrap();
+    let (_, process) = stat(std::path::Path::new("/proc/self/stat")).unwrap();
+    let (_, process_nice) = policy_and_nice(&process);
     let writers = threads_named("joan-writer");
     assert!(!writers.is_empty(), "no writer thread found");
     for (policy, nice) in writers {

@@ -20,7 +20,7 @@ pub mod tail;
 pub mod wal;
 mod writer;
 
-pub use db::{Arg, Conn, Database};
+pub use db::{Arg, Conn, Database, Executor};
 pub use error::StoreError;
 pub use event::{EventMetadata, NewEvent, StoredEvent};
 pub use hook::{AppendHook, ExclusiveJob};

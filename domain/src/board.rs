@@ -2,15 +2,16 @@
 //!
 //! Which task sits where is not the board's business: a move is the task's own event
 //! (`TaskMovedOnBoard`), and the board's read model orders the cards.
+use cqrs_es::Aggregate;
 use cqrs_es::event_sink::EventSink;
-use cqrs_es::{Aggregate, DomainEvent};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use uuid::Uuid;
 
 use crate::command::Stamped;
+use crate::entity::{Entity, EntityError, Lifecycle, push_change};
+use crate::ids::{BoardId, ProjectId, UserId};
 use crate::task::Description;
-use crate::values::{Timestamp, UserId};
+use crate::values::Timestamp;
 
 mod values;
 pub use values::{BoardName, BoardSettings, BoardValueError, Column, Columns};
@@ -19,10 +20,10 @@ pub use values::{BoardName, BoardSettings, BoardValueError, Column, Columns};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NewBoard {
     /// The stream id, chosen by the caller.
-    pub id: Uuid,
+    pub id: BoardId,
     pub name: BoardName,
     pub description: Option<Description>,
-    pub project_id: Option<Uuid>,
+    pub project_id: Option<ProjectId>,
     pub columns: Columns,
     pub settings: BoardSettings,
 }
@@ -32,7 +33,7 @@ pub struct NewBoard {
 pub struct BoardChanges {
     pub name: Option<BoardName>,
     pub description: Option<Option<Description>>,
-    pub project_id: Option<Option<Uuid>>,
+    pub project_id: Option<Option<ProjectId>>,
     pub columns: Option<Columns>,
     pub settings: Option<BoardSettings>,
 }
@@ -44,14 +45,15 @@ pub enum BoardCommand {
     Delete,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumDiscriminants)]
+#[strum_discriminants(name(BoardEventKind), derive(strum::EnumString, strum::IntoStaticStr))]
 pub enum BoardEvent {
     BoardCreated {
-        board_id: Uuid,
+        board_id: BoardId,
         user_id: UserId,
         name: String,
         description: Option<String>,
-        project_id: Option<Uuid>,
+        project_id: Option<ProjectId>,
         columns: Vec<Column>,
         settings: Map<String, Value>,
         at: Timestamp,
@@ -67,8 +69,8 @@ pub enum BoardEvent {
         at: Timestamp,
     },
     BoardProjectChanged {
-        from: Option<Uuid>,
-        to: Option<Uuid>,
+        from: Option<ProjectId>,
+        to: Option<ProjectId>,
         at: Timestamp,
     },
     /// The whole column list, before and after; cards in a column that is gone leave the board.
@@ -102,68 +104,30 @@ impl BoardEvent {
     }
 }
 
-impl DomainEvent for BoardEvent {
-    fn event_type(&self) -> String {
-        use BoardEvent::*;
-        let name = match self {
-            BoardCreated { .. } => "BoardCreated",
-            BoardRenamed { .. } => "BoardRenamed",
-            BoardDescriptionChanged { .. } => "BoardDescriptionChanged",
-            BoardProjectChanged { .. } => "BoardProjectChanged",
-            BoardColumnsChanged { .. } => "BoardColumnsChanged",
-            BoardSettingsChanged { .. } => "BoardSettingsChanged",
-            BoardDeleted { .. } => "BoardDeleted",
-        };
-        name.to_string()
-    }
+crate::domain_event!(BoardEvent, version "1");
 
-    fn event_version(&self) -> String {
-        "1".to_string()
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum BoardError {
-    /// No such board, or someone else's (the two must look the same).
-    #[error("board not found")]
-    NotFound,
-    #[error("a board with this id already exists")]
-    AlreadyExists,
-    #[error("the board has been deleted")]
-    Deleted,
-}
+/// A board has no rules of its own beyond every entity's.
+pub type BoardError = EntityError;
 
 /// The decision state of one board, rebuilt from its events.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Board {
-    pub id: Option<Uuid>,
-    pub owner: UserId,
+    pub life: Lifecycle<BoardId>,
     pub name: String,
     pub description: Option<String>,
-    pub project_id: Option<Uuid>,
+    pub project_id: Option<ProjectId>,
     pub columns: Vec<Column>,
     pub settings: Map<String, Value>,
-    pub created_at: Option<Timestamp>,
-    pub updated_at: Option<Timestamp>,
-    pub deleted: bool,
+}
+
+impl Entity for Board {
+    type Id = BoardId;
+    fn lifecycle(&self) -> &Lifecycle<BoardId> {
+        &self.life
+    }
 }
 
 impl Board {
-    fn exists(&self) -> bool {
-        self.id.is_some()
-    }
-
-    /// Rejects commands that may not touch this board: missing, not the actor's, or deleted.
-    fn check_live(&self, actor: UserId) -> Result<(), BoardError> {
-        if !self.exists() || self.owner != actor {
-            return Err(BoardError::NotFound);
-        }
-        if self.deleted {
-            return Err(BoardError::Deleted);
-        }
-        Ok(())
-    }
-
     /// The column with this id, if the board has one.
     pub fn column(&self, id: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.id() == id)
@@ -195,17 +159,6 @@ impl Board {
     }
 }
 
-fn push_change<T: PartialEq + Clone>(
-    out: &mut Vec<BoardEvent>,
-    current: &T,
-    wanted: Option<T>,
-    event: impl FnOnce(T, T) -> BoardEvent,
-) {
-    if let Some(wanted) = wanted.filter(|w| w != current) {
-        out.push(event(current.clone(), wanted));
-    }
-}
-
 impl Aggregate for Board {
     const TYPE: &'static str = "board";
     type Command = Stamped<BoardCommand>;
@@ -217,9 +170,7 @@ impl Aggregate for Board {
         let Stamped { actor, at, command } = cmd;
         let events = match command {
             BoardCommand::Create(new) => {
-                if self.exists() {
-                    return Err(BoardError::AlreadyExists);
-                }
+                self.life.check_new()?;
                 vec![BoardEvent::BoardCreated {
                     board_id: new.id,
                     user_id: actor,
@@ -232,11 +183,11 @@ impl Aggregate for Board {
                 }]
             }
             BoardCommand::Update(changes) => {
-                self.check_live(actor)?;
+                self.life.check_live(actor)?;
                 self.decide_update(changes, at)
             }
             BoardCommand::Delete => {
-                self.check_live(actor)?;
+                self.life.check_live(actor)?;
                 vec![BoardEvent::BoardDeleted { at }]
             }
         };
@@ -261,16 +212,12 @@ impl Aggregate for Board {
                 at,
             } => {
                 *self = Board {
-                    id: Some(board_id),
-                    owner: user_id,
+                    life: Lifecycle::born(board_id, user_id, at),
                     name,
                     description,
                     project_id,
                     columns,
                     settings,
-                    created_at: Some(at),
-                    updated_at: Some(at),
-                    deleted: false,
                 };
             }
             BoardRenamed { to, .. } => self.name = to,
@@ -278,9 +225,9 @@ impl Aggregate for Board {
             BoardProjectChanged { to, .. } => self.project_id = to,
             BoardColumnsChanged { to, .. } => self.columns = to,
             BoardSettingsChanged { to, .. } => self.settings = to,
-            BoardDeleted { .. } => self.deleted = true,
+            BoardDeleted { .. } => self.life.deleted = true,
         }
-        self.updated_at = Some(at);
+        self.life.touch(at);
     }
 }
 

@@ -4,9 +4,13 @@
 
 pub mod board;
 pub mod command;
+pub mod entity;
+pub mod ids;
 pub mod task;
 pub mod user;
 pub mod values;
 
 pub use command::Stamped;
-pub use values::{Timestamp, UserId};
+pub use entity::{Entity, EntityError, Lifecycle, Refusal, Refuse};
+pub use ids::*;
+pub use values::Timestamp;

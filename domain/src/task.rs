@@ -1,12 +1,13 @@
 //! The Task aggregate: its value types, commands, events, errors and rules.
+use cqrs_es::Aggregate;
 use cqrs_es::event_sink::EventSink;
-use cqrs_es::{Aggregate, DomainEvent};
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use uuid::Uuid;
 
 use crate::command::Stamped;
-use crate::values::{Timestamp, UserId};
+use crate::entity::{Entity, EntityError, Lifecycle, Refusal, Refuse, push_change};
+use crate::ids::{BoardId, FolderId, ProjectId, TaskId, UserId};
+use crate::values::Timestamp;
 
 mod values;
 pub use values::{Description, DueDate, Minutes, Priority, Tags, TaskStatus, Title, ValueError};
@@ -15,14 +16,14 @@ pub use values::{Description, DueDate, Minutes, Priority, Tags, TaskStatus, Titl
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NewTask {
     /// The stream id; the caller chooses it (a fresh UUID, or one derived for idempotency).
-    pub id: Uuid,
+    pub id: TaskId,
     pub title: Title,
     pub description: Option<Description>,
     pub status: TaskStatus,
     pub priority: Priority,
     pub due_date: Option<DueDate>,
-    pub folder_id: Option<Uuid>,
-    pub project_id: Option<Uuid>,
+    pub folder_id: Option<FolderId>,
+    pub project_id: Option<ProjectId>,
     pub estimated_minutes: Option<Minutes>,
     pub actual_minutes: Option<Minutes>,
     pub tags: Tags,
@@ -36,8 +37,8 @@ pub struct TaskChanges {
     pub status: Option<TaskStatus>,
     pub priority: Option<Priority>,
     pub due_date: Option<Option<DueDate>>,
-    pub folder_id: Option<Option<Uuid>>,
-    pub project_id: Option<Option<Uuid>>,
+    pub folder_id: Option<Option<FolderId>>,
+    pub project_id: Option<Option<ProjectId>>,
     pub estimated_minutes: Option<Option<Minutes>>,
     pub actual_minutes: Option<Option<Minutes>>,
     pub tags: Option<Tags>,
@@ -52,25 +53,28 @@ pub enum TaskCommand {
     Delete,
     /// Places the task on a board's column; a column with a status gives the task that status.
     MoveOnBoard {
-        board_id: Uuid,
+        board_id: BoardId,
         column_id: String,
         position: u32,
         status: Option<TaskStatus>,
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// What happened to a task. The variant's name is the stored `event_type`; [`TaskEventKind`]
+/// names them without the payload, for projectors that skip events undecoded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumDiscriminants)]
+#[strum_discriminants(name(TaskEventKind), derive(strum::EnumString, strum::IntoStaticStr))]
 pub enum TaskEvent {
     TaskCreated {
-        task_id: Uuid,
+        task_id: TaskId,
         user_id: UserId,
         title: String,
         description: Option<String>,
         status: TaskStatus,
         priority: u8,
         due_date: Option<String>,
-        folder_id: Option<Uuid>,
-        project_id: Option<Uuid>,
+        folder_id: Option<FolderId>,
+        project_id: Option<ProjectId>,
         estimated_minutes: Option<u32>,
         actual_minutes: Option<u32>,
         tags: Vec<String>,
@@ -102,13 +106,13 @@ pub enum TaskEvent {
         at: Timestamp,
     },
     TaskFolderChanged {
-        from: Option<Uuid>,
-        to: Option<Uuid>,
+        from: Option<FolderId>,
+        to: Option<FolderId>,
         at: Timestamp,
     },
     TaskProjectChanged {
-        from: Option<Uuid>,
-        to: Option<Uuid>,
+        from: Option<ProjectId>,
+        to: Option<ProjectId>,
         at: Timestamp,
     },
     TaskEstimateChanged {
@@ -141,7 +145,7 @@ pub enum TaskEvent {
     },
     /// The task was placed at `position` (0-based) of a board's column.
     TaskMovedOnBoard {
-        board_id: Uuid,
+        board_id: BoardId,
         column_id: String,
         position: u32,
         at: Timestamp,
@@ -193,86 +197,55 @@ impl TaskEvent {
     }
 }
 
-impl DomainEvent for TaskEvent {
-    fn event_type(&self) -> String {
-        use TaskEvent::*;
-        let name = match self {
-            TaskCreated { .. } => "TaskCreated",
-            TaskTitleChanged { .. } => "TaskTitleChanged",
-            TaskDescriptionChanged { .. } => "TaskDescriptionChanged",
-            TaskStatusChanged { .. } => "TaskStatusChanged",
-            TaskPriorityChanged { .. } => "TaskPriorityChanged",
-            TaskDueDateChanged { .. } => "TaskDueDateChanged",
-            TaskFolderChanged { .. } => "TaskFolderChanged",
-            TaskProjectChanged { .. } => "TaskProjectChanged",
-            TaskEstimateChanged { .. } => "TaskEstimateChanged",
-            TaskActualMinutesChanged { .. } => "TaskActualMinutesChanged",
-            TaskTagsChanged { .. } => "TaskTagsChanged",
-            TaskCompleted { .. } => "TaskCompleted",
-            TaskReopened { .. } => "TaskReopened",
-            TaskDeleted { .. } => "TaskDeleted",
-            TaskMovedOnBoard { .. } => "TaskMovedOnBoard",
-        };
-        name.to_string()
-    }
-
-    fn event_version(&self) -> String {
-        "1".to_string()
-    }
-}
+crate::domain_event!(TaskEvent, version "1");
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TaskError {
-    /// No such task, or it belongs to someone else (the two must look the same).
-    #[error("task not found")]
-    NotFound,
-    #[error("a task with this id already exists")]
-    AlreadyExists,
-    #[error("the task has been deleted")]
-    Deleted,
+    #[error("task {0}")]
+    Entity(#[from] EntityError),
     #[error("the task is already completed")]
     AlreadyCompleted,
     #[error("the task is not completed")]
     NotCompleted,
 }
 
+impl Refuse for TaskError {
+    fn refusal(&self) -> Refusal {
+        match self {
+            TaskError::Entity(e) => e.refusal(),
+            TaskError::AlreadyCompleted => Refusal::Conflict {
+                code: "already_completed",
+            },
+            TaskError::NotCompleted => Refusal::Conflict { code: "not_completed" },
+        }
+    }
+}
+
 /// The decision state of one task: just what the rules need, rebuilt from its events.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Task {
-    pub id: Option<Uuid>,
-    pub owner: UserId,
+    pub life: Lifecycle<TaskId>,
     pub title: String,
     pub description: Option<String>,
     pub status: TaskStatus,
     pub priority: u8,
     pub due_date: Option<String>,
-    pub folder_id: Option<Uuid>,
-    pub project_id: Option<Uuid>,
+    pub folder_id: Option<FolderId>,
+    pub project_id: Option<ProjectId>,
     pub estimated_minutes: Option<u32>,
     pub actual_minutes: Option<u32>,
     pub tags: Vec<String>,
     pub completed_at: Option<Timestamp>,
-    pub created_at: Option<Timestamp>,
-    pub updated_at: Option<Timestamp>,
-    pub deleted: bool,
+}
+
+impl Entity for Task {
+    type Id = TaskId;
+    fn lifecycle(&self) -> &Lifecycle<TaskId> {
+        &self.life
+    }
 }
 
 impl Task {
-    fn exists(&self) -> bool {
-        self.id.is_some()
-    }
-
-    /// Rejects commands that may not touch this task: missing, not the actor's, or deleted.
-    fn check_live(&self, actor: UserId) -> Result<(), TaskError> {
-        if !self.exists() || self.owner != actor {
-            return Err(TaskError::NotFound);
-        }
-        if self.deleted {
-            return Err(TaskError::Deleted);
-        }
-        Ok(())
-    }
-
     fn decide_update(&self, changes: TaskChanges, at: Timestamp) -> Vec<TaskEvent> {
         use TaskEvent::*;
         let mut out = Vec::new();
@@ -337,17 +310,6 @@ impl Task {
     }
 }
 
-fn push_change<T: PartialEq + Clone>(
-    out: &mut Vec<TaskEvent>,
-    current: &T,
-    wanted: Option<T>,
-    event: impl FnOnce(T, T) -> TaskEvent,
-) {
-    if let Some(wanted) = wanted.filter(|w| w != current) {
-        out.push(event(current.clone(), wanted));
-    }
-}
-
 impl Aggregate for Task {
     const TYPE: &'static str = "task";
     type Command = Stamped<TaskCommand>;
@@ -359,24 +321,22 @@ impl Aggregate for Task {
         let Stamped { actor, at, command } = cmd;
         let events = match command {
             TaskCommand::Create(new) => {
-                if self.exists() {
-                    return Err(TaskError::AlreadyExists);
-                }
+                self.life.check_new()?;
                 vec![created(actor, new, at)]
             }
             TaskCommand::Update(changes) => {
-                self.check_live(actor)?;
+                self.life.check_live(actor)?;
                 self.decide_update(changes, at)
             }
             TaskCommand::Complete => {
-                self.check_live(actor)?;
+                self.life.check_live(actor)?;
                 if self.status == TaskStatus::Completed {
                     return Err(TaskError::AlreadyCompleted);
                 }
                 vec![TaskEvent::TaskCompleted { from: self.status, at }]
             }
             TaskCommand::Reopen => {
-                self.check_live(actor)?;
+                self.life.check_live(actor)?;
                 if self.status != TaskStatus::Completed {
                     return Err(TaskError::NotCompleted);
                 }
@@ -386,7 +346,7 @@ impl Aggregate for Task {
                 }]
             }
             TaskCommand::Delete => {
-                self.check_live(actor)?;
+                self.life.check_live(actor)?;
                 vec![TaskEvent::TaskDeleted { at }]
             }
             TaskCommand::MoveOnBoard {
@@ -395,7 +355,7 @@ impl Aggregate for Task {
                 position,
                 status,
             } => {
-                self.check_live(actor)?;
+                self.life.check_live(actor)?;
                 let moved = TaskEvent::TaskMovedOnBoard {
                     board_id,
                     column_id,
@@ -433,8 +393,7 @@ impl Aggregate for Task {
                 at,
             } => {
                 *self = Task {
-                    id: Some(task_id),
-                    owner: user_id,
+                    life: Lifecycle::born(task_id, user_id, at),
                     title,
                     description,
                     status,
@@ -446,9 +405,6 @@ impl Aggregate for Task {
                     actual_minutes,
                     tags,
                     completed_at: (status == TaskStatus::Completed).then_some(at),
-                    created_at: Some(at),
-                    updated_at: Some(at),
-                    deleted: false,
                 };
             }
             TaskTitleChanged { to, .. } => self.title = to,
@@ -469,11 +425,11 @@ impl Aggregate for Task {
                 self.status = to;
                 self.completed_at = None;
             }
-            TaskDeleted { .. } => self.deleted = true,
+            TaskDeleted { .. } => self.life.deleted = true,
             // Board placement lives in the board's read model; the task only records the move.
             TaskMovedOnBoard { .. } => {}
         }
-        self.updated_at = Some(at);
+        self.life.touch(at);
     }
 }
 

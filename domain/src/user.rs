@@ -171,6 +171,15 @@ pub enum UserError {
     AlreadyRegistered,
 }
 
+impl crate::entity::Refuse for UserError {
+    fn refusal(&self) -> crate::entity::Refusal {
+        match self {
+            UserError::NotFound => crate::entity::Refusal::NotFound,
+            UserError::AlreadyRegistered => crate::entity::Refusal::Conflict { code: "email_taken" },
+        }
+    }
+}
+
 /// The decision state of one user.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct User {

@@ -3,18 +3,8 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-use uuid::Uuid;
 
-/// A user's id. Every stream has an owner, and the owner is checked on every command.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[serde(transparent)]
-pub struct UserId(pub Uuid);
-
-impl fmt::Display for UserId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
+pub use crate::ids::UserId;
 
 /// A UTC instant, serialised as RFC 3339 with microsecond precision so that the text order
 /// of two timestamps is their time order (read tables sort on the text).

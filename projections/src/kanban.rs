@@ -1,20 +1,28 @@
 //! `kanban_boards` and `kanban_cards`, kept inline.
 //!
-//! Boards come from the board's events; cards from the tasks' own `TaskMovedOnBoard` and
+//! Boards come from the board's events (the [`Boards`] fold); cards from the tasks' own `TaskMovedOnBoard` and
 //! `TaskDeleted`. Positions within a column always run 0..n-1: every move takes the card out
 //! (closing its gap), clamps the wanted position to the column's length, opens a gap there and
 //! puts the card in. Only this projector's own tables are read, so a rebuild of it alone, or a
 //! replay, gives the same rows.
 use async_trait::async_trait;
 use joan_commands::{Conn, StoredEvent, args};
-use joan_domain::board::{BoardEvent, Column};
-use joan_domain::task::TaskEvent;
+use std::str::FromStr;
+
+use joan_domain::board::{BoardEvent, BoardEventKind, Column};
+use joan_domain::task::{TaskEvent, TaskEventKind};
 use serde_json::{Map, Value};
 
+use crate::boards::Boards;
 use crate::error::ProjectionError;
+use crate::fold::{Fold, FoldProjector};
 use crate::projector::{Projector, decode};
 
-pub struct KanbanProjector;
+/// Boards (a [`Boards`] fold) and the cards on them.
+#[derive(Default)]
+pub struct KanbanProjector {
+    boards: FoldProjector<Boards>,
+}
 
 #[async_trait]
 impl Projector for KanbanProjector {
@@ -27,93 +35,50 @@ impl Projector for KanbanProjector {
     }
 
     fn handles(&self, aggregate_type: &str) -> bool {
-        aggregate_type == "board" || aggregate_type == "task"
+        aggregate_type == Boards::AGGREGATE || aggregate_type == "task"
     }
 
     async fn apply(&self, conn: &mut Conn<'_>, event: &StoredEvent) -> Result<(), ProjectionError> {
-        match event.aggregate_type.as_str() {
-            "board" => apply_board(conn, event).await,
-            // Most task events do not touch a board; they are skipped without decoding.
-            "task" if matches!(event.event_type.as_str(), "TaskMovedOnBoard" | "TaskDeleted") => {
-                apply_task(conn, event).await
+        self.apply_batch(conn, &[event]).await
+    }
+
+    /// Board events are folded a run at a time; cards follow each event in log order (a move
+    /// reads the board's columns, so a board made earlier in the batch must be written first).
+    async fn apply_batch(&self, conn: &mut Conn<'_>, events: &[&StoredEvent]) -> Result<(), ProjectionError> {
+        for run in events.chunk_by(|a, b| a.aggregate_type == b.aggregate_type) {
+            if run[0].aggregate_type == Boards::AGGREGATE {
+                self.boards.apply_batch(conn, run).await?;
+                for event in run {
+                    apply_board_cards(conn, event).await?;
+                }
+            } else {
+                for event in run {
+                    apply_task(conn, event).await?;
+                }
             }
-            _ => Ok(()),
         }
+        Ok(())
     }
 }
 
-fn json_text<T: serde::Serialize>(value: &T, empty: &str) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| empty.to_string())
-}
-
-/// `update kanban_boards set <column> = $1, version = $2, updated_at = $3 where id = $4`.
-macro_rules! set_column {
-    ($column:literal) => {
-        concat!(
-            "update kanban_boards set ",
-            $column,
-            " = $1, version = $2, updated_at = $3 where id = $4"
-        )
-    };
-}
-
-async fn apply_board(conn: &mut Conn<'_>, event: &StoredEvent) -> Result<(), ProjectionError> {
-    use BoardEvent::*;
+/// What a board's change does to its cards: a column gone takes its cards, a deletion all.
+async fn apply_board_cards(conn: &mut Conn<'_>, event: &StoredEvent) -> Result<(), ProjectionError> {
+    let kind = BoardEventKind::from_str(&event.event_type).ok();
+    if !matches!(
+        kind,
+        Some(BoardEventKind::BoardColumnsChanged | BoardEventKind::BoardDeleted)
+    ) {
+        return Ok(());
+    }
     let id = event.aggregate_id.as_str();
-    let version = event.sequence;
-    let decoded = decode::<BoardEvent>(event)?;
-    let at = decoded.at().to_rfc3339();
-    let (sql, value): (&str, Option<String>) = match decoded {
-        BoardCreated {
-            user_id,
-            name,
-            description,
-            project_id,
-            columns,
-            settings,
-            ..
-        } => {
-            let user = user_id.to_string();
-            let project = project_id.map(|p| p.to_string());
-            // A new board goes after the owner's others; a replay numbers them the same way.
-            conn.execute(
-                "insert into kanban_boards (id, user_id, name, description, project_id, columns, settings, \
-                 kanban_position, version, created_at, updated_at) \
-                 select $1, $2, $3, $4, $5, $6, $7, coalesce(max(kanban_position) + 1, 0), $8, $9, $9 \
-                 from kanban_boards where user_id = $2",
-                &args![
-                    id,
-                    user.as_str(),
-                    name.as_str(),
-                    &description,
-                    &project,
-                    json_text(&columns, "[]").as_str(),
-                    json_text(&settings, "{}").as_str(),
-                    version,
-                    at.as_str()
-                ],
-            )
-            .await?;
-            return Ok(());
-        }
-        BoardDeleted { .. } => {
+    match decode::<BoardEvent>(event)? {
+        BoardEvent::BoardColumnsChanged { to, .. } => drop_cards_outside(conn, id, &to).await,
+        _ => {
             conn.execute("delete from kanban_cards where board_id = $1", &args![id])
                 .await?;
-            conn.execute("delete from kanban_boards where id = $1", &args![id])
-                .await?;
-            return Ok(());
+            Ok(())
         }
-        BoardColumnsChanged { to, .. } => {
-            drop_cards_outside(conn, id, &to).await?;
-            (set_column!("columns"), Some(json_text(&to, "[]")))
-        }
-        BoardRenamed { to, .. } => (set_column!("name"), Some(to)),
-        BoardDescriptionChanged { to, .. } => (set_column!("description"), to),
-        BoardProjectChanged { to, .. } => (set_column!("project_id"), to.map(|p| p.to_string())),
-        BoardSettingsChanged { to, .. } => (set_column!("settings"), Some(json_text(&to, "{}"))),
-    };
-    conn.execute(sql, &args![&value, version, at.as_str(), id]).await?;
-    Ok(())
+    }
 }
 
 /// Cards in a column the board no longer has leave it; the other columns keep their order.
@@ -137,6 +102,11 @@ async fn drop_cards_outside(conn: &mut Conn<'_>, board: &str, columns: &[Column]
 }
 
 async fn apply_task(conn: &mut Conn<'_>, event: &StoredEvent) -> Result<(), ProjectionError> {
+    // Most task events do not touch a board; they are skipped without decoding.
+    let kind = TaskEventKind::from_str(&event.event_type).ok();
+    if !matches!(kind, Some(TaskEventKind::TaskMovedOnBoard | TaskEventKind::TaskDeleted)) {
+        return Ok(());
+    }
     let task = event.aggregate_id.as_str();
     match decode::<TaskEvent>(event)? {
         TaskEvent::TaskMovedOnBoard {

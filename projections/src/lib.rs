@@ -2,8 +2,10 @@
 //! with the queries the API reads.
 #![forbid(unsafe_code)]
 
+pub mod boards;
 pub mod catchup;
 pub mod error;
+pub mod fold;
 pub mod inline;
 pub mod kanban;
 pub mod kanban_queries;
@@ -12,6 +14,7 @@ pub mod projector;
 pub mod rebuild;
 mod rebuild_pg;
 pub mod registry;
+pub mod table;
 pub mod task_activities;
 pub mod task_daily_stats;
 pub mod task_queries;

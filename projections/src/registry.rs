@@ -6,12 +6,13 @@ use tokio::sync::watch;
 
 use crate::catchup::CatchUp;
 use crate::error::ProjectionError;
+use crate::fold::FoldProjector;
 use crate::inline::InlineProjectors;
 use crate::kanban::KanbanProjector;
 use crate::projector::Projector;
 use crate::task_activities::TaskActivitiesProjector;
 use crate::task_daily_stats::TaskDailyStatsProjector;
-use crate::tasks::TasksProjector;
+use crate::tasks::Tasks;
 use crate::users::UsersProjector;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,10 +38,10 @@ impl Projections {
     pub fn new() -> Self {
         Self {
             all: vec![
-                (Mode::Inline, Arc::new(TasksProjector)),
+                (Mode::Inline, Arc::new(FoldProjector::<Tasks>::default())),
                 (Mode::Inline, Arc::new(TaskActivitiesProjector)),
                 (Mode::CatchUp, Arc::new(TaskDailyStatsProjector)),
-                (Mode::Inline, Arc::new(KanbanProjector)),
+                (Mode::Inline, Arc::new(KanbanProjector::default())),
                 (Mode::Inline, Arc::new(UsersProjector)),
             ],
         }

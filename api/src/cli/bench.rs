@@ -106,7 +106,7 @@ fn now() -> Timestamp {
 fn new_task(id: Uuid, n: usize) -> Result<TaskCommand, AppError> {
     let title = Title::parse(&format!("bench task {n}")).map_err(|e| AppError::Config(e.to_string()))?;
     Ok(TaskCommand::Create(NewTask {
-        id,
+        id: id.into(),
         title,
         ..NewTask::default()
     }))

@@ -2,6 +2,7 @@
 //! (RFC 9457). The status and `code` of each variant are decided in one table below.
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use joan_domain::{Refusal, Refuse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -171,15 +172,32 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// Maps a command's failure: the domain's own errors by `domain`, the rest the same way for
-/// every resource.
-pub fn from_command<E: std::error::Error + Send + Sync + 'static>(
-    error: joan_commands::CommandError<E>,
-    domain: impl FnOnce(E) -> ApiError,
-) -> ApiError {
+/// A domain refusal as the client sees it: the one place its kinds become statuses.
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::NotFound => ApiError::NotFound,
+            Refusal::Conflict { code } => ApiError::Conflict {
+                code,
+                detail: code.replace('_', " "),
+            },
+            Refusal::Invalid { field } => ApiError::invalid(field, "is not allowed in the resource's current state"),
+        }
+    }
+}
+
+/// Maps a command's failure: the domain's refusals through their kind, the rest the same way
+/// for every resource.
+pub fn from_command<E: Refuse>(error: joan_commands::CommandError<E>) -> ApiError {
     use joan_commands::CommandError;
     match error {
-        CommandError::Domain(e) => domain(e),
+        CommandError::Domain(e) => {
+            let detail = e.to_string();
+            match ApiError::from(e.refusal()) {
+                ApiError::Conflict { code, .. } => ApiError::Conflict { code, detail },
+                other => other,
+            }
+        }
         CommandError::Conflict => ApiError::Conflict {
             code: "concurrent_change",
             detail: "the resource was changed concurrently; retry".into(),

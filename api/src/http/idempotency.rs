@@ -19,6 +19,7 @@ pub trait Render: Send + Sync {
 }
 
 /// The idempotency context of one POST.
+#[derive(Clone)]
 pub struct Idempotency {
     user: String,
     key: Option<String>,

@@ -21,6 +21,7 @@ pub mod fields;
 pub mod idempotency;
 pub mod metrics;
 pub mod ops;
+pub mod resource;
 pub mod state;
 
 use crate::http::error::ApiError;

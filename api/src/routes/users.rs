@@ -82,10 +82,8 @@ pub(crate) fn user_error(error: CommandError<UserError>) -> ApiError {
             code: "concurrent_change",
             detail: e.to_string(),
         },
-        other => from_command(other, |e| match e {
-            UserError::NotFound => ApiError::Unauthenticated("the token names no user"),
-            UserError::AlreadyRegistered => email_taken(),
-        }),
+        CommandError::Domain(UserError::NotFound) => ApiError::Unauthenticated("the token names no user"),
+        other => from_command(other),
     }
 }
 

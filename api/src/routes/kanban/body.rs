@@ -1,6 +1,7 @@
 //! Request bodies of the kanban routes and their parsing into domain values.
 use joan_domain::board::{BoardChanges, BoardName, BoardSettings, BoardValueError, Column, Columns, NewBoard};
 use joan_domain::task::{Description, TaskStatus};
+use joan_domain::{BoardId, ProjectId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -105,7 +106,7 @@ fn columns(f: &mut Fields<'_>, raw: Vec<ColumnBody>) -> Option<Columns> {
 }
 
 impl CreateBoard {
-    pub fn parse(self, id: Uuid) -> Result<NewBoard, Vec<FieldError>> {
+    pub fn parse(self, id: BoardId) -> Result<NewBoard, Vec<FieldError>> {
         let mut f = Fields::default();
         let name = f.check("name", BoardName::parse(&self.name));
         let description = self
@@ -124,7 +125,7 @@ impl CreateBoard {
             id,
             name: name.unwrap_or_default(),
             description,
-            project_id: self.project_id,
+            project_id: self.project_id.map(ProjectId),
             columns: columns.unwrap_or_default(),
             settings: settings.unwrap_or_default(),
         };
@@ -153,7 +154,7 @@ impl PatchBoard {
         let changes = BoardChanges {
             name,
             description,
-            project_id: self.project_id,
+            project_id: self.project_id.map(|p| p.map(ProjectId)),
             columns,
             settings,
         };

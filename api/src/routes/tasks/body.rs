@@ -1,5 +1,6 @@
 //! Request bodies of the task routes and their parsing into domain values.
 use joan_domain::task::{Description, DueDate, Minutes, NewTask, Priority, Tags, TaskChanges, TaskStatus, Title};
+use joan_domain::{FolderId, ProjectId, TaskId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -73,7 +74,7 @@ pub struct PatchTask {
 
 impl CreateTask {
     /// The new task, or every field error (named `<prefix><field>`).
-    pub fn parse(&self, id: Uuid, prefix: &str) -> Result<NewTask, Vec<FieldError>> {
+    pub fn parse(&self, id: TaskId, prefix: &str) -> Result<NewTask, Vec<FieldError>> {
         let mut f = Fields {
             prefix,
             errors: Vec::new(),
@@ -93,8 +94,8 @@ impl CreateTask {
             status: status.unwrap_or_default(),
             priority: priority.unwrap_or_default(),
             due_date,
-            folder_id: self.folder_id,
-            project_id: self.project_id,
+            folder_id: self.folder_id.map(FolderId),
+            project_id: self.project_id.map(ProjectId),
             estimated_minutes,
             actual_minutes,
             tags: tags.unwrap_or_default(),
@@ -115,8 +116,8 @@ impl PatchTask {
             status: f.required("status", self.status, |s| TaskStatus::parse(&s)),
             priority: f.required("priority", self.priority, Priority::parse),
             due_date: f.nullable("due_date", self.due_date, |d| DueDate::parse(&d)),
-            folder_id: f.nullable("folder_id", self.folder_id, Ok::<_, String>),
-            project_id: f.nullable("project_id", self.project_id, Ok::<_, String>),
+            folder_id: f.nullable("folder_id", self.folder_id, |u| Ok::<_, String>(FolderId(u))),
+            project_id: f.nullable("project_id", self.project_id, |u| Ok::<_, String>(ProjectId(u))),
             estimated_minutes: f.nullable("estimated_minutes", self.estimated_minutes, Minutes::parse),
             actual_minutes: f.nullable("actual_minutes", self.actual_minutes, Minutes::parse),
             tags: f.required("tags", self.tags, |t| Tags::parse(&t)),

@@ -1,0 +1,196 @@
+//! What every resource's routes share, so a handler is a few explicit lines: path ids, streams
+//! the caller may see, `?as_of=` and history from the events, idempotent POSTs, and responses
+//! with their `ETag` and `Location`.
+use std::future::Future;
+use std::str::FromStr;
+
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use joan_commands::StoredEvent;
+use joan_domain::{Timestamp, UserId};
+use joan_projections::fold::Fold;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::http::error::ApiError;
+use crate::http::extract::{Caller, etag};
+use crate::http::idempotency::Idempotency;
+use crate::http::state::AppState;
+
+/// One kind of resource: the aggregate whose streams hold it and where it lives.
+#[derive(Debug, Clone, Copy)]
+pub struct Resource {
+    /// The aggregate type of its streams (`task`).
+    pub aggregate: &'static str,
+    /// Its collection's path under the API (`/api/v1/tasks`).
+    pub base: &'static str,
+}
+
+impl Resource {
+    pub const fn new(aggregate: &'static str, base: &'static str) -> Self {
+        Self { aggregate, base }
+    }
+
+    pub fn location(&self, id: &str) -> String {
+        format!("{}/{id}", self.base)
+    }
+
+    /// An id from the path. Anything that is not a UUID cannot name one, so it is a 404.
+    pub fn id<I: FromStr + ToString>(&self, raw: &str) -> Result<(I, String), ApiError> {
+        let id = I::from_str(raw).map_err(|_| ApiError::NotFound)?;
+        let text = id.to_string();
+        Ok((id, text))
+    }
+
+    /// The stream's events when the caller may see it (deleted ones too: their history stays),
+    /// else 404, the same for a stranger's and for none.
+    pub async fn stream(&self, state: &AppState, user: UserId, id: &str) -> Result<Vec<StoredEvent>, ApiError> {
+        let events = state
+            .core
+            .store
+            .load_stream(self.aggregate, id)
+            .await
+            .map_err(ApiError::internal)?;
+        let owner = user.to_string();
+        match events.first() {
+            Some(first) if first.owner_id.as_deref() == Some(owner.as_str()) => Ok(events),
+            _ => Err(ApiError::NotFound),
+        }
+    }
+
+    /// The stream's events, oldest first.
+    pub async fn history(&self, state: &AppState, user: UserId, id: &str) -> Result<Vec<HistoryEntry>, ApiError> {
+        let events = self.stream(state, user, id).await?;
+        Ok(events.into_iter().map(HistoryEntry::from).collect())
+    }
+
+    /// The row `F` made of the stream up to `at`, with its version: the same fold the live
+    /// table runs, over a prefix of the log. 404 before its creation and after its deletion.
+    pub async fn as_of<F: Fold>(
+        &self,
+        state: &AppState,
+        user: UserId,
+        id: &str,
+        at: Timestamp,
+    ) -> Result<F::Row, ApiError> {
+        let at = at.to_rfc3339();
+        let mut events = self.stream(state, user, id).await?;
+        events.retain(|e| e.recorded_at <= at);
+        F::replay(&events)
+            .map_err(ApiError::internal)?
+            .ok_or(ApiError::NotFound)
+    }
+}
+
+/// `?as_of=`: a single resource as it was at an instant.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AsOf {
+    /// The resource as it was at this instant (RFC 3339); empty or absent means now.
+    #[param(format = DateTime)]
+    pub as_of: Option<String>,
+}
+
+impl AsOf {
+    pub fn parse(&self) -> Result<Option<Timestamp>, ApiError> {
+        match self.as_of.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(text) => Timestamp::parse(text)
+                .map(Some)
+                .map_err(|_| ApiError::invalid("as_of", "must be an RFC 3339 timestamp")),
+        }
+    }
+}
+
+/// One event of a resource's history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryEntry {
+    pub sequence: i64,
+    #[serde(rename = "type")]
+    pub event_type: String,
+    pub version: String,
+    pub actor: Option<String>,
+    pub at: String,
+    #[schema(value_type = Object)]
+    pub data: serde_json::Value,
+}
+
+impl From<StoredEvent> for HistoryEntry {
+    fn from(e: StoredEvent) -> Self {
+        let data = match serde_json::from_str::<serde_json::Value>(&e.payload) {
+            Ok(serde_json::Value::Object(outer)) => outer.into_iter().next().map(|(_, v)| v).unwrap_or_default(),
+            _ => serde_json::Value::Null,
+        };
+        Self {
+            actor: e.meta().actor,
+            sequence: e.sequence,
+            event_type: e.event_type,
+            version: e.event_version,
+            at: e.recorded_at,
+            data,
+        }
+    }
+}
+
+/// The headers of a single resource: its `ETag`, and its `Location` when given.
+pub fn resource_headers(version: i64, location: Option<&str>) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    if let Ok(v) = HeaderValue::from_str(&etag(version)) {
+        headers.insert(header::ETAG, v);
+    }
+    if let Some(v) = location.and_then(|l| HeaderValue::from_str(l).ok()) {
+        headers.insert(header::LOCATION, v);
+    }
+    headers
+}
+
+/// A single resource: `status`, its `ETag` at `version`, its `Location` for creations.
+pub fn respond<T: Serialize>(status: StatusCode, version: i64, location: Option<&str>, body: &T) -> Response {
+    (status, resource_headers(version, location), axum::Json(body)).into_response()
+}
+
+/// A single resource already rendered as JSON (the fast read path).
+pub fn respond_raw(version: i64, body: Vec<u8>) -> Response {
+    let mut headers = resource_headers(version, None);
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    (headers, body).into_response()
+}
+
+/// A page of a list already rendered as JSON, with `X-Total-Count`.
+pub fn respond_page(page: Vec<u8>, total: i64) -> Response {
+    let headers = [
+        (header::CONTENT_TYPE, HeaderValue::from_static("application/json")),
+        (
+            header::HeaderName::from_static("x-total-count"),
+            HeaderValue::from(total),
+        ),
+    ];
+    (headers, page).into_response()
+}
+
+/// Runs a POST under its `Idempotency-Key`: a recorded response is replayed without running
+/// `run`; otherwise `run` gets the [`Idempotency`] to record its response with its command
+/// (`Idempotency::recorder`), and if it fails, a concurrent twin with the same key may have
+/// won the race, whose response is then the answer.
+pub async fn idempotent<B, F, Fut>(
+    state: &AppState,
+    caller: &Caller,
+    route: &str,
+    body: &B,
+    run: F,
+) -> Result<Response, ApiError>
+where
+    B: Serialize,
+    F: FnOnce(Idempotency) -> Fut,
+    Fut: Future<Output = Result<Response, ApiError>>,
+{
+    let idem = Idempotency::new(caller.user, caller.ctx.idempotency_key.as_deref(), route, body)?;
+    let db = state.core.store.db();
+    if let Some(replayed) = idem.replay(db).await? {
+        return Ok(replayed);
+    }
+    match run(idem.clone()).await {
+        Ok(response) => Ok(response),
+        Err(error) => idem.replay_after_failure(db, error).await,
+    }
+}

@@ -6,7 +6,7 @@
 //! batch's replies then wait here, on a thread of their own, for one `fdatasync` of the log,
 //! and the writer starts the next batch at once: the fsync of one batch overlaps the work of
 //! the next (flush pipelining, as in Aether, VLDB 2010). Before, the writer's core sat idle
-//! through every fsync: on a VM whose fsync took 1-2 ms, creates went up 15 % (docs/benchmarks.md).
+//! through every fsync, which limits creates where fsync is slow (docs/benchmarks.md).
 //!
 //! What is acknowledged is on disk: no reply (and no move of the head, which the catch-up
 //! projectors follow) comes before the fsync of the log that holds it. One fsync covers every

@@ -17,6 +17,8 @@ pub mod sqlite_conn;
 pub mod sqlite_read;
 pub mod store;
 pub mod tail;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 pub mod wal;
 mod writer;
 

@@ -198,11 +198,11 @@ impl Writer {
 /// Puts the calling thread (SQLite's writer) under Linux's `SCHED_BATCH`: a request handing it
 /// an append no longer wakes it at once in front of the request threads. Under the default
 /// policy the writer, asleep most of the time, preempted the request thread on every first
-/// append, so it committed batches of about ten while other requests sat parsed and waiting;
-/// now the request threads finish what is ready and the writer takes it all in one commit.
-/// On one core, creates went from 12,200 to 16,000 per second with a lower p50
-/// (docs/benchmarks.md, 2026-11-29). Only the wake-up changes: the thread keeps its nice
-/// value. Where the policy cannot be set (or off Linux), the writer runs as before.
+/// append, so it committed small batches while other requests sat parsed and waiting; now
+/// the request threads finish what is ready and the writer takes it all in one commit, so
+/// more creates go through per second (docs/benchmarks.md, 2026-11-29). Only the wake-up
+/// changes: the thread keeps its nice value. Where the policy cannot be set (or off Linux),
+/// the writer runs as before.
 #[cfg(target_os = "linux")]
 fn yield_to_requests() {
     use thread_priority::unix::{

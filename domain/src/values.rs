@@ -33,8 +33,8 @@ impl Timestamp {
     }
 
     /// `2026-11-27T19:06:10.123456Z`: fixed width, so text order is time order. Every event
-    /// and row carries a few, so the digits are laid out by hand (`format!` took 1.5 % of a
-    /// create's CPU).
+    /// and row carries a few, so the digits are laid out by hand (`format!` showed in the
+    /// profile of a create; docs/benchmarks.md).
     pub fn to_rfc3339(self) -> String {
         let (year, month, day) = self.0.to_calendar_date();
         let (hour, minute, second, micro) = self.0.to_hms_micro();

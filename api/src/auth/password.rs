@@ -5,9 +5,8 @@
 //! one, and each kept the memory of its last hash for a while: the peak RSS grew with every
 //! thread that had hashed. Then, with `Argon2::hash_password`, every hash allocated its 19 MiB
 //! afresh, and the allocator kept the freed blocks for up to a second before giving them back:
-//! the four hashes of a burst of registrations and logins held 57 MiB at once (a peak RSS of
-//! 101 MB in one benchmark run). Now a hashing thread fills the same buffer every time
-//! ([`ThreadArgon2`]).
+//! a burst of registrations and logins held several hashes' memory at once (docs/benchmarks.md).
+//! Now a hashing thread fills the same buffer every time ([`ThreadArgon2`]).
 use std::cell::RefCell;
 use std::sync::mpsc;
 use std::sync::{LazyLock, Mutex};

@@ -28,8 +28,8 @@ struct Claims {
 /// Clock skew tolerated on `nbf` and `exp`.
 const LEEWAY_SECONDS: i64 = 5;
 
-/// How many verified tokens are remembered. Checking a signature and its claims took a tenth
-/// of a task read's CPU, and a client sends the same token for up to 15 minutes.
+/// How many verified tokens are remembered. Checking a signature and its claims is a sizeable
+/// share of a task read's CPU, and a client sends the same token for up to 15 minutes.
 const VERIFIED_CAPACITY: usize = 4096;
 
 /// Signs and checks access tokens with the server's secret.

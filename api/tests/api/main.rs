@@ -1,8 +1,8 @@
 //! Joan's integration tests: the CLI, crash safety and replay, (and the HTTP API).
+use joan_commands::testkit as backend;
+
 mod app;
 mod auth;
-#[path = "../../../commands/tests/common/backend.rs"]
-mod backend;
 mod conventions;
 mod crash;
 mod kanban;

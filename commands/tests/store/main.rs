@@ -1,6 +1,5 @@
 //! Event store tests, each run on SQLite and on PostgreSQL.
-#[path = "../common/backend.rs"]
-mod backend;
+use joan_commands::testkit as backend;
 
 mod append;
 mod nodes;

@@ -1,6 +1,5 @@
 //! Catch-up projectors on both backends; on PostgreSQL: late commits, several nodes.
-#[path = "../../../commands/tests/common/backend.rs"]
-mod backend;
+use joan_commands::testkit as backend;
 
 mod late_commit;
 mod nodes;

@@ -1,19 +1,21 @@
-//! Throwaway databases for tests, shared by every crate's integration tests (included with
-//! `#[path]`): a SQLite file in a temp dir, or a fresh PostgreSQL database created on the
-//! server at `JOAN_TEST_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432/test`) and
-//! dropped when the test ends. Without a reachable PostgreSQL, PostgreSQL tests print
-//! `SKIP: ...` and pass, unless `CI=true`, where they fail.
-#![allow(dead_code)]
+//! Throwaway databases for tests, shared by every crate's integration tests (behind the
+//! `testkit` feature, which their dev-dependencies enable): a SQLite file in a temp dir, or a
+//! fresh PostgreSQL database created on the server at `JOAN_TEST_POSTGRES_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/test`) and dropped when the test ends. Without a
+//! reachable PostgreSQL, PostgreSQL tests print `SKIP: ...` and pass, unless `CI=true`, where
+//! they fail.
 
 use std::ffi::OsString;
 use std::path::Path;
 use std::time::Duration;
 
-use joan_commands::db::Location;
+use crate::db::Location;
 use sqlx::Connection;
 
+/// The PostgreSQL server tests use when `JOAN_TEST_POSTGRES_URL` is unset.
 pub const DEFAULT_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 
+/// The database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -174,25 +176,24 @@ impl Drop for TestDb {
 }
 
 /// `on_both_backends!(a, b)` turns `async fn a(backend: Backend)` into the tests `a::sqlite`
-/// and `a::postgres`. The crate root must declare `mod backend` (this file).
-#[allow(unused_macros)]
+/// and `a::postgres`.
+#[macro_export]
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {$(
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                super::$name(crate::backend::Backend::Sqlite).await
+                super::$name($crate::testkit::Backend::Sqlite).await
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                super::$name(crate::backend::Backend::Postgres).await
+                super::$name($crate::testkit::Backend::Postgres).await
             }
         }
     )*};
 }
-#[allow(unused_imports)]
-pub(crate) use on_both_backends;
+pub use on_both_backends;
 
 #[cfg(test)]
 mod tests {

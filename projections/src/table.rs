@@ -238,7 +238,7 @@ impl TableSql {
             .join(", ");
         let point = format!("from {table} where id = $1 and user_id = $2");
         Self {
-            by_id: format!("select {list} from {point}"),
+            by_id: format!("select {list} {point}"),
             point_sqlite: format!("select version, {sqlite_json} {point}"),
             point_pg: format!("select version, json_build_object({pg_pairs})::text {point}"),
             table,

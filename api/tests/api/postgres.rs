@@ -120,7 +120,7 @@ async fn a_read_on_one_node_sees_a_command_as_soon_as_it_returned_on_another() {
     use joan_commands::service::CommandContext;
     use joan_domain::task::{NewTask, TaskChanges, TaskCommand, Title};
     use joan_domain::{Timestamp, UserId};
-    use joan_projections::task_queries;
+    use joan_projections::tasks::TaskRow;
 
     let Some(db) = TestDb::create(Backend::Postgres).await else {
         return;
@@ -134,7 +134,7 @@ async fn a_read_on_one_node_sees_a_command_as_soon_as_it_returned_on_another() {
         let id = uuid::Uuid::new_v4();
         let title = Title::parse(&format!("task {n}")).unwrap();
         let create = TaskCommand::Create(NewTask {
-            id,
+            id: id.into(),
             title,
             ..NewTask::default()
         });
@@ -143,7 +143,7 @@ async fn a_read_on_one_node_sees_a_command_as_soon_as_it_returned_on_another() {
             .execute_new(&id.to_string(), &ctx, create, None)
             .await
             .unwrap();
-        let row = task_queries::get(reader.store.db(), &user.to_string(), &id.to_string())
+        let row = joan_projections::table::get::<TaskRow>(&mut reader.store.db(), &user.to_string(), &id.to_string())
             .await
             .unwrap()
             .expect("the other node does not see the task just created");
@@ -158,7 +158,7 @@ async fn a_read_on_one_node_sees_a_command_as_soon_as_it_returned_on_another() {
             .execute(&id.to_string(), &ctx, rename, Some(1), None)
             .await
             .unwrap();
-        let row = task_queries::get(writer.store.db(), &user.to_string(), &id.to_string())
+        let row = joan_projections::table::get::<TaskRow>(&mut writer.store.db(), &user.to_string(), &id.to_string())
             .await
             .unwrap()
             .unwrap();

@@ -126,7 +126,7 @@ pub async fn mixed_workload(core: &Core, count: usize, seed: u64) {
         if tasks.is_empty() || rng.random_range(0..4) == 0 {
             let id = Uuid::from_u128(rng.random());
             let new = NewTask {
-                id,
+                id: id.into(),
                 title: Title::parse(&format!("task {n}")).unwrap(),
                 priority: Priority::parse(rng.random_range(0..=4)).unwrap(),
                 tags: Tags::parse(&["a", "b"][..rng.random_range(0..=2)]).unwrap(),

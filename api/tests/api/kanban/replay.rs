@@ -59,7 +59,7 @@ async fn a_rebuild_of_the_kanban_tables_gives_the_same_rows(backend: Backend) {
     assert!(live.len() >= 5, "{live:?}");
     rebuild(&core.store, core.projections.all(), &()).await.unwrap();
     assert_eq!(kanban_rows(core.store.db()).await, live);
-    let kanban_only = core.projections.find(KanbanProjector.name()).unwrap();
+    let kanban_only = core.projections.find(KanbanProjector::default().name()).unwrap();
     assert_eq!(kanban_only.0, Mode::Inline);
     rebuild(&core.store, &[kanban_only], &()).await.unwrap();
     assert_eq!(
@@ -87,7 +87,7 @@ async fn cards_stay_ordered_and_replay_identically(backend: Backend) {
     ])
     .unwrap();
     let new_board = NewBoard {
-        id: board,
+        id: board.into(),
         name: BoardName::parse("Both").unwrap(),
         columns,
         ..NewBoard::default()
@@ -101,7 +101,7 @@ async fn cards_stay_ordered_and_replay_identically(backend: Backend) {
         .collect();
     for (n, id) in tasks.iter().enumerate() {
         let new = NewTask {
-            id: Uuid::parse_str(id).unwrap(),
+            id: Uuid::parse_str(id).unwrap().into(),
             title: Title::parse(&format!("t{n}")).unwrap(),
             ..NewTask::default()
         };
@@ -121,7 +121,7 @@ async fn cards_stay_ordered_and_replay_identically(backend: Backend) {
     ];
     for (i, (task, column, position)) in moves.into_iter().enumerate() {
         let command = TaskCommand::MoveOnBoard {
-            board_id: board,
+            board_id: board.into(),
             column_id: column.into(),
             position,
             status: Some(if column == "done" {
@@ -140,7 +140,7 @@ async fn cards_stay_ordered_and_replay_identically(backend: Backend) {
         .await
         .unwrap();
 
-    let cards = kanban_queries::cards(core.store.db(), &board.to_string())
+    let cards = kanban_queries::cards(&mut core.store.db(), &board.to_string())
         .await
         .unwrap();
     let seen: Vec<(&str, i64, &str, Option<&str>)> = cards
@@ -163,7 +163,7 @@ async fn cards_stay_ordered_and_replay_identically(backend: Backend) {
             ("done", 0, "t1", Some("completed")),
         ]
     );
-    let row = kanban_queries::get(core.store.db(), &owner.to_string(), &board.to_string())
+    let row = joan_projections::table::get::<joan_projections::boards::BoardRow>(&mut core.store.db(), &owner.to_string(), &board.to_string())
         .await
         .unwrap()
         .unwrap();

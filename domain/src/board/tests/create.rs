@@ -63,9 +63,9 @@ async fn creating_an_existing_board_is_rejected() {
 #[test]
 fn a_created_board_belongs_to_its_creator() {
     let board = replay([created()]);
-    assert_eq!(board.owner, OWNER);
-    assert_eq!(board.id, Some(BOARD_ID));
-    assert_eq!(board.created_at, Some(t0()));
+    assert_eq!(board.life.owner, OWNER);
+    assert_eq!(board.life.id, Some(BOARD_ID));
+    assert_eq!(board.life.created_at, Some(t0()));
     assert_eq!(
         board.column("completed").and_then(Column::status),
         Some(TaskStatus::Completed)

@@ -22,8 +22,8 @@ type BoardTester = TestFramework<Board>;
 
 const OWNER: UserId = UserId(Uuid::from_u128(0x0001));
 const STRANGER: UserId = UserId(Uuid::from_u128(0x0002));
-const BOARD_ID: Uuid = Uuid::from_u128(0xb0a2d);
-const PROJECT: Uuid = Uuid::from_u128(0x9e0c);
+const BOARD_ID: BoardId = BoardId(Uuid::from_u128(0xb0a2d));
+const PROJECT: ProjectId = ProjectId(Uuid::from_u128(0x9e0c));
 
 fn t0() -> Timestamp {
     Timestamp::parse("2026-01-01T09:00:00Z").unwrap()

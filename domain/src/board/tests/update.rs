@@ -139,5 +139,5 @@ fn every_change_lands_in_the_state_and_moves_the_update_time() {
     assert_eq!(board.name, "Sprint 13");
     assert_eq!(board.columns, two_columns());
     assert_eq!(board.settings, settings(json!({"a": 1})));
-    assert_eq!((board.created_at, board.updated_at), (Some(t0()), Some(t1())));
+    assert_eq!((board.life.created_at, board.life.updated_at), (Some(t0()), Some(t1())));
 }

@@ -58,8 +58,8 @@ async fn the_creator_becomes_the_owner() {
         .await
         .unwrap();
     let task = replay(events);
-    assert_eq!(task.owner, STRANGER);
-    assert_eq!(task.id, Some(TASK_ID));
+    assert_eq!(task.life.owner, STRANGER);
+    assert_eq!(task.life.id, Some(TASK_ID));
 }
 
 #[tokio::test]
@@ -68,7 +68,7 @@ async fn creating_an_existing_task_is_rejected() {
         .given(vec![created()])
         .when_async(as_owner(TaskCommand::Create(full_new_task())))
         .await
-        .then_expect_error(TaskError::AlreadyExists);
+        .then_expect_error(TaskError::Entity(EntityError::AlreadyExists));
 }
 
 #[tokio::test]
@@ -77,7 +77,7 @@ async fn creating_over_a_deleted_task_is_rejected() {
         .given(vec![created(), deleted()])
         .when_async(as_owner(TaskCommand::Create(full_new_task())))
         .await
-        .then_expect_error(TaskError::AlreadyExists);
+        .then_expect_error(TaskError::Entity(EntityError::AlreadyExists));
 }
 
 #[test]
@@ -86,8 +86,7 @@ fn a_created_task_holds_every_field_and_its_creation_time() {
     assert_eq!(
         task,
         Task {
-            id: Some(TASK_ID),
-            owner: OWNER,
+            life: Lifecycle::born(TASK_ID, OWNER, t0()),
             title: "Write the report".into(),
             description: Some("Quarterly numbers".into()),
             status: TaskStatus::Pending,
@@ -99,9 +98,6 @@ fn a_created_task_holds_every_field_and_its_creation_time() {
             actual_minutes: None,
             tags: strings(&["work", "q1"]),
             completed_at: None,
-            created_at: Some(t0()),
-            updated_at: Some(t0()),
-            deleted: false,
         }
     );
 }

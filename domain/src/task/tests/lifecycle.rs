@@ -154,7 +154,7 @@ fn a_completed_task_is_completed_at_the_time_of_completion() {
     ]);
     assert_eq!(task.status, TaskStatus::Completed);
     assert_eq!(task.completed_at, Some(t1()));
-    assert_eq!(task.updated_at, Some(t1()));
+    assert_eq!(task.life.updated_at, Some(t1()));
 }
 
 #[tokio::test]
@@ -217,7 +217,7 @@ fn a_reopened_task_is_no_longer_completed() {
     });
     assert_eq!(task.status, TaskStatus::Todo);
     assert_eq!(task.completed_at, None);
-    assert_eq!(task.updated_at, Some(t1()));
+    assert_eq!(task.life.updated_at, Some(t1()));
 }
 
 #[tokio::test]
@@ -264,8 +264,8 @@ async fn deleting_a_completed_task_is_allowed() {
 #[test]
 fn a_deleted_task_is_marked_deleted() {
     let task = replay([created(), TaskEvent::TaskDeleted { at: t1() }]);
-    assert!(task.deleted);
-    assert_eq!(task.updated_at, Some(t1()));
+    assert!(task.life.deleted);
+    assert_eq!(task.life.updated_at, Some(t1()));
 }
 
 #[tokio::test]
@@ -277,7 +277,7 @@ async fn updating_a_deleted_task_is_rejected() {
             ..TaskChanges::default()
         })))
         .await
-        .then_expect_error(TaskError::Deleted);
+        .then_expect_error(TaskError::Entity(EntityError::Deleted));
 }
 
 #[tokio::test]
@@ -286,7 +286,7 @@ async fn an_empty_update_of_a_deleted_task_is_rejected() {
         .given(vec![created(), deleted()])
         .when_async(as_owner(TaskCommand::Update(TaskChanges::default())))
         .await
-        .then_expect_error(TaskError::Deleted);
+        .then_expect_error(TaskError::Entity(EntityError::Deleted));
 }
 
 #[tokio::test]
@@ -295,7 +295,7 @@ async fn completing_a_deleted_task_is_rejected() {
         .given(vec![created(), deleted()])
         .when_async(as_owner(TaskCommand::Complete))
         .await
-        .then_expect_error(TaskError::Deleted);
+        .then_expect_error(TaskError::Entity(EntityError::Deleted));
 }
 
 #[tokio::test]
@@ -304,7 +304,7 @@ async fn completing_a_deleted_completed_task_reports_deleted() {
         .given(vec![created(), completed(), deleted()])
         .when_async(as_owner(TaskCommand::Complete))
         .await
-        .then_expect_error(TaskError::Deleted);
+        .then_expect_error(TaskError::Entity(EntityError::Deleted));
 }
 
 #[tokio::test]
@@ -313,7 +313,7 @@ async fn reopening_a_deleted_task_is_rejected() {
         .given(vec![created(), completed(), deleted()])
         .when_async(as_owner(TaskCommand::Reopen))
         .await
-        .then_expect_error(TaskError::Deleted);
+        .then_expect_error(TaskError::Entity(EntityError::Deleted));
 }
 
 #[tokio::test]
@@ -322,5 +322,5 @@ async fn deleting_a_deleted_task_is_rejected() {
         .given(vec![created(), deleted()])
         .when_async(as_owner(TaskCommand::Delete))
         .await
-        .then_expect_error(TaskError::Deleted);
+        .then_expect_error(TaskError::Entity(EntityError::Deleted));
 }

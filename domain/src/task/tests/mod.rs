@@ -5,6 +5,7 @@ use cqrs_es::{Aggregate, DomainEvent};
 use uuid::Uuid;
 
 use super::*;
+use crate::entity::EntityError;
 
 mod board_moves;
 mod create;
@@ -22,11 +23,11 @@ type TaskTester = TestFramework<Task>;
 
 const OWNER: UserId = UserId(Uuid::from_u128(0x0001));
 const STRANGER: UserId = UserId(Uuid::from_u128(0x0002));
-const TASK_ID: Uuid = Uuid::from_u128(0x7a5c);
-const FOLDER: Uuid = Uuid::from_u128(0xf01d);
-const OTHER_FOLDER: Uuid = Uuid::from_u128(0xf02d);
-const PROJECT: Uuid = Uuid::from_u128(0x9e0c);
-const BOARD: Uuid = Uuid::from_u128(0xb0a2d);
+const TASK_ID: TaskId = TaskId(Uuid::from_u128(0x7a5c));
+const FOLDER: FolderId = FolderId(Uuid::from_u128(0xf01d));
+const OTHER_FOLDER: FolderId = FolderId(Uuid::from_u128(0xf02d));
+const PROJECT: ProjectId = ProjectId(Uuid::from_u128(0x9e0c));
+const BOARD: BoardId = BoardId(Uuid::from_u128(0xb0a2d));
 
 /// When the task was created.
 fn t0() -> Timestamp {

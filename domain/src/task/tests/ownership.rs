@@ -24,7 +24,7 @@ async fn another_user_cannot_update_the_task() {
             ..TaskChanges::default()
         })))
         .await
-        .then_expect_error(TaskError::NotFound);
+        .then_expect_error(TaskError::Entity(EntityError::NotFound));
 }
 
 #[tokio::test]
@@ -33,7 +33,7 @@ async fn another_user_cannot_complete_the_task() {
         .given(vec![created()])
         .when_async(as_stranger(TaskCommand::Complete))
         .await
-        .then_expect_error(TaskError::NotFound);
+        .then_expect_error(TaskError::Entity(EntityError::NotFound));
 }
 
 #[tokio::test]
@@ -42,7 +42,7 @@ async fn another_user_cannot_reopen_the_task() {
         .given(vec![created(), completed()])
         .when_async(as_stranger(TaskCommand::Reopen))
         .await
-        .then_expect_error(TaskError::NotFound);
+        .then_expect_error(TaskError::Entity(EntityError::NotFound));
 }
 
 #[tokio::test]
@@ -51,7 +51,7 @@ async fn another_user_cannot_delete_the_task() {
         .given(vec![created()])
         .when_async(as_stranger(TaskCommand::Delete))
         .await
-        .then_expect_error(TaskError::NotFound);
+        .then_expect_error(TaskError::Entity(EntityError::NotFound));
 }
 
 #[tokio::test]
@@ -60,7 +60,7 @@ async fn another_user_cannot_create_over_the_task_either() {
         .given(vec![created()])
         .when_async(as_stranger(TaskCommand::Create(full_new_task())))
         .await
-        .then_expect_error(TaskError::AlreadyExists);
+        .then_expect_error(TaskError::Entity(EntityError::AlreadyExists));
 }
 
 #[tokio::test]
@@ -75,7 +75,7 @@ async fn another_user_sees_not_found_whatever_the_task_state() {
         for command in every_command_on_an_existing_task() {
             assert_eq!(
                 decide(given.clone(), as_stranger(command.clone())).await,
-                Err(TaskError::NotFound),
+                Err(TaskError::Entity(EntityError::NotFound)),
                 "{command:?} after {given:?}"
             );
         }
@@ -90,7 +90,7 @@ async fn commands_on_a_task_that_never_existed_are_not_found() {
                 .given_no_previous_events()
                 .when_async(Stamped::new(actor, t1(), command.clone()))
                 .await
-                .then_expect_error(TaskError::NotFound);
+                .then_expect_error(TaskError::Entity(EntityError::NotFound));
         }
     }
 }

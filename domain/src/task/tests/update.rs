@@ -339,8 +339,8 @@ async fn an_update_that_changes_several_fields_emits_one_event_per_field() {
     assert_eq!(task.estimated_minutes, Some(60));
     assert_eq!(task.actual_minutes, Some(5));
     assert_eq!(task.tags, strings(&["home"]));
-    assert_eq!(task.created_at, Some(t0()));
-    assert_eq!(task.updated_at, Some(t1()));
+    assert_eq!(task.life.created_at, Some(t0()));
+    assert_eq!(task.life.updated_at, Some(t1()));
 }
 
 #[tokio::test]

@@ -163,10 +163,14 @@ async fn cards_stay_ordered_and_replay_identically(backend: Backend) {
             ("done", 0, "t1", Some("completed")),
         ]
     );
-    let row = joan_projections::table::get::<joan_projections::boards::BoardRow>(&mut core.store.db(), &owner.to_string(), &board.to_string())
-        .await
-        .unwrap()
-        .unwrap();
+    let row = joan_projections::table::get::<joan_projections::boards::BoardRow>(
+        &mut core.store.db(),
+        &owner.to_string(),
+        &board.to_string(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     assert_eq!((row.version, row.kanban_position), (1, 0));
 
     settle(&core).await;

@@ -1,0 +1,239 @@
+//! The conventions every resource keeps, checked the same way for each: one [`Case`] (a few
+//! lines) per resource. Another user's id is a 404 on every id route, with or without
+//! `If-Match`, and changes nothing; a stale `If-Match` is 412; an `Idempotency-Key` replays;
+//! bad input is a 4xx problem+json that appends no event; history lists every change; `as_of`
+//! gives the past state; a rebuild by replay equals the live tables.
+use axum::http::{Method, StatusCode};
+use joan_projections::rebuild::rebuild;
+use serde_json::{Value, json};
+
+use crate::app::{Reply, TestApp};
+use crate::backend::{Backend, on_both_backends};
+use crate::support::{assert_same_dump, dump, settle};
+
+/// What the suite needs to know of one resource.
+struct Case {
+    /// The collection (`/api/v1/tasks`).
+    base: &'static str,
+    /// A valid creation body.
+    create: fn() -> Value,
+    /// A valid change, and a field it changes (to tell the past state from the present).
+    change: fn() -> Value,
+    field: &'static str,
+    /// Bodies that are not valid creations, as raw text (malformed, wrong types, unknown fields).
+    invalid: &'static [&'static str],
+    /// Further routes on one resource (`POST {id}/complete`), with their bodies.
+    actions: &'static [(&'static str, &'static str, Option<&'static str>)],
+}
+
+on_both_backends!(tasks_keep_the_conventions, boards_keep_the_conventions);
+
+async fn tasks_keep_the_conventions(backend: Backend) {
+    conform(backend, &TASKS).await;
+}
+
+async fn boards_keep_the_conventions(backend: Backend) {
+    conform(backend, &BOARDS).await;
+}
+
+const TASKS: Case = Case {
+    base: "/api/v1/tasks",
+    create: || json!({"title": "Conformance", "priority": 2, "tags": ["a"]}),
+    change: || json!({"title": "Changed", "priority": 4}),
+    field: "title",
+    invalid: &[
+        "{",
+        r#"{"title": ""}"#,
+        r#"{"title": 5}"#,
+        r#"{"title": "x", "priority": 99}"#,
+        r#"{"title": "x", "nope": 1}"#,
+        r#"[]"#,
+    ],
+    actions: &[
+        ("POST", "/complete", None),
+        ("POST", "/reopen", None),
+        ("GET", "/activity", None),
+    ],
+};
+
+const BOARDS: Case = Case {
+    base: "/api/v1/kanban/boards",
+    create: || json!({"name": "Conformance", "settings": {"wip": 3}}),
+    change: || json!({"name": "Changed", "description": "now described"}),
+    field: "name",
+    invalid: &[
+        "{",
+        r#"{"name": ""}"#,
+        r#"{"name": ["x"]}"#,
+        r#"{"name": "x", "columns": [{"id": "a", "name": "A"}, {"id": "a", "name": "B"}]}"#,
+        r#"{"name": "x", "nope": 1}"#,
+    ],
+    actions: &[(
+        "POST",
+        "/move",
+        Some(r#"{"task_id": "00000000-0000-0000-0000-000000000001", "column_id": "todo", "position": 0}"#),
+    )],
+};
+
+async fn events(app: &TestApp) -> i64 {
+    app.state.core.store.count_events().await.unwrap()
+}
+
+fn is_problem(reply: &Reply) -> bool {
+    reply.header("content-type") == Some("application/problem+json") && reply.body["code"].is_string()
+}
+
+async fn conform(backend: Backend, case: &Case) {
+    let Some(app) = TestApp::new(backend).await else { return };
+    let owner = app.token_for_new_user();
+    let stranger = app.token_for_new_user();
+
+    // An Idempotency-Key replays the first response and appends nothing.
+    let create = |key: &'static str| {
+        app.post(case.base)
+            .token(&owner)
+            .header("idempotency-key", key)
+            .json(&(case.create)())
+    };
+    let created = create("conformance-1").send().await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}: {}", case.base, created.text);
+    let id = created.body["id"].as_str().unwrap().to_string();
+    let path = format!("{}/{id}", case.base);
+    assert_eq!(created.header("location"), Some(path.as_str()));
+    assert_eq!(created.header("etag"), Some("\"1\""));
+    let after_create = events(&app).await;
+    let replayed = create("conformance-1").send().await;
+    assert_eq!(
+        (replayed.status, &replayed.body),
+        (StatusCode::CREATED, &created.body),
+        "{}",
+        case.base
+    );
+    assert_eq!(replayed.header("idempotent-replayed"), Some("true"));
+    assert_eq!(
+        events(&app).await,
+        after_create,
+        "{}: a replay appended events",
+        case.base
+    );
+
+    // Bad input is a 4xx problem+json and appends nothing.
+    for body in case.invalid {
+        for (method, target) in [(Method::POST, case.base), (Method::PATCH, path.as_str())] {
+            let reply = app
+                .call(method.clone(), target)
+                .token(&owner)
+                .raw("application/json", body.to_string())
+                .send()
+                .await;
+            assert!(
+                reply.status.is_client_error() && is_problem(&reply),
+                "{method} {target} {body}: {} {}",
+                reply.status,
+                reply.text
+            );
+        }
+    }
+    assert_eq!(
+        events(&app).await,
+        after_create,
+        "{}: bad input appended events",
+        case.base
+    );
+
+    // A change with the current If-Match succeeds; a stale one is 412 and changes nothing.
+    let changed = app
+        .patch(&path)
+        .token(&owner)
+        .header("if-match", "\"1\"")
+        .json(&(case.change)())
+        .send()
+        .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.text);
+    let last = changed.body["version"].as_i64().unwrap();
+    assert!(last > 1, "{}", changed.text);
+    assert_eq!(changed.header("etag"), Some(format!("\"{last}\"").as_str()));
+    let version = events(&app).await;
+    let stale = app
+        .patch(&path)
+        .token(&owner)
+        .header("if-match", "\"1\"")
+        .json(&json!({}))
+        .send()
+        .await;
+    assert_eq!(
+        (stale.status, stale.code()),
+        (StatusCode::PRECONDITION_FAILED, "stale_version")
+    );
+    assert_eq!(events(&app).await, version);
+
+    // Another user's id is a 404 on every id route, with or without If-Match, whatever the
+    // version named, and changes nothing; the same as an id that names nothing.
+    let before = app.get(&path).token(&owner).send().await;
+    let mut routes: Vec<(Method, String, Option<String>)> = vec![
+        (Method::GET, path.clone(), None),
+        (Method::GET, format!("{path}/history"), None),
+        (Method::GET, format!("{path}?as_of=2020-01-01T00:00:00Z"), None),
+        (Method::PATCH, path.clone(), Some((case.change)().to_string())),
+        (Method::DELETE, path.clone(), None),
+    ];
+    for (method, suffix, body) in case.actions {
+        let method = Method::from_bytes(method.as_bytes()).unwrap();
+        routes.push((method, format!("{path}{suffix}"), body.map(str::to_string)));
+    }
+    let unknown = format!("{}/{}", case.base, uuid::Uuid::new_v4());
+    for (method, target, body) in &routes {
+        let tags = [format!("\"{last}\""), "\"1\"".to_string(), format!("\"{}\"", last + 1)];
+        for if_match in std::iter::once(None).chain(tags.iter().map(|t| Some(t.as_str()))) {
+            for (token, target) in [(&stranger, target.clone()), (&owner, target.replace(&path, &unknown))] {
+                let mut call = app.call(method.clone(), &target).token(token);
+                if let Some(tag) = if_match {
+                    call = call.header("if-match", tag);
+                }
+                if let Some(body) = body {
+                    call = call.raw("application/json", body.clone());
+                }
+                let reply = call.send().await;
+                assert_eq!(
+                    (reply.status, reply.code()),
+                    (StatusCode::NOT_FOUND, "not_found"),
+                    "{method} {target} If-Match {if_match:?}: {}",
+                    reply.text
+                );
+            }
+        }
+    }
+    assert_eq!(
+        events(&app).await,
+        version,
+        "{}: a stranger changed something",
+        case.base
+    );
+    let after = app.get(&path).token(&owner).send().await;
+    assert_eq!((after.status, &after.body), (before.status, &before.body));
+
+    // History lists every change, oldest first; as_of shows the state before the change.
+    let history = app.get(&format!("{path}/history")).token(&owner).send().await;
+    assert_eq!(history.status, StatusCode::OK, "{}", history.text);
+    let entries = history.body.as_array().unwrap();
+    let sequences: Vec<i64> = entries.iter().map(|e| e["sequence"].as_i64().unwrap()).collect();
+    assert_eq!(sequences, (1..=last).collect::<Vec<_>>(), "{}", history.text);
+    let created_at = created.body["created_at"].as_str().unwrap();
+    let past = app
+        .get(&format!("{path}?as_of={created_at}"))
+        .token(&owner)
+        .send()
+        .await;
+    assert_eq!(past.status, StatusCode::OK, "{}", past.text);
+    assert_eq!(past.body[case.field], created.body[case.field], "{}", past.text);
+    assert_eq!(past.header("etag"), Some("\"1\""));
+    assert_ne!(after.body[case.field], created.body[case.field]);
+
+    // A rebuild by replay gives exactly the live tables.
+    let core = &app.state.core;
+    settle(core).await;
+    let live = dump(core.store.db()).await;
+    rebuild(&core.store, core.projections.all(), &()).await.unwrap();
+    settle(core).await;
+    assert_same_dump(&dump(core.store.db()).await, &live, case.base);
+}

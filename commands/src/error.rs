@@ -21,7 +21,7 @@ pub enum StoreError {
     Hook(Box<dyn std::error::Error + Send + Sync>),
     #[error("the event writer has stopped")]
     WriterStopped,
-    /// An fsync of SQLite's log failed: nothing is acknowledged any more (see [`crate::durable`]).
+    /// An fsync of SQLite's log failed: nothing is acknowledged any more (see [`crate::store::durable`]).
     #[error("the event log could not be made durable ({0}); restart Joan")]
     NotDurable(String),
 }

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use crate::command::Stamped;
 use crate::entity::{Entity, EntityError, Lifecycle, push_change};
 use crate::ids::{BoardId, ProjectId, UserId};
-use crate::task::Description;
+use crate::text::Description;
 use crate::values::Timestamp;
 
 mod values;

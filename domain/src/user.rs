@@ -3,23 +3,17 @@
 //! Secrets are not the aggregate's business: password hashes and refresh tokens live in
 //! state tables beside the log, never in events, which are kept forever. A password change is
 //! recorded here only as the fact that it happened.
+use cqrs_es::Aggregate;
 use cqrs_es::event_sink::EventSink;
-use cqrs_es::{Aggregate, DomainEvent};
 use serde::{Deserialize, Serialize};
 
 use crate::command::Stamped;
+use crate::entity::{Entity, EntityError, Lifecycle};
+use crate::text::{ValueError, short_text};
 use crate::values::{Timestamp, UserId};
 
-/// Why a raw profile value was refused; the API shows it beside the field.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum UserValueError {
-    #[error("must not be empty")]
-    Empty,
-    #[error("must be at most {0} characters")]
-    TooLong(usize),
-    #[error("must be an email address like name@example.com")]
-    NotAnEmail,
-}
+/// Why a raw profile value was refused: the shared text refusals.
+pub type UserValueError = ValueError;
 
 /// An email address, trimmed and lower-cased, of a plausible shape: `local@domain.tld`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -70,15 +64,8 @@ pub struct UserName(String);
 impl UserName {
     pub const MAX_CHARS: usize = 200;
 
-    pub fn parse(raw: &str) -> Result<Self, UserValueError> {
-        let trimmed = raw.trim();
-        if trimmed.is_empty() {
-            return Err(UserValueError::Empty);
-        }
-        if trimmed.chars().count() > Self::MAX_CHARS {
-            return Err(UserValueError::TooLong(Self::MAX_CHARS));
-        }
-        Ok(Self(trimmed.to_string()))
+    pub fn parse(raw: &str) -> Result<Self, ValueError> {
+        short_text(raw, Self::MAX_CHARS).map(Self)
     }
 }
 
@@ -104,7 +91,8 @@ pub enum UserCommand {
     RecordLogin,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumDiscriminants)]
+#[strum_discriminants(name(UserEventKind), derive(strum::IntoStaticStr, strum::EnumString))]
 pub enum UserEvent {
     UserRegistered {
         user_id: UserId,
@@ -144,57 +132,25 @@ impl UserEvent {
     }
 }
 
-impl DomainEvent for UserEvent {
-    fn event_type(&self) -> String {
-        use UserEvent::*;
-        let name = match self {
-            UserRegistered { .. } => "UserRegistered",
-            UserEmailChanged { .. } => "UserEmailChanged",
-            UserNameChanged { .. } => "UserNameChanged",
-            UserPasswordChanged { .. } => "UserPasswordChanged",
-            UserFirstLoggedIn { .. } => "UserFirstLoggedIn",
-        };
-        name.to_string()
-    }
+crate::domain_event!(UserEvent, version "1");
 
-    fn event_version(&self) -> String {
-        "1".to_string()
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum UserError {
-    /// No such user, or the actor is someone else (the two must look the same).
-    #[error("user not found")]
-    NotFound,
-    #[error("this user is already registered")]
-    AlreadyRegistered,
-}
-
-impl crate::entity::Refuse for UserError {
-    fn refusal(&self) -> crate::entity::Refusal {
-        match self {
-            UserError::NotFound => crate::entity::Refusal::NotFound,
-            UserError::AlreadyRegistered => crate::entity::Refusal::Conflict { code: "email_taken" },
-        }
-    }
-}
+/// A user's refusals are the shared ones: `NotFound` when the actor is someone else.
+pub type UserError = EntityError;
 
 /// The decision state of one user.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct User {
-    pub id: Option<UserId>,
+    /// A user owns itself: `owner` is the user's own id.
+    pub life: Lifecycle<UserId>,
     pub email: String,
     pub name: String,
     pub first_login_at: Option<Timestamp>,
 }
 
-impl User {
-    fn check_self(&self, actor: UserId) -> Result<(), UserError> {
-        match self.id {
-            Some(id) if id == actor => Ok(()),
-            _ => Err(UserError::NotFound),
-        }
+impl Entity for User {
+    type Id = UserId;
+    fn lifecycle(&self) -> &Lifecycle<UserId> {
+        &self.life
     }
 }
 
@@ -210,9 +166,7 @@ impl Aggregate for User {
         let mut events = Vec::new();
         match command {
             UserCommand::Register { email, name } => {
-                if self.id.is_some() {
-                    return Err(UserError::AlreadyRegistered);
-                }
+                self.life.check_new()?;
                 events.push(UserEvent::UserRegistered {
                     user_id: actor,
                     email: email.into(),
@@ -221,7 +175,7 @@ impl Aggregate for User {
                 });
             }
             UserCommand::ChangeProfile { email, name } => {
-                self.check_self(actor)?;
+                self.life.check_live(actor)?;
                 if let Some(to) = email.map(String::from).filter(|e| *e != self.email) {
                     events.push(UserEvent::UserEmailChanged {
                         from: self.email.clone(),
@@ -238,11 +192,11 @@ impl Aggregate for User {
                 }
             }
             UserCommand::RecordPasswordChange => {
-                self.check_self(actor)?;
+                self.life.check_live(actor)?;
                 events.push(UserEvent::UserPasswordChanged { at });
             }
             UserCommand::RecordLogin => {
-                self.check_self(actor)?;
+                self.life.check_live(actor)?;
                 if self.first_login_at.is_none() {
                     events.push(UserEvent::UserFirstLoggedIn { at });
                 }
@@ -256,12 +210,13 @@ impl Aggregate for User {
 
     fn apply(&mut self, event: UserEvent) {
         use UserEvent::*;
+        let at = event.at();
         match event {
             UserRegistered {
                 user_id, email, name, ..
             } => {
                 *self = User {
-                    id: Some(user_id),
+                    life: Lifecycle::born(user_id, user_id, at),
                     email,
                     name,
                     first_login_at: None,
@@ -272,6 +227,7 @@ impl Aggregate for User {
             UserPasswordChanged { .. } => {}
             UserFirstLoggedIn { at } => self.first_login_at = Some(at),
         }
+        self.life.touch(at);
     }
 }
 

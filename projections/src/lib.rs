@@ -4,15 +4,14 @@
 
 pub mod boards;
 pub mod catchup;
+pub mod checkpoint;
 pub mod error;
 pub mod fold;
 pub mod inline;
 pub mod kanban;
 pub mod kanban_queries;
-mod leader;
 pub mod projector;
 pub mod rebuild;
-mod rebuild_pg;
 pub mod registry;
 pub mod table;
 pub mod task_activities;

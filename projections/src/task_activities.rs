@@ -1,6 +1,6 @@
 //! `task_activities`: one row per change of a task, with before/after in `details`.
 use async_trait::async_trait;
-use joan_commands::batch::insert_many;
+use joan_commands::db::batch::insert_many;
 use joan_commands::{Arg, Conn, StoredEvent};
 use joan_domain::task::TaskEvent;
 use serde_json::{Map, Value};

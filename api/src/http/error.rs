@@ -202,6 +202,7 @@ pub fn from_command<E: Refuse>(error: joan_commands::CommandError<E>) -> ApiErro
             code: "concurrent_change",
             detail: "the resource was changed concurrently; retry".into(),
         },
+        CommandError::NotFound => ApiError::NotFound,
         CommandError::Stale { .. } => ApiError::PreconditionFailed,
         CommandError::Store(e) => ApiError::store(e),
     }

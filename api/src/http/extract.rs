@@ -2,8 +2,8 @@
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Query, Request};
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
 use joan_commands::service::CommandContext;
 use joan_domain::{Timestamp, UserId};
 use serde::Deserialize;
@@ -11,26 +11,24 @@ use serde::de::DeserializeOwned;
 use utoipa::IntoParams;
 
 use crate::http::error::{ApiError, FieldError};
+use crate::http::request_id;
 use crate::http::state::AppState;
 
-/// A JSON body; malformed JSON is 400, a wrong or unknown field 422, another content type 415.
+/// A JSON object body; malformed JSON (trailing bytes included) is 400, a body that is not an
+/// object, nests deeper than [`MAX_DEPTH`] or has a wrong or unknown field 422, and another
+/// content type or a charset other than UTF-8 415.
 pub struct ApiJson<T>(pub T);
+
+/// The deepest nesting of arrays and objects a body may have: more is refused before parsing,
+/// so no deeper value ever reaches a write (SQLite's and serde's own limits are far above it).
+pub const MAX_DEPTH: usize = 32;
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let is_json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .map(|v| {
-                let v = v.trim().to_ascii_lowercase();
-                v == "application/json" || (v.starts_with("application/") && v.ends_with("+json"))
-            })
-            .unwrap_or(false);
-        if !is_json {
+        let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+        if !content_type.is_some_and(is_json_utf8) {
             return Err(ApiError::UnsupportedMediaType);
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|e| match e {
@@ -39,14 +37,68 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             }
             other => ApiError::BadRequest(other.body_text()),
         })?;
+        let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+        if let Some(b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n') = first {
+            return Err(ApiError::Validation(vec![FieldError::new(
+                "",
+                "the body must be a JSON object",
+            )]));
+        }
         parse_json(&bytes).map(ApiJson)
     }
 }
 
-/// Parses a JSON document, telling syntax errors (400) from shape errors (422, with the path).
+/// `application/json` or `application/*+json`, with no charset or UTF-8 (JSON's only one).
+fn is_json_utf8(content_type: &str) -> bool {
+    let mut parts = content_type.split(';');
+    let essence = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+    let json = essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"));
+    json && parts.all(|param| match param.split_once('=') {
+        Some((name, value)) if name.trim().eq_ignore_ascii_case("charset") => {
+            value.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
+        }
+        _ => true,
+    })
+}
+
+/// The deepest nesting of arrays and objects in `bytes`, outside strings; stops counting past
+/// `limit`. Malformed input is left to the parser.
+fn depth_over(bytes: &[u8], limit: usize) -> bool {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in bytes {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Parses one JSON document, telling syntax errors (400, anything after the value included)
+/// from shape errors (422, with the path).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if depth_over(bytes, MAX_DEPTH) {
+        let message = format!("nests arrays and objects deeper than {MAX_DEPTH} levels");
+        return Err(ApiError::Validation(vec![FieldError::new("", message)]));
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         match inner.classify() {
@@ -57,9 +109,25 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 let field = unknown_field(&message).map(|f| join_path(&field, f)).unwrap_or(field);
                 ApiError::Validation(vec![FieldError::new(field, message)])
             }
-            _ => ApiError::MalformedBody(format!("malformed JSON: {inner}")),
+            _ => malformed(inner),
         }
-    })
+    })?;
+    de.end().map_err(malformed)?;
+    Ok(value)
+}
+
+fn malformed(error: serde_json::Error) -> ApiError {
+    let message = error.to_string();
+    if message.contains("surrogate") {
+        let at = message.split(" at line ").nth(1).unwrap_or("");
+        return ApiError::MalformedBody(format!(
+            "malformed JSON: a \\u escape names a lone UTF-16 surrogate (D800-DFFF), which is not a character (line {at})"
+        ));
+    }
+    if message.starts_with("trailing characters") {
+        return ApiError::MalformedBody(format!("malformed JSON: something follows the JSON value ({message})"));
+    }
+    ApiError::MalformedBody(format!("malformed JSON: {message}"))
 }
 
 /// serde names an unknown or missing field only in its message: "unknown field `x`, ...".
@@ -93,7 +161,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .and_then(bearer)
             .ok_or(ApiError::Unauthenticated("missing bearer token"))?;
         state
             .tokens
@@ -101,6 +169,12 @@ impl FromRequestParts<AppState> for CurrentUser {
             .map(CurrentUser)
             .ok_or(ApiError::Unauthenticated("invalid or expired token"))
     }
+}
+
+/// The token of `Bearer <token>`; the scheme's name is case-insensitive (RFC 9110 11.1).
+fn bearer(authorization: &str) -> Option<&str> {
+    let (scheme, token) = authorization.trim_start().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then_some(token)
 }
 
 /// The caller plus this request's ids: everything a command's metadata needs.
@@ -115,19 +189,37 @@ impl FromRequestParts<AppState> for Caller {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
         let mut ctx = CommandContext::new(user, now());
-        ctx.request_id = header_text(parts, "x-request-id");
-        ctx.correlation_id = header_text(parts, "x-correlation-id").or_else(|| ctx.request_id.clone());
-        ctx.idempotency_key = header_text(parts, "idempotency-key");
+        ctx.request_id = header_text(&parts.headers, "x-request-id");
+        ctx.correlation_id = header_text(&parts.headers, "x-correlation-id")
+            .filter(|id| request_id::is_safe(id))
+            .or_else(|| ctx.request_id.clone());
+        ctx.idempotency_key = idempotency_key(&parts.headers)?;
         Ok(Caller { user, ctx })
     }
 }
 
-fn header_text(parts: &Parts, name: &str) -> Option<String> {
-    parts
-        .headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| v.chars().take(200).collect())
+/// The longest `Idempotency-Key`; a longer one is refused, never cut (two keys cut to one
+/// prefix would collide).
+pub const MAX_IDEMPOTENCY_KEY: usize = 255;
+
+/// `Idempotency-Key`: 1 to 255 visible ASCII characters, or 422. A key is never ignored.
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(raw) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let bytes = raw.as_bytes();
+    if bytes.is_empty() || bytes.len() > MAX_IDEMPOTENCY_KEY || !bytes.iter().all(|b| b.is_ascii_graphic()) {
+        return Err(ApiError::invalid(
+            "Idempotency-Key",
+            format!("must be 1 to {MAX_IDEMPOTENCY_KEY} visible ASCII characters"),
+        ));
+    }
+    Ok(Some(String::from_utf8_lossy(bytes).into_owned()))
+}
+
+/// A header's text when it is visible ASCII.
+pub fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
 }
 
 pub fn now() -> Timestamp {

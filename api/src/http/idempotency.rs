@@ -10,6 +10,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::http::error::ApiError;
+use crate::http::extract::MAX_IDEMPOTENCY_KEY;
 
 /// Renders the response body (and its ETag, if any) inside the append transaction, from the
 /// rows just projected.
@@ -39,8 +40,8 @@ impl Idempotency {
     /// `route` names the operation (`POST /tasks`); `body` is the parsed request.
     pub fn new(user: UserId, key: Option<&str>, route: &str, body: &impl Serialize) -> Result<Self, ApiError> {
         if let Some(key) = key {
-            if key.is_empty() || key.len() > 200 {
-                return Err(ApiError::invalid("Idempotency-Key", "must be 1 to 200 characters"));
+            if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY {
+                return Err(ApiError::invalid("Idempotency-Key", "must be 1 to 255 characters"));
             }
         }
         // Without a key nothing is recorded or compared: no hash to compute.

@@ -8,7 +8,7 @@ use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::PropagateRequestIdLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
@@ -21,6 +21,7 @@ pub mod fields;
 pub mod idempotency;
 pub mod metrics;
 pub mod ops;
+pub mod request_id;
 pub mod resource;
 pub mod state;
 
@@ -28,7 +29,7 @@ use crate::http::error::ApiError;
 use crate::http::state::AppState;
 use crate::routes;
 
-const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+const REQUEST_ID: HeaderName = request_id::HEADER;
 
 /// HTTP settings that shape the router.
 #[derive(Debug, Clone)]
@@ -89,7 +90,7 @@ pub fn router(state: AppState, options: &HttpOptions) -> Router {
                 .unwrap_or("");
             tracing::info_span!("request", method = %req.method(), route = %route, request_id = %id)
         }))
-        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(middleware::from_fn(request_id::assign))
         .with_state(state)
 }
 

@@ -18,7 +18,7 @@ use crate::auth::refresh::{self, NewToken, Rotation};
 use crate::auth::tokens::ACCESS_TTL_SECONDS;
 use crate::auth::{password, write};
 use crate::http::error::{ApiError, FieldError, Problem};
-use crate::http::extract::{ApiJson, CurrentUser, etag, now};
+use crate::http::extract::{ApiJson, CurrentUser, etag, header_text, now};
 use crate::http::state::AppState;
 use crate::routes::users::{UserView, email_taken, read_user, user_error};
 
@@ -90,10 +90,7 @@ pub struct TokenPair {
 /// The command context of a request with no access token (the actor is the account itself).
 fn context_as(user: UserId, headers: &HeaderMap) -> CommandContext {
     let mut ctx = CommandContext::new(user, now());
-    ctx.request_id = headers
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(|v| v.chars().take(200).collect());
+    ctx.request_id = header_text(headers, "x-request-id");
     ctx.correlation_id = ctx.request_id.clone();
     ctx
 }

@@ -3,6 +3,7 @@ use joan_commands::testkit as backend;
 
 mod app;
 mod auth;
+mod concurrency;
 mod conformance;
 mod conventions;
 mod crash;

@@ -2,7 +2,7 @@
 //! catch-up projectors, and another node takes them over from the checkpoint.
 use std::time::{Duration, Instant};
 
-use joan_commands::pg::{LockKind, named_lock};
+use joan_commands::db::pg::{LockKind, named_lock};
 use joan_projections::Projections;
 use joan_projections::registry::Mode;
 use rand::Rng;

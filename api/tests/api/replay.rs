@@ -102,7 +102,7 @@ async fn a_rebuild_keeps_up_with_commands_running_beside_it(backend: Backend) {
 async fn daily_statistics_count_every_creation_and_completion_by_owner_and_utc_day(backend: Backend) {
     use std::collections::BTreeMap;
 
-    use joan_commands::tail::{Cursor, Horizon};
+    use joan_commands::{Cursor, Horizon};
     use joan_domain::task::TaskEvent;
 
     let Some(db) = TestDb::create(backend).await else {

@@ -6,6 +6,7 @@ mod nodes;
 mod repository;
 mod scheduling;
 mod schema;
+mod service;
 mod support;
 mod tail;
 mod wal;

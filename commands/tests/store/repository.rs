@@ -2,7 +2,7 @@
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::persist::PersistedEventStore;
 use cqrs_es::{Aggregate, AggregateError, CqrsFramework, DomainEvent};
-use joan_commands::repository::SqlEventRepository;
+use joan_commands::store::repository::SqlEventRepository;
 use serde::{Deserialize, Serialize};
 
 use crate::backend::{Backend, on_both_backends};

@@ -2,7 +2,7 @@
 //! an event whose transaction commits late is read in its turn, not skipped.
 use std::time::{Duration, Instant};
 
-use joan_commands::tail::{self, Cursor, Horizon, Page};
+use joan_commands::store::tail::{self, Cursor, Horizon, Page};
 use joan_commands::{EventStore, StoredEvent};
 use sqlx::Connection;
 

@@ -2,7 +2,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::task::{TaskStatus, ValueError};
+use crate::task::TaskStatus;
+use crate::text::{ValueError, short_text};
 
 /// Why a board value was refused; the API shows it beside the field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -16,18 +17,6 @@ pub enum BoardValueError {
     DuplicateColumnId(usize),
     #[error("must be a JSON object")]
     NotAnObject,
-}
-
-/// Trims `raw` and checks it holds 1 to `max` characters.
-fn short_text(raw: &str, max: usize) -> Result<String, ValueError> {
-    let trimmed = raw.trim();
-    if trimmed.is_empty() {
-        return Err(ValueError::Empty);
-    }
-    if trimmed.chars().count() > max {
-        return Err(ValueError::TooLong(max));
-    }
-    Ok(trimmed.to_string())
 }
 
 /// A board name: 1 to 200 characters after trimming.

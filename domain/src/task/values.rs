@@ -3,22 +3,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::values::Timestamp;
 
-/// Why a raw value was refused; the API shows it beside the field.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ValueError {
-    #[error("must not be empty")]
-    Empty,
-    #[error("must be at most {0} characters")]
-    TooLong(usize),
-    #[error("must be one of: {0}")]
-    NotOneOf(&'static str),
-    #[error("must be between {0} and {1}")]
-    OutOfRange(i64, i64),
-    #[error("must be a date (YYYY-MM-DD) or an RFC 3339 timestamp")]
-    NotADate,
-    #[error("must have at most {0} entries")]
-    TooMany(usize),
-}
+use crate::text::short_text;
+pub use crate::text::{Description, ValueError};
 
 /// A task title: 1 to 500 characters after trimming.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -28,41 +14,13 @@ impl Title {
     pub const MAX_CHARS: usize = 500;
 
     pub fn parse(raw: &str) -> Result<Self, ValueError> {
-        let trimmed = raw.trim();
-        if trimmed.is_empty() {
-            return Err(ValueError::Empty);
-        }
-        if trimmed.chars().count() > Self::MAX_CHARS {
-            return Err(ValueError::TooLong(Self::MAX_CHARS));
-        }
-        Ok(Self(trimmed.to_string()))
+        short_text(raw, Self::MAX_CHARS).map(Self)
     }
 }
 
 impl From<Title> for String {
     fn from(t: Title) -> String {
         t.0
-    }
-}
-
-/// Free text, at most 100,000 characters.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Description(String);
-
-impl Description {
-    pub const MAX_CHARS: usize = 100_000;
-
-    pub fn parse(raw: &str) -> Result<Self, ValueError> {
-        if raw.chars().count() > Self::MAX_CHARS {
-            return Err(ValueError::TooLong(Self::MAX_CHARS));
-        }
-        Ok(Self(raw.to_string()))
-    }
-}
-
-impl From<Description> for String {
-    fn from(d: Description) -> String {
-        d.0
     }
 }
 
@@ -188,15 +146,9 @@ impl Tags {
     pub fn parse<S: AsRef<str>>(raw: &[S]) -> Result<Self, ValueError> {
         let mut tags: Vec<String> = Vec::with_capacity(raw.len());
         for tag in raw {
-            let tag = tag.as_ref().trim();
-            if tag.is_empty() {
-                return Err(ValueError::Empty);
-            }
-            if tag.chars().count() > Self::MAX_CHARS {
-                return Err(ValueError::TooLong(Self::MAX_CHARS));
-            }
-            if !tags.iter().any(|t| t == tag) {
-                tags.push(tag.to_string());
+            let tag = short_text(tag.as_ref(), Self::MAX_CHARS)?;
+            if !tags.contains(&tag) {
+                tags.push(tag);
             }
         }
         if tags.len() > Self::MAX_TAGS {

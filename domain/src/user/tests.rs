@@ -63,7 +63,7 @@ async fn registering_twice_is_rejected() {
             name: name("Ada"),
         }))
         .await
-        .then_expect_error(UserError::AlreadyRegistered);
+        .then_expect_error(UserError::AlreadyExists);
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 //! projector runs. A position cursor would skip p for good; Joan's waits for it.
 use std::time::Duration;
 
-use joan_commands::tail::Cursor;
+use joan_commands::Cursor;
 use sqlx::Connection;
 
 use crate::backend::Backend;

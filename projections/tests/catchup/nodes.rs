@@ -1,5 +1,5 @@
 //! Several nodes on one PostgreSQL database: one runs the projector, another takes over.
-use joan_commands::pg::{LockKind, named_lock};
+use joan_commands::db::pg::{LockKind, named_lock};
 
 use crate::backend::Backend;
 use crate::support::{Node, append_streams, database, log, seen};

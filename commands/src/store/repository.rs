@@ -5,9 +5,9 @@ use cqrs_es::Aggregate;
 use cqrs_es::persist::{PersistedEventRepository, PersistenceError, ReplayStream, SerializedEvent, SerializedSnapshot};
 use serde_json::Value;
 
+use super::event_store::EventStore;
 use crate::error::StoreError;
 use crate::event::{NewEvent, StoredEvent};
-use crate::store::EventStore;
 
 /// Metadata keys this repository reads: the owner of the events and their time.
 pub const OWNER_KEY: &str = "actor";

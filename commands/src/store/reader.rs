@@ -1,9 +1,9 @@
 //! Reading the log: whole streams for aggregates, ordered pages for projectors.
+use super::event_store::EventStore;
+use super::tail::{self, Cursor, Horizon, Page};
 use crate::db::Database;
 use crate::error::StoreError;
 use crate::event::StoredEvent;
-use crate::store::EventStore;
-use crate::tail::{self, Cursor, Horizon, Page};
 
 impl EventStore {
     /// Events after `position`, in log order, at most `limit`.
@@ -34,7 +34,7 @@ impl EventStore {
     }
 
     /// At most `limit` events after `cursor` within `horizon`, in tail order: what catch-up
-    /// projectors and rebuilds read (see [`crate::tail`]).
+    /// projectors and rebuilds read (see [`crate::store::tail`]).
     pub async fn read_after(&self, cursor: Cursor, horizon: Horizon, limit: i64) -> Result<Page, StoreError> {
         tail::read_page(self.db(), cursor, horizon, limit).await
     }

@@ -6,7 +6,7 @@
 //! connection whose query was cancelled, or which failed for a reason other than the statement
 //! itself, is dropped instead; a read that failed on a reused connection that had gone away (a
 //! restarted PostgreSQL) is retried once on a fresh one, since reads can be repeated. (SQLite's
-//! reads do not go through here: see [`crate::sqlite_read`].)
+//! reads do not go through here: see [`crate::db::sqlite::readers`].)
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 

@@ -1,7 +1,7 @@
 //! The single writer: owns the write connection and commits every append waiting in its
 //! queue in one transaction, a savepoint per request so one conflict fails only its own
 //! command. One fsync carries the whole batch; on SQLite it runs beside the next batch
-//! (see [`crate::durable`]).
+//! (see [`crate::store::durable`]).
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -9,14 +9,16 @@ use futures::future::BoxFuture;
 use sqlx::PgConnection;
 use tokio::sync::{mpsc, oneshot, watch};
 
-use crate::batch::insert_many_returning;
+use super::appended::Appended;
+use super::durable::{Durability, Reply, deliver};
+use crate::db::batch::insert_many_returning;
+use crate::db::connect::pg_writer;
+use crate::db::pg::BEGIN_APPEND;
+use crate::db::sqlite::conn::SqliteConn;
 use crate::db::{Arg, Conn};
-use crate::durable::{Durability, Reply, deliver};
 use crate::error::StoreError;
 use crate::event::{NewEvent, StoredEvent};
 use crate::hook::{AppendHook, ExclusiveJob};
-use crate::sqlite_conn::SqliteConn;
-use crate::store::Appended;
 
 /// Most requests folded into one transaction.
 const MAX_BATCH: usize = 512;
@@ -185,7 +187,7 @@ impl Writer {
         if sqlx::Connection::ping(c).await.is_ok() {
             return;
         }
-        match crate::db::pg_writer(url).await {
+        match pg_writer(url).await {
             Ok(fresh) => {
                 tracing::warn!("the write connection was lost; reconnected");
                 *c = fresh;
@@ -254,9 +256,7 @@ fn begin_append<'a>(conn: &'a mut Conn<'_>) -> BoxFuture<'a, Result<(), sqlx::Er
     Box::pin(async move {
         match conn {
             // A plain string runs as a simple query: both statements in one round trip.
-            Conn::Postgres(c) => sqlx::Executor::execute(&mut **c, crate::pg::BEGIN_APPEND.as_str())
-                .await
-                .map(drop),
+            Conn::Postgres(c) => sqlx::Executor::execute(&mut **c, BEGIN_APPEND.as_str()).await.map(drop),
             Conn::Sqlite(_) => conn.begin().await,
         }
     })

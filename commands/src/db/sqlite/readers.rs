@@ -1,5 +1,5 @@
 //! SQLite reads on the calling thread, on read-only connections kept in an idle list (see
-//! [`crate::sqlite_conn`] for why rusqlite and not sqlx).
+//! [`crate::db::sqlite`] for why rusqlite and not sqlx).
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -7,8 +7,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rusqlite::{Connection, OpenFlags};
 use serde::de::DeserializeOwned;
 
-use crate::db::Arg;
-use crate::sqlite_conn::{self, ColumnNames, JsonKeys, JsonPage};
+use super::statement::{self, ColumnNames};
+use crate::db::arg::Arg;
+use crate::db::json_page::{self, JsonKeys, JsonPage};
 
 /// Read-only connections to one SQLite file.
 pub struct SqliteReaders {
@@ -30,7 +31,7 @@ impl std::fmt::Debug for SqliteReaders {
 }
 
 fn open(path: &Path) -> Result<Connection, sqlx::Error> {
-    sqlite_conn::open(path, OpenFlags::SQLITE_OPEN_READ_ONLY, "pragma temp_store = memory;")
+    statement::open(path, OpenFlags::SQLITE_OPEN_READ_ONLY, "pragma temp_store = memory;")
 }
 
 impl SqliteReaders {
@@ -67,24 +68,24 @@ impl SqliteReaders {
 
     /// Every row of `sql`.
     pub fn fetch_all<T: DeserializeOwned>(&self, sql: &str, args: &[Arg<'_>]) -> Result<Vec<T>, sqlx::Error> {
-        self.with(|conn| sqlite_conn::rows(conn, &self.columns, sql, args, usize::MAX))
+        self.with(|conn| statement::rows(conn, &self.columns, sql, args, usize::MAX))
     }
 
     /// The first row of `sql`, if any.
     pub fn fetch_optional<T: DeserializeOwned>(&self, sql: &str, args: &[Arg<'_>]) -> Result<Option<T>, sqlx::Error> {
         Ok(self
-            .with(|conn| sqlite_conn::rows(conn, &self.columns, sql, args, 1))?
+            .with(|conn| statement::rows(conn, &self.columns, sql, args, 1))?
             .pop())
     }
 
-    /// Every row of `sql` as one JSON array (see [`sqlite_conn::JsonPage`]).
+    /// Every row of `sql` as one JSON array (see [`JsonPage`]).
     pub fn json_page(&self, sql: &str, args: &[Arg<'_>], raw: &[&str]) -> Result<JsonPage, sqlx::Error> {
-        self.with(|conn| sqlite_conn::json_page(conn, &self.keys, sql, args, raw))
+        self.with(|conn| json_page::json_page(conn, &self.keys, sql, args, raw))
     }
 
     /// Runs a statement that returns no rows (on a read-only connection: pragmas, mostly).
     pub fn execute(&self, sql: &str, args: &[Arg<'_>]) -> Result<u64, sqlx::Error> {
-        self.with(|conn| sqlite_conn::execute(conn, sql, args))
+        self.with(|conn| statement::execute(conn, sql, args))
     }
 
     /// Closes the idle connections; no read starts after this.

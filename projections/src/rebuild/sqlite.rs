@@ -1,74 +1,29 @@
-//! Rebuilding a projection from position 0 into fresh tables, swapped in when caught up,
-//! while the old tables keep serving reads.
-//!
-//! SQLite: the projector replays the log into a scratch database file (same migrations, so
-//! the same SQL runs unchanged); then one exclusive job on the store's writer attaches it,
-//! replaces the live tables' rows in one transaction, applies the events appended meanwhile,
-//! and (for catch-up projectors) moves the checkpoint. Readers on WAL snapshots see the old
-//! rows until that transaction commits, then the new ones.
-//!
-//! PostgreSQL: the same, with a scratch schema instead of a scratch file (see
-//! [`crate::rebuild_pg`]).
-use std::path::PathBuf;
+//! Rebuilding on SQLite: replay into a scratch database file, swap the rows in on the store's
+//! writer (see the [parent module](super)).
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use async_trait::async_trait;
-use joan_commands::db::{Location, remove_sqlite_files, sqlite_scratch};
-use joan_commands::tail::Cursor;
-use joan_commands::{Conn, EventStore, ExclusiveJob, StoreError, StoredEvent, args, select_events};
+use joan_commands::db::{remove_sqlite_files, sqlite_scratch};
+use joan_commands::{Conn, Cursor, EventStore, ExclusiveJob, StoreError, StoredEvent, args, select_events};
 use tokio::sync::mpsc;
 
-use crate::catchup::save_checkpoint;
+use super::report::{PAGE, Progress, RebuildReport};
+use crate::checkpoint::save_checkpoint;
 use crate::error::ProjectionError;
 use crate::projector::{Projector, apply_all};
 use crate::registry::Mode;
 
-/// Events per read page and per scratch transaction.
-pub(crate) const PAGE: i64 = 10_000;
-
-/// What a rebuild did.
-#[derive(Debug, Clone)]
-pub struct RebuildReport {
-    /// The projections rebuilt.
-    pub projections: Vec<&'static str>,
-    /// Events replayed into the fresh tables (those appended meanwhile not counted).
-    pub events: u64,
-    /// The whole rebuild.
-    pub elapsed: Duration,
-    /// Of which: swapping the new rows in (copy, catch up, checkpoints).
-    pub swap: Duration,
-}
-
-impl RebuildReport {
-    /// Replayed events per second of the whole rebuild.
-    pub fn events_per_second(&self) -> f64 {
-        self.events as f64 / self.elapsed.as_secs_f64().max(1e-9)
-    }
-}
-
-/// Told how many events have been applied so far, out of how many.
-pub trait Progress: Send + Sync {
-    fn advance(&self, done: u64, total: u64);
-}
-
-impl Progress for () {
-    fn advance(&self, _: u64, _: u64) {}
-}
-
-/// Rebuilds `projectors` from the start of the log and swaps their fresh tables in.
-/// Commands keep flowing while it runs (they pause during the swap).
-pub async fn rebuild(
+/// Replays into a scratch file beside `main`, then swaps the rows in.
+pub(super) async fn rebuild(
     store: &EventStore,
+    main: &Path,
     projectors: &[(Mode, Arc<dyn Projector>)],
     progress: &dyn Progress,
 ) -> Result<RebuildReport, ProjectionError> {
-    let main = match store.location().clone() {
-        Location::Sqlite(main) => main,
-        Location::Postgres(url) => return crate::rebuild_pg::rebuild(store, &url, projectors, progress).await,
-    };
     let started = Instant::now();
-    let scratch = scratch_path(&main);
+    let scratch = scratch_path(main);
     let upto = *store.head().borrow();
     let replayed = replay_into_scratch(store, &scratch, projectors, upto, progress).await;
     let swap_started = Instant::now();
@@ -94,13 +49,13 @@ pub async fn rebuild(
     })
 }
 
-fn scratch_path(main: &std::path::Path) -> PathBuf {
+fn scratch_path(main: &Path) -> PathBuf {
     let mut file = main.as_os_str().to_owned();
     file.push(format!(".rebuild-{}", uuid::Uuid::new_v4().simple()));
     PathBuf::from(file)
 }
 
-fn remove_scratch(path: &std::path::Path) {
+fn remove_scratch(path: &Path) {
     if let Err(e) = remove_sqlite_files(path) {
         tracing::warn!(error = %e, path = %path.display(), "the rebuild's scratch file was left behind");
     }
@@ -110,7 +65,7 @@ fn remove_scratch(path: &std::path::Path) {
 /// while this one applies the current.
 async fn replay_into_scratch(
     store: &EventStore,
-    scratch: &std::path::Path,
+    scratch: &Path,
     projectors: &[(Mode, Arc<dyn Projector>)],
     upto: i64,
     progress: &dyn Progress,

@@ -11,7 +11,10 @@ use sqlx::{Connection, PgConnection};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::db::{self, Arg, Conn, Database};
+use super::arg::Arg;
+use super::conn::Conn;
+use super::connect::pg_options;
+use super::database::Database;
 use crate::error::StoreError;
 
 const PREFIX: i64 = 0x6a6f_616e << 32;
@@ -74,7 +77,7 @@ pub async fn xact_lock(conn: &mut Conn<'_>, key: i64) -> Result<(), sqlx::Error>
 /// A connection of its own (for a session lock, or a rebuild's scratch work), named
 /// `application_name` in `pg_stat_activity`.
 pub async fn connect(url: &str, application_name: &str) -> Result<PgConnection, StoreError> {
-    Ok(PgConnection::connect_with(&db::pg_options(url)?.application_name(application_name)).await?)
+    Ok(PgConnection::connect_with(&pg_options(url)?.application_name(application_name)).await?)
 }
 
 /// Tries to take a session-scoped lock on `conn`; it is held until released or until the
@@ -103,7 +106,7 @@ pub(crate) async fn follow_appends(
     db: Database,
     head: Arc<watch::Sender<i64>>,
 ) -> Result<JoinHandle<()>, StoreError> {
-    let options = db::pg_options(url)?.application_name("joan listener");
+    let options = pg_options(url)?.application_name("joan listener");
     let pool = PgPoolOptions::new().max_connections(1).connect_lazy_with(options);
     let mut listener = PgListener::connect_with(&pool).await?;
     listener.listen(CHANNEL).await?;

@@ -1,12 +1,17 @@
 //! The command service: load a stream, let the aggregate decide, append at the expected
 //! sequence with the caller's metadata.
+mod retry;
+
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
+use joan_domain::entity::Entity;
 use joan_domain::{Stamped, Timestamp, UserId};
 use thiserror::Error;
 
+use self::retry::{ATTEMPTS, Shared, Turns, backoff};
 use crate::error::StoreError;
 use crate::event::{EventMetadata, NewEvent, StoredEvent};
 use crate::hook::AppendHook;
@@ -60,6 +65,10 @@ pub struct CommandOutcome {
 pub enum CommandError<E: std::error::Error> {
     #[error(transparent)]
     Domain(E),
+    /// The stream holds nothing the caller may see. Checked before any precondition, so a
+    /// stranger's `If-Match` learns neither that the entity exists nor its version.
+    #[error("not found")]
+    NotFound,
     /// Another command changed the stream between our load and our append.
     #[error("the resource was changed concurrently")]
     Conflict,
@@ -74,6 +83,7 @@ pub enum CommandError<E: std::error::Error> {
 pub struct CommandService<A: Aggregate> {
     store: EventStore,
     services: A::Services,
+    turns: Turns,
     _aggregate: PhantomData<fn() -> A>,
 }
 
@@ -85,6 +95,7 @@ where
         Self {
             store,
             services,
+            turns: Turns::default(),
             _aggregate: PhantomData,
         }
     }
@@ -100,8 +111,10 @@ where
     }
 
     /// Runs `command` on the stream `aggregate_id`. With `expected_version`, a stream at any
-    /// other version is refused as stale. `hook` runs in the append transaction, even when the
-    /// command emits nothing.
+    /// other version is refused as stale. Without it, a command that loses the race to another
+    /// one is decided again on the fresh state, up to [`ATTEMPTS`] times, before it answers
+    /// [`CommandError::Conflict`]. `hook` runs in the append transaction, even when the command
+    /// emits nothing.
     pub async fn execute(
         &self,
         aggregate_id: &str,
@@ -109,8 +122,49 @@ where
         command: C,
         expected_version: Option<i64>,
         hook: Option<Box<dyn AppendHook>>,
-    ) -> Result<CommandOutcome, CommandError<A::Error>> {
+    ) -> Result<CommandOutcome, CommandError<A::Error>>
+    where
+        C: Clone,
+        A: Entity,
+    {
+        if expected_version.is_some() {
+            return self
+                .execute_once(aggregate_id, ctx, command, expected_version, hook)
+                .await;
+        }
+        let hook: Option<Arc<dyn AppendHook>> = hook.map(Arc::from);
+        let lend = || hook.clone().map(|h| Box::new(Shared(h)) as Box<dyn AppendHook>);
+        let mut outcome = self
+            .execute_once(aggregate_id, ctx, command.clone(), None, lend())
+            .await;
+        let mut attempt = 1;
+        while matches!(outcome, Err(CommandError::Conflict)) && attempt < ATTEMPTS {
+            tokio::time::sleep(backoff(attempt)).await;
+            let _turn = self.turns.take(aggregate_id).await;
+            outcome = self
+                .execute_once(aggregate_id, ctx, command.clone(), None, lend())
+                .await;
+            attempt += 1;
+        }
+        outcome
+    }
+
+    /// One load, decision and append.
+    async fn execute_once(
+        &self,
+        aggregate_id: &str,
+        ctx: &CommandContext,
+        command: C,
+        expected_version: Option<i64>,
+        hook: Option<Box<dyn AppendHook>>,
+    ) -> Result<CommandOutcome, CommandError<A::Error>>
+    where
+        A: Entity,
+    {
         let (aggregate, version) = self.load(aggregate_id).await?;
+        if expected_version.is_some() && !aggregate.lifecycle().visible_to(ctx.actor) {
+            return Err(CommandError::NotFound);
+        }
         if let Some(expected) = expected_version.filter(|e| *e != version) {
             return Err(CommandError::Stale { expected });
         }

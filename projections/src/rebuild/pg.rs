@@ -16,23 +16,23 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use joan_commands::pg::{self, LockKind};
-use joan_commands::tail::{self, Cursor, Horizon, Page};
+use joan_commands::db::pg::{self, LockKind};
+use joan_commands::store::tail::{self, Cursor, Horizon, Page};
 use joan_commands::{Conn, EventStore, StoreError, args};
 use sqlx::PgConnection;
 use tokio::sync::mpsc;
 
-use crate::catchup::save_checkpoint;
+use super::report::{PAGE, Progress, RebuildReport};
+use crate::checkpoint::save_checkpoint;
 use crate::error::ProjectionError;
 use crate::projector::{Projector, apply_all};
-use crate::rebuild::{PAGE, Progress, RebuildReport};
 use crate::registry::Mode;
 
 /// Scratch schemas are named with this prefix.
 const SCRATCH_PREFIX: &str = "joan_rebuild_";
 
 /// See the module documentation.
-pub(crate) async fn rebuild(
+pub(super) async fn rebuild(
     store: &EventStore,
     url: &str,
     projectors: &[(Mode, Arc<dyn Projector>)],

@@ -28,8 +28,9 @@ use std::sync::mpsc;
 
 use tokio::sync::{oneshot, watch};
 
+use super::appended::Appended;
+use crate::db::pg::advance;
 use crate::error::StoreError;
-use crate::store::Appended;
 
 /// A reply the writer holds back until the log that carries it is durable.
 pub(crate) enum Reply {
@@ -97,7 +98,7 @@ impl WalFile {
 /// sees a head at or past its events.
 pub(crate) fn deliver(head: &watch::Sender<i64>, last: Option<i64>, replies: impl IntoIterator<Item = Reply>) {
     if let Some(last) = last {
-        crate::pg::advance(head, last);
+        advance(head, last);
     }
     for reply in replies {
         reply.send(None);

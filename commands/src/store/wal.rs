@@ -16,10 +16,12 @@ use async_trait::async_trait;
 use sqlx::ConnectOptions;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::db::{Conn, sqlite_options};
+use super::writer::WriterMsg;
+use crate::db::Conn;
+use crate::db::connect::sqlite_options;
+use crate::db::sqlite::statement::BUSY_TIMEOUT;
 use crate::error::StoreError;
 use crate::hook::ExclusiveJob;
-use crate::writer::WriterMsg;
 
 /// Frames (pages of 4 KiB) past which the log is started over, unless configured: 64 MiB.
 pub const RESTART_FRAMES: i64 = 16_384;
@@ -87,11 +89,8 @@ impl ExclusiveJob for Restart {
             .await?;
         let result: Result<Option<(i64, i64, i64)>, _> =
             conn.fetch_optional("pragma wal_checkpoint(restart)", &[]).await;
-        conn.raw(&format!(
-            "pragma busy_timeout = {}",
-            crate::sqlite_conn::BUSY_TIMEOUT.as_millis()
-        ))
-        .await?;
+        conn.raw(&format!("pragma busy_timeout = {}", BUSY_TIMEOUT.as_millis()))
+            .await?;
         match result? {
             Some((1, log, copied)) => tracing::debug!(log, copied, "wal restart waited too long for readers; later"),
             _ => tracing::debug!("wal restarted"),

@@ -9,13 +9,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use joan_commands::pg::{self, LockKind};
-use joan_commands::tail::{Cursor, Horizon};
-use joan_commands::{Conn, EventStore, StoreError};
+use joan_commands::db::pg::{self, LockKind};
+use joan_commands::{Conn, Cursor, EventStore, Horizon, StoreError};
 use sqlx::PgConnection;
 use tokio::sync::watch;
 
-use crate::catchup::{BATCH, LINGER, apply_batch, checkpoint_in, read_checkpoint};
+use super::batch::{BATCH, LINGER, apply_batch};
+use crate::checkpoint::{checkpoint_in, read_checkpoint};
 use crate::error::ProjectionError;
 use crate::projector::Projector;
 

@@ -1,43 +1,20 @@
-//! The event store handle: appends go to the single writer, reads to the read pool.
+//! [`EventStore`], the store's handle: appends go to the single writer, reads to the read pool.
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use tokio::sync::{mpsc, oneshot, watch};
 
-use crate::db::{self, Database, Location};
-use crate::durable::Durability;
+use super::appended::Appended;
+use super::durable::Durability;
+use super::wal;
+use super::writer::{AppendRequest, OwnedConn, Writer, WriterMsg};
+use crate::db::connect::{pg_readers, pg_writer, sqlite_readers};
+use crate::db::pg;
+use crate::db::sqlite::conn::SqliteConn;
+use crate::db::{Database, Location};
 use crate::error::StoreError;
-use crate::event::{NewEvent, StoredEvent};
+use crate::event::NewEvent;
 use crate::hook::{AppendHook, ExclusiveJob};
-use crate::sqlite_conn::SqliteConn;
-use crate::writer::{AppendRequest, OwnedConn, Writer, WriterMsg};
-use crate::{pg, wal};
-
-/// What an append wrote.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Appended {
-    pub events: Vec<StoredEvent>,
-    /// Position of the last event written (0 when nothing was written).
-    pub last_position: i64,
-    /// Which group commit carried it (a counter per process; commands in one batch share it).
-    pub batch: u64,
-}
-
-impl Appended {
-    pub(crate) fn new(events: Vec<StoredEvent>, batch: u64) -> Self {
-        let last_position = events.last().map_or(0, |e| e.position);
-        Self {
-            events,
-            last_position,
-            batch,
-        }
-    }
-
-    /// The stream's version after the append (its last sequence).
-    pub fn version(&self) -> Option<i64> {
-        self.events.last().map(|e| e.sequence)
-    }
-}
 
 /// How the store is opened.
 #[derive(Debug, Clone)]
@@ -46,7 +23,7 @@ pub struct StoreOptions {
     pub read_connections: u32,
     /// Appends that may wait for the writer before callers are slowed down.
     pub queue_depth: usize,
-    /// SQLite: log frames past which the write-ahead log is started over (see [`crate::wal`]).
+    /// SQLite: log frames past which the write-ahead log is started over (see [`crate::store::wal`]).
     pub wal_restart_frames: i64,
 }
 
@@ -100,11 +77,11 @@ impl EventStore {
         let (conn, db) = match location {
             Location::Sqlite(path) => (
                 OwnedConn::Sqlite(SqliteConn::writer(path, wal::keep_bytes(options.wal_restart_frames))?),
-                db::sqlite_readers(path, options.read_connections)?,
+                sqlite_readers(path, options.read_connections)?,
             ),
             Location::Postgres(url) => (
-                OwnedConn::Postgres(db::pg_writer(url).await?),
-                db::pg_readers(url, options.read_connections).await?,
+                OwnedConn::Postgres(pg_writer(url).await?),
+                pg_readers(url, options.read_connections).await?,
             ),
         };
         let (head_tx, head_rx) = watch::channel(0);
@@ -219,7 +196,7 @@ impl EventStore {
     }
 
     /// Whether the store still acknowledges appends: false once an fsync of SQLite's log has
-    /// failed, until the process restarts (see [`crate::durable`]).
+    /// failed, until the process restarts (see [`crate::store::durable`]).
     pub fn is_durable(&self) -> bool {
         !self.inner.not_durable.load(Ordering::SeqCst)
     }

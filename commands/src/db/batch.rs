@@ -1,7 +1,9 @@
 //! Multi-row statements: one round trip for many rows. Each statement crosses to the
 //! database's thread and back, so on SQLite the number of statements, not the rows, sets the
 //! cost of a write.
-use crate::db::{Arg, Conn, Row};
+use super::arg::Arg;
+use super::conn::Conn;
+use super::row::Row;
 
 /// Row counts per statement. A few fixed sizes keep the prepared-statement cache small.
 const CHUNKS: [usize; 5] = [256, 64, 16, 4, 1];

@@ -1,0 +1,99 @@
+//! [`Database`]: the read connections of either backend, each query on a connection of its own.
+use std::sync::Arc;
+
+use futures::future::BoxFuture;
+use sqlx::PgConnection;
+
+use super::arg::{Arg, bind_all};
+use super::pg_readers::Readers;
+use super::row::Row;
+use super::sqlite::readers::SqliteReaders;
+
+/// The read connections of either backend.
+#[derive(Clone, Debug)]
+pub enum Database {
+    Sqlite(Arc<SqliteReaders>),
+    Postgres(Arc<Readers<PgConnection>>),
+}
+
+/// Runs `$query` (an expression over `$conn`, a lent connection) on `$readers`, once more on a
+/// new connection when a reused one had gone away.
+macro_rules! read {
+    ($readers:expr, |$conn:ident| $query:expr) => {{
+        let mut retried = false;
+        loop {
+            let mut lease = $readers.lease().await?;
+            let $conn = lease.conn();
+            let result = $query.await;
+            if lease.finish(&result, retried) {
+                retried = true;
+                continue;
+            }
+            break result;
+        }
+    }};
+}
+
+impl Database {
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Database::Postgres(_))
+    }
+
+    pub fn execute<'a>(&'a self, sql: &'a str, args: &'a [Arg<'a>]) -> BoxFuture<'a, Result<u64, sqlx::Error>> {
+        Box::pin(async move {
+            Ok(match self {
+                Database::Sqlite(r) => r.execute(sql, args)?,
+                Database::Postgres(r) => {
+                    read!(r, |c| bind_all!(sqlx::query(sql), args).execute(&mut *c))?.rows_affected()
+                }
+            })
+        })
+    }
+
+    pub fn fetch_optional<'a, T: Row>(
+        &'a self,
+        sql: &'a str,
+        args: &'a [Arg<'a>],
+    ) -> BoxFuture<'a, Result<Option<T>, sqlx::Error>> {
+        Box::pin(async move {
+            match self {
+                Database::Sqlite(r) => r.fetch_optional(sql, args),
+                Database::Postgres(r) => read!(r, |c| bind_all!(sqlx::query_as(sql), args).fetch_optional(&mut *c)),
+            }
+        })
+    }
+
+    pub fn fetch_all<'a, T: Row>(
+        &'a self,
+        sql: &'a str,
+        args: &'a [Arg<'a>],
+    ) -> BoxFuture<'a, Result<Vec<T>, sqlx::Error>> {
+        Box::pin(async move {
+            match self {
+                Database::Sqlite(r) => r.fetch_all(sql, args),
+                Database::Postgres(r) => read!(r, |c| bind_all!(sqlx::query_as(sql), args).fetch_all(&mut *c)),
+            }
+        })
+    }
+
+    pub fn fetch_scalar_i64<'a>(
+        &'a self,
+        sql: &'a str,
+        args: &'a [Arg<'a>],
+    ) -> BoxFuture<'a, Result<i64, sqlx::Error>> {
+        Box::pin(async move {
+            let (v,): (i64,) = match self {
+                Database::Sqlite(r) => r.fetch_optional(sql, args)?.ok_or(sqlx::Error::RowNotFound)?,
+                Database::Postgres(r) => read!(r, |c| bind_all!(sqlx::query_as(sql), args).fetch_one(&mut *c))?,
+            };
+            Ok(v)
+        })
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Database::Sqlite(r) => r.close(),
+            Database::Postgres(r) => r.close().await,
+        }
+    }
+}

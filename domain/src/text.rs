@@ -1,0 +1,104 @@
+//! Text rules every entity shares: the refusals a value can get, short one-line text (titles,
+//! names, tags) and long free text (descriptions, notes).
+//!
+//! Control characters are refused (long text keeps newlines and tabs), and invisible
+//! characters at either end are trimmed like spaces, so a title of zero-width spaces only is
+//! empty rather than a title nobody can see.
+
+/// Why a raw value was refused; the API shows it beside the field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ValueError {
+    #[error("must not be empty")]
+    Empty,
+    #[error("must be at most {0} characters")]
+    TooLong(usize),
+    #[error("must not contain control characters (U+{0:04X})")]
+    ControlCharacter(u32),
+    #[error("must be one of: {0}")]
+    NotOneOf(&'static str),
+    #[error("must be between {0} and {1}")]
+    OutOfRange(i64, i64),
+    #[error("must be a date (YYYY-MM-DD) or an RFC 3339 timestamp")]
+    NotADate,
+    #[error("must have at most {0} entries")]
+    TooMany(usize),
+    #[error("must be an email address like name@example.com")]
+    NotAnEmail,
+}
+
+/// Characters that take no room on screen: trimmed at the ends like white space.
+pub fn is_invisible(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '\u{00AD}' | '\u{180E}' | '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}'
+        )
+}
+
+/// One line of text: trimmed of white space and invisible characters, 1 to `max` characters,
+/// no control character at all.
+pub fn short_text(raw: &str, max: usize) -> Result<String, ValueError> {
+    let trimmed = raw.trim_matches(is_invisible);
+    if let Some(c) = trimmed.chars().find(|c| c.is_control()) {
+        return Err(ValueError::ControlCharacter(c.into()));
+    }
+    if trimmed.is_empty() {
+        return Err(ValueError::Empty);
+    }
+    if trimmed.chars().count() > max {
+        return Err(ValueError::TooLong(max));
+    }
+    Ok(trimmed.to_string())
+}
+
+/// Free text kept as written, at most `max` characters; of the control characters only
+/// newline, carriage return and tab are allowed.
+pub fn long_text(raw: &str, max: usize) -> Result<String, ValueError> {
+    if let Some(c) = raw.chars().find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(ValueError::ControlCharacter(c.into()));
+    }
+    if raw.chars().count() > max {
+        return Err(ValueError::TooLong(max));
+    }
+    Ok(raw.to_string())
+}
+
+/// Free text, at most 100,000 characters: the description of a task, a board, a goal...
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Description(String);
+
+impl Description {
+    pub const MAX_CHARS: usize = 100_000;
+
+    pub fn parse(raw: &str) -> Result<Self, ValueError> {
+        long_text(raw, Self::MAX_CHARS).map(Self)
+    }
+}
+
+impl From<Description> for String {
+    fn from(d: Description) -> String {
+        d.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_text_trims_invisible_ends_and_keeps_inner_joiners() {
+        assert_eq!(short_text(" \u{200B}Plan\u{FEFF} ", 10), Ok("Plan".into()));
+        assert_eq!(short_text("👩\u{200D}💻", 10), Ok("👩\u{200D}💻".into()));
+        assert_eq!(short_text("\u{200B}\u{200B}\u{2060}", 10), Err(ValueError::Empty));
+    }
+
+    #[test]
+    fn control_characters_are_refused_and_long_text_keeps_line_breaks_and_tabs() {
+        assert_eq!(short_text("a\u{0}b", 10), Err(ValueError::ControlCharacter(0)));
+        assert_eq!(short_text("a\nb", 10), Err(ValueError::ControlCharacter(10)));
+        assert_eq!(short_text("a\u{7F}", 10), Err(ValueError::ControlCharacter(0x7F)));
+        assert_eq!(long_text("a\r\n\tb", 10), Ok("a\r\n\tb".into()));
+        assert_eq!(long_text("a\u{1B}[31m", 10), Err(ValueError::ControlCharacter(0x1B)));
+        assert_eq!(long_text("abc", 2), Err(ValueError::TooLong(2)));
+    }
+}

@@ -231,8 +231,10 @@ pub fn now() -> Timestamp {
 #[into_params(parameter_in = Query)]
 pub struct Page {
     /// Rows to return, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// Rows to skip (default 0).
+    #[param(minimum = 0)]
     pub offset: Option<i64>,
 }
 
@@ -285,6 +287,38 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
 /// `If-Match: "<version>"`, when sent.
 pub struct IfMatch(pub Option<i64>);
 
+/// The version in an ETag of ours: `"3"`, `W/"3"` or a bare `3` (1 to 18 digits).
+fn version_tag(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let text = text.strip_prefix("W/").unwrap_or(text);
+    let digits = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(text);
+    let plain = (1..=18).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit());
+    plain.then(|| digits.parse().ok()).flatten()
+}
+
+/// The preconditions and keys a request may send, as documented parameters.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct ConditionalHeaders {
+    /// The ETag of the version the change is based on; another version is 412.
+    #[param(
+        rename = "If-Match",
+        nullable = false,
+        pattern = r#"^\s*(W/)?("[0-9]{1,18}"|[0-9]{1,18})\s*$"#
+    )]
+    pub if_match: Option<String>,
+}
+
+/// `Idempotency-Key`, as a documented parameter.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct IdempotencyHeaders {
+    /// Retry-safe key: 1 to 255 visible ASCII characters. A retry with the same key and body
+    /// gets the first answer back; the same key with another body is 422.
+    #[param(rename = "Idempotency-Key", nullable = false, pattern = r"^[!-~]{1,255}$")]
+    pub idempotency_key: Option<String>,
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
     type Rejection = ApiError;
 
@@ -292,12 +326,12 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
         let Some(value) = parts.headers.get(header::IF_MATCH) else {
             return Ok(IfMatch(None));
         };
-        let text = value.to_str().unwrap_or_default().trim();
-        let text = text.strip_prefix("W/").unwrap_or(text);
-        text.trim_matches('"')
-            .parse::<i64>()
+        value
+            .to_str()
+            .ok()
+            .and_then(version_tag)
             .map(|v| IfMatch(Some(v)))
-            .map_err(|_| ApiError::BadRequest("If-Match must be an ETag this API gave out, like \"3\"".into()))
+            .ok_or_else(|| ApiError::invalid("If-Match", "must be an ETag this API gave out, like \"3\""))
     }
 }
 

@@ -23,6 +23,8 @@ pub mod metrics;
 pub mod ops;
 pub mod request_id;
 pub mod resource;
+pub mod responses;
+pub mod schema;
 pub mod state;
 
 use crate::http::error::ApiError;
@@ -60,7 +62,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
 
 /// The whole application.
 pub fn router(state: AppState, options: &HttpOptions) -> Router {
-    let (api, openapi) = OpenApiRouter::new().nest("/api/v1", api_routes()).split_for_parts();
+    let (api, mut openapi) = OpenApiRouter::new().nest("/api/v1", api_routes()).split_for_parts();
+    responses::document(&mut openapi);
     let api = api
         .fallback(|| async { ApiError::RouteNotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })

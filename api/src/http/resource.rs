@@ -87,7 +87,7 @@ impl Resource {
 #[into_params(parameter_in = Query)]
 pub struct AsOf {
     /// The resource as it was at this instant (RFC 3339); empty or absent means now.
-    #[param(format = DateTime)]
+    #[param(schema_with = crate::http::schema::instant_or_empty)]
     pub as_of: Option<String>,
 }
 

@@ -19,6 +19,7 @@ use crate::auth::tokens::ACCESS_TTL_SECONDS;
 use crate::auth::{password, write};
 use crate::http::error::{ApiError, FieldError, Problem};
 use crate::http::extract::{ApiJson, CurrentUser, etag, header_text, now};
+use crate::http::schema;
 use crate::http::state::AppState;
 use crate::routes::users::{UserView, email_taken, read_user, user_error};
 
@@ -39,9 +40,12 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Register {
+    #[schema(schema_with = schema::email)]
     pub email: String,
     /// 8 to 128 characters.
+    #[schema(schema_with = schema::password)]
     pub password: String,
+    #[schema(schema_with = schema::person_name)]
     pub name: String,
 }
 

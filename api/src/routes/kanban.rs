@@ -16,7 +16,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::http::error::{ApiError, FieldError, Problem, from_command};
-use crate::http::extract::{ApiJson, ApiQuery, Caller, CurrentUser, IfMatch, Page, etag};
+use crate::http::extract::{
+    ApiJson, ApiQuery, Caller, ConditionalHeaders, CurrentUser, IdempotencyHeaders, IfMatch, Page, etag,
+};
 use crate::http::idempotency::Render;
 use crate::http::resource::{AsOf, HistoryEntry, Resource, idempotent, respond, respond_page};
 use crate::http::state::AppState;
@@ -91,7 +93,7 @@ async fn list_boards(
 
 /// Creates a board; without `columns` it gets todo, in_progress and completed.
 #[utoipa::path(post, path = "/kanban/boards", tag = "kanban", request_body = CreateBoard, security(("bearer" = [])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key")),
+    params(IdempotencyHeaders),
     responses((status = 201, body = BoardDetail), (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
 async fn create_board(
@@ -150,7 +152,7 @@ async fn get_board(
 /// Changes some of name, description, project_id, columns and settings. `If-Match` makes it
 /// conditional on the version.
 #[utoipa::path(patch, path = "/kanban/boards/{id}", tag = "kanban", request_body = PatchBoard,
-    security(("bearer" = [])), params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
+    security(("bearer" = [])), params(("id" = Uuid, Path), ConditionalHeaders),
     responses((status = 200, body = BoardDetail), (status = 400, body = Problem), (status = 404, body = Problem),
         (status = 412, body = Problem), (status = 422, body = Problem)))]
 async fn patch_board(
@@ -174,7 +176,7 @@ async fn patch_board(
 
 /// Deletes a board and its cards (the tasks stay); its history stays.
 #[utoipa::path(delete, path = "/kanban/boards/{id}", tag = "kanban", security(("bearer" = [])),
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
+    params(("id" = Uuid, Path), ConditionalHeaders),
     responses((status = 204), (status = 404, body = Problem), (status = 412, body = Problem)))]
 async fn delete_board(
     State(state): State<AppState>,
@@ -196,7 +198,7 @@ async fn delete_board(
 /// column's length); the other cards close up. A column with a status gives it to the task.
 #[utoipa::path(post, path = "/kanban/boards/{id}/move", tag = "kanban", request_body = MoveCard,
     security(("bearer" = [])),
-    params(("id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key")),
+    params(("id" = Uuid, Path), IdempotencyHeaders),
     responses((status = 200, body = BoardDetail), (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn move_card(
@@ -220,7 +222,7 @@ async fn move_card(
         if column.is_none() {
             errors.push(FieldError::new("column_id", "no such column on this board"));
         }
-        if body.position < 0 {
+        if body.position.get() < 0 {
             errors.push(FieldError::new("position", "must not be negative"));
         }
         let Some(column) = column.filter(|_| errors.is_empty()) else {
@@ -237,7 +239,7 @@ async fn move_card(
         let last = kanban_queries::column_len_without(db, &id, &column.id, &task)
             .await
             .map_err(ApiError::internal)?;
-        let position = u32::try_from(body.position.min(last)).map_err(ApiError::internal)?;
+        let position = u32::try_from(body.position.get().min(last)).map_err(ApiError::internal)?;
         let command = TaskCommand::MoveOnBoard {
             board_id,
             column_id: column.id.clone(),

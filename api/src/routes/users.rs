@@ -15,7 +15,8 @@ use crate::auth::credentials::{self, ChangeEmail, PasswordChangedMeanwhile, Repl
 use crate::auth::limiter::ClientAddr;
 use crate::auth::{password, write};
 use crate::http::error::{ApiError, FieldError, Problem, from_command};
-use crate::http::extract::{ApiJson, Caller, CurrentUser, IfMatch, etag};
+use crate::http::extract::{ApiJson, Caller, ConditionalHeaders, CurrentUser, IfMatch, etag};
+use crate::http::schema;
 use crate::http::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -54,7 +55,9 @@ impl From<UserRow> for UserView {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PatchProfile {
+    #[schema(schema_with = schema::person_name_or_null)]
     pub name: Option<String>,
+    #[schema(schema_with = schema::email_or_null)]
     pub email: Option<String>,
 }
 
@@ -64,6 +67,7 @@ pub struct PatchProfile {
 pub struct ChangePassword {
     pub current_password: String,
     /// 8 to 128 characters.
+    #[schema(schema_with = schema::password)]
     pub new_password: String,
 }
 
@@ -114,7 +118,7 @@ async fn get_profile(State(state): State<AppState>, CurrentUser(user): CurrentUs
 
 /// Changes the name or the email (which must be free). `If-Match` makes it conditional.
 #[utoipa::path(patch, path = "/users/profile", tag = "users", request_body = PatchProfile, security(("bearer" = [])),
-    params(("If-Match" = Option<String>, Header)),
+    params(ConditionalHeaders),
     responses((status = 200, body = UserView, headers(("etag" = String))), (status = 400, body = Problem),
         (status = 401, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem),
         (status = 415, body = Problem), (status = 422, body = Problem)))]

@@ -229,6 +229,28 @@ async fn conform(backend: Backend, case: &Case) {
     assert_eq!(past.header("etag"), Some("\"1\""));
     assert_ne!(after.body[case.field], created.body[case.field]);
 
+    // Deleted, the resource is gone for its owner too, and so is a second delete; its history
+    // stays (the audit trail) and ends with the deletion.
+    let deleted = app.call(Method::DELETE, &path).token(&owner).send().await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
+    for method in [Method::GET, Method::DELETE] {
+        let gone = app.call(method.clone(), &path).token(&owner).send().await;
+        assert_eq!(
+            gone.status,
+            StatusCode::NOT_FOUND,
+            "{method} {path} after delete: {}",
+            gone.text
+        );
+    }
+    let history = app.get(&format!("{path}/history")).token(&owner).send().await;
+    assert_eq!(history.status, StatusCode::OK, "{}", history.text);
+    assert_eq!(
+        history.body.as_array().map(Vec::len),
+        Some(last as usize + 1),
+        "{}",
+        history.text
+    );
+
     // A rebuild by replay gives exactly the live tables.
     let core = &app.state.core;
     settle(core).await;

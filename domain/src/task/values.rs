@@ -144,15 +144,15 @@ impl Tags {
     pub const MAX_CHARS: usize = 50;
 
     pub fn parse<S: AsRef<str>>(raw: &[S]) -> Result<Self, ValueError> {
+        if raw.len() > Self::MAX_TAGS {
+            return Err(ValueError::TooMany(Self::MAX_TAGS));
+        }
         let mut tags: Vec<String> = Vec::with_capacity(raw.len());
         for tag in raw {
             let tag = short_text(tag.as_ref(), Self::MAX_CHARS)?;
             if !tags.contains(&tag) {
                 tags.push(tag);
             }
-        }
-        if tags.len() > Self::MAX_TAGS {
-            return Err(ValueError::TooMany(Self::MAX_TAGS));
         }
         Ok(Self(tags))
     }

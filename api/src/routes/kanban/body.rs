@@ -7,18 +7,21 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::http::error::FieldError;
-use crate::http::fields::{Fields, present};
+use crate::http::fields::{Fields, Whole, present};
 
 /// One column of a board.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ColumnBody {
     /// 1 to 64 characters, unique within the board.
+    #[schema(schema_with = schemas::column_id)]
     pub id: String,
     /// 1 to 100 characters.
+    #[schema(schema_with = schemas::column_name)]
     pub name: String,
     /// The status a task takes when moved here: pending, todo, in_progress, review, blocked,
     /// completed, cancelled. None: moving here leaves the status alone.
+    #[schema(schema_with = crate::routes::tasks::body::schemas::status_or_null)]
     pub status: Option<String>,
 }
 
@@ -27,10 +30,13 @@ pub struct ColumnBody {
 #[serde(deny_unknown_fields)]
 pub struct CreateBoard {
     /// 1 to 200 characters after trimming.
+    #[schema(schema_with = schemas::name)]
     pub name: String,
+    #[schema(schema_with = crate::routes::tasks::body::schemas::description)]
     pub description: Option<String>,
     pub project_id: Option<Uuid>,
     /// 1 to 50 columns; default: todo, in_progress, completed.
+    #[schema(min_items = 1, max_items = 50)]
     pub columns: Option<Vec<ColumnBody>>,
     /// A JSON object (default `{}`).
     #[schema(value_type = Option<Object>)]
@@ -42,20 +48,20 @@ pub struct CreateBoard {
 #[serde(deny_unknown_fields)]
 pub struct PatchBoard {
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = schemas::name)]
     pub name: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = crate::routes::tasks::body::schemas::description)]
     pub description: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<Uuid>)]
     pub project_id: Option<Option<Uuid>>,
     /// The whole new column list. Cards in a column that is left out leave the board.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<Vec<ColumnBody>>)]
+    #[schema(value_type = Option<Vec<ColumnBody>>, required = false, min_items = 1, max_items = 50)]
     pub columns: Option<Option<Vec<ColumnBody>>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Object, required = false)]
     pub settings: Option<Option<serde_json::Value>>,
 }
 
@@ -66,7 +72,8 @@ pub struct MoveCard {
     pub task_id: Uuid,
     pub column_id: String,
     /// 0-based; past the column's end means last.
-    pub position: i64,
+    #[schema(value_type = i64, minimum = 0)]
+    pub position: Whole,
 }
 
 /// Every column, each error named `columns[i].field`; then the list's own rules.
@@ -159,5 +166,25 @@ impl PatchBoard {
             settings,
         };
         f.finish(changes)
+    }
+}
+
+/// The schemas of the board fields: the rules of `joan_domain::board`.
+mod schemas {
+    use joan_domain::board::{BoardName, Column};
+    use utoipa::openapi::schema::Object;
+
+    use crate::http::schema::short_text;
+
+    pub fn name() -> Object {
+        short_text(BoardName::MAX_CHARS).build()
+    }
+
+    pub fn column_id() -> Object {
+        short_text(Column::MAX_ID_CHARS).build()
+    }
+
+    pub fn column_name() -> Object {
+        short_text(Column::MAX_NAME_CHARS).build()
     }
 }

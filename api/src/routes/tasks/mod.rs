@@ -16,16 +16,19 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::http::error::{ApiError, Problem, from_command};
-use crate::http::extract::{ApiJson, ApiQuery, Caller, CurrentUser, IfMatch, Page, etag};
+use crate::http::extract::{
+    ApiJson, ApiQuery, Caller, ConditionalHeaders, CurrentUser, IdempotencyHeaders, IfMatch, Page, etag,
+};
 use crate::http::fields::Fields;
 use crate::http::idempotency::Render;
 use crate::http::resource::{AsOf, HistoryEntry, Resource, idempotent, respond, respond_page, respond_raw};
+use crate::http::schema::date_or_time;
 use crate::http::state::AppState;
 
 pub mod body;
 pub mod view;
 
-use body::{CreateTask, CreateTasks, PatchTask};
+use body::{CreateTask, CreateTasks, PatchTask, schemas};
 use view::ActivityView;
 
 pub const TASKS: Resource = Resource::new("task", "/api/v1/tasks");
@@ -75,20 +78,28 @@ impl Render for RenderTasks {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TaskQuery {
+    #[param(schema_with = schemas::status)]
     pub status: Option<String>,
+    #[param(schema_with = schemas::priority)]
     pub priority: Option<i64>,
     pub folder_id: Option<Uuid>,
     pub project_id: Option<Uuid>,
     pub goal_id: Option<Uuid>,
     /// Due strictly before this date or timestamp.
+    #[param(schema_with = date_or_time)]
     pub due_before: Option<String>,
     /// Due strictly after this date or timestamp.
+    #[param(schema_with = date_or_time)]
     pub due_after: Option<String>,
     /// Has this tag.
     pub tag: Option<String>,
     /// Text in the title or description (case-insensitive).
     pub q: Option<String>,
+    /// Rows to return, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
+    /// Rows to skip (default 0).
+    #[param(minimum = 0)]
     pub offset: Option<i64>,
 }
 
@@ -147,7 +158,7 @@ async fn list_tasks(
 
 /// Creates a task.
 #[utoipa::path(post, path = "/tasks", tag = "tasks", request_body = CreateTask, security(("bearer" = [])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key")),
+    params(IdempotencyHeaders),
     responses((status = 201, body = TaskRow), (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
 async fn create_task(
@@ -254,7 +265,7 @@ async fn get_task(
 
 /// Changes some fields. `If-Match` makes it conditional on the version.
 #[utoipa::path(patch, path = "/tasks/{id}", tag = "tasks", request_body = PatchTask, security(("bearer" = [])),
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
+    params(("id" = Uuid, Path), ConditionalHeaders),
     responses((status = 200, body = TaskRow), (status = 404, body = Problem), (status = 412, body = Problem),
         (status = 422, body = Problem)))]
 async fn patch_task(
@@ -278,7 +289,7 @@ async fn patch_task(
 
 /// Deletes a task; its history stays.
 #[utoipa::path(delete, path = "/tasks/{id}", tag = "tasks", security(("bearer" = [])),
-    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
+    params(("id" = Uuid, Path), ConditionalHeaders),
     responses((status = 204), (status = 404, body = Problem), (status = 412, body = Problem)))]
 async fn delete_task(
     State(state): State<AppState>,

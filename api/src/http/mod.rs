@@ -72,7 +72,10 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
 
 /// The whole application.
 pub fn router(state: AppState, options: &HttpOptions) -> Router {
-    let (api, openapi) = OpenApiRouter::new().nest("/api/v1", api_routes()).split_for_parts();
+    // The outer document is Joan's too: `OpenApiRouter::new()` would describe utoipa-axum.
+    let (api, openapi) = OpenApiRouter::with_openapi(docs::ApiDoc::openapi())
+        .nest("/api/v1", api_routes())
+        .split_for_parts();
     let api = api
         .fallback(|| async { ApiError::RouteNotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })

@@ -45,7 +45,12 @@ pub async fn run(storage: &StorageArgs, args: ServeArgs) -> Result<(), AppError>
         "joan is listening"
     );
     let shutdown = shutdown_signal().boxed().shared();
-    let api = serve(listener, router(state.clone(), &options), server.clone(), shutdown.clone());
+    let api = serve(
+        listener,
+        router(state.clone(), &options),
+        server.clone(),
+        shutdown.clone(),
+    );
     match metrics_listener {
         Some(metrics) => {
             let metrics = serve(metrics, metrics_router(state.clone()), server, shutdown);

@@ -86,9 +86,7 @@ fn expects_continue(headers: &HeaderMap) -> bool {
 
 async fn refuse(request: Request, length: u64) -> Result<Response, Infallible> {
     let mut response = ApiError::PayloadTooLarge.into_response();
-    let drained = !expects_continue(request.headers())
-        && length <= DRAIN_BYTES
-        && drain(request.into_body()).await;
+    let drained = !expects_continue(request.headers()) && length <= DRAIN_BYTES && drain(request.into_body()).await;
     if !drained {
         // The body is still on its way (or never will be): this connection cannot carry
         // another request.

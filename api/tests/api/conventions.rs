@@ -51,14 +51,10 @@ async fn health_readiness_and_metrics_answer(backend: Backend) {
     app.get("/api/v1/nope").send().await;
     let exposition = metrics(&app).await;
     assert!(
-        exposition
-            .contains("joan_http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"} 1"),
+        exposition.contains("joan_http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"} 1"),
         "{exposition}"
     );
-    assert!(
-        exposition
-            .contains("joan_projector_lag_events{projector=\"task_daily_stats\"}")
-    );
+    assert!(exposition.contains("joan_projector_lag_events{projector=\"task_daily_stats\"}"));
     let counter = |text: &str, name: &str| -> u64 {
         let line = text.lines().find(|l| l.starts_with(&format!("{name} ")));
         line.and_then(|l| l.split(' ').nth(1)?.parse().ok())
@@ -85,8 +81,13 @@ async fn health_readiness_and_metrics_answer(backend: Backend) {
 async fn metrics(app: &TestApp) -> String {
     use http_body_util::BodyExt;
     use tower::ServiceExt;
-    let request = axum::http::Request::get("/metrics").body(axum::body::Body::empty()).unwrap();
-    let response = joan_api::http::metrics_router(app.state.clone()).oneshot(request).await.unwrap();
+    let request = axum::http::Request::get("/metrics")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = joan_api::http::metrics_router(app.state.clone())
+        .oneshot(request)
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     String::from_utf8(bytes.to_vec()).unwrap()

@@ -63,7 +63,11 @@ async fn read_response(stream: &mut TcpStream) -> String {
             .await
             .expect("no response within 10 s")
             .expect("read failed");
-        assert!(n > 0, "closed before a whole response: {}", String::from_utf8_lossy(&out));
+        assert!(
+            n > 0,
+            "closed before a whole response: {}",
+            String::from_utf8_lossy(&out)
+        );
         out.extend_from_slice(&buf[..n]);
         let text = String::from_utf8_lossy(&out);
         if let Some(end) = text.find("\r\n\r\n") {
@@ -92,14 +96,18 @@ async fn healthz(stream: &mut TcpStream) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn silent_slow_and_idle_connections_are_closed_after_the_header_timeout() {
-    let Some(app) = TestApp::new(Backend::Sqlite).await else { return };
+    let Some(app) = TestApp::new(Backend::Sqlite).await else {
+        return;
+    };
     let served = serve_app(&app, short_timeouts(64)).await;
 
     // Sends nothing.
     let mut silent = TcpStream::connect(served.address).await.unwrap();
     // Sends a head that never ends.
     let mut slow = TcpStream::connect(served.address).await.unwrap();
-    slow.write_all(b"GET /healthz HTTP/1.1\r\nhost: joan\r\n").await.unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nhost: joan\r\n")
+        .await
+        .unwrap();
     // Kept alive after a request, then idle.
     let mut idle = TcpStream::connect(served.address).await.unwrap();
     assert!(healthz(&mut idle).await.starts_with("HTTP/1.1 200"));
@@ -111,7 +119,9 @@ async fn silent_slow_and_idle_connections_are_closed_after_the_header_timeout() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connections_over_the_cap_are_closed_at_once_and_healthz_answers_again() {
-    let Some(app) = TestApp::new(Backend::Sqlite).await else { return };
+    let Some(app) = TestApp::new(Backend::Sqlite).await else {
+        return;
+    };
     let served = serve_app(&app, short_timeouts(4)).await;
     let mut held = Vec::new();
     for _ in 0..4 {
@@ -133,9 +143,7 @@ async fn connections_over_the_cap_are_closed_at_once_and_healthz_answers_again()
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
         let mut stream = TcpStream::connect(served.address).await.unwrap();
-        let _ = stream
-            .write_all(b"GET /healthz HTTP/1.1\r\nhost: joan\r\n\r\n")
-            .await;
+        let _ = stream.write_all(b"GET /healthz HTTP/1.1\r\nhost: joan\r\n\r\n").await;
         let mut first = [0u8; 12];
         if stream.read_exact(&mut first).await.is_ok() {
             assert_eq!(&first, b"HTTP/1.1 200");
@@ -164,7 +172,9 @@ fn assert_problem_413(response: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_over_limit_content_length_is_answered_413_before_the_body_is_sent() {
-    let Some(app) = TestApp::new(Backend::Sqlite).await else { return };
+    let Some(app) = TestApp::new(Backend::Sqlite).await else {
+        return;
+    };
     let served = serve_app(&app, ServerOptions::default()).await;
     let mut stream = TcpStream::connect(served.address).await.unwrap();
     let head = post_head(6 * 1024 * 1024, "expect: 100-continue\r\n");
@@ -176,7 +186,9 @@ async fn an_over_limit_content_length_is_answered_413_before_the_body_is_sent() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_plain_client_that_sends_a_whole_over_limit_body_reads_the_413() {
-    let Some(app) = TestApp::new(Backend::Sqlite).await else { return };
+    let Some(app) = TestApp::new(Backend::Sqlite).await else {
+        return;
+    };
     let served = serve_app(&app, ServerOptions::default()).await;
     let length = 6 * 1024 * 1024;
     let mut body = Vec::with_capacity(length);
@@ -186,7 +198,10 @@ async fn a_plain_client_that_sends_a_whole_over_limit_body_reads_the_413() {
     let mut stream = TcpStream::connect(served.address).await.unwrap();
     // Like Python's http.client: the whole request first, then the response.
     stream.write_all(post_head(length, "").as_bytes()).await.unwrap();
-    stream.write_all(&body).await.expect("the server reset the connection mid-body");
+    stream
+        .write_all(&body)
+        .await
+        .expect("the server reset the connection mid-body");
     let response = read_response(&mut stream).await;
     assert_problem_413(&response);
     // The connection was read to its end, so it carries the next request too.
@@ -195,7 +210,9 @@ async fn a_plain_client_that_sends_a_whole_over_limit_body_reads_the_413() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_response_carries_the_security_headers_and_the_docs_their_own_csp() {
-    let Some(app) = TestApp::new(Backend::Sqlite).await else { return };
+    let Some(app) = TestApp::new(Backend::Sqlite).await else {
+        return;
+    };
     for path in ["/nope", "/api/v1/nope", "/healthz", "/api/openapi.json", "/api/docs/"] {
         let reply = app.get(path).send().await;
         assert_eq!(reply.header("x-content-type-options"), Some("nosniff"), "{path}");
@@ -215,7 +232,10 @@ async fn every_response_carries_the_security_headers_and_the_docs_their_own_csp(
     let docs = app.get("/api/docs/").send().await;
     assert_eq!(docs.status, StatusCode::OK);
     let csp = docs.header("content-security-policy").unwrap();
-    assert!(csp.contains("script-src 'self'") && csp.contains("img-src 'self' data:"), "{csp}");
+    assert!(
+        csp.contains("script-src 'self'") && csp.contains("img-src 'self' data:"),
+        "{csp}"
+    );
     assert!(!csp.contains("'unsafe-eval'") && !csp.contains('*'), "{csp}");
 
     let tls = HttpOptions {
@@ -237,7 +257,9 @@ async fn every_response_carries_the_security_headers_and_the_docs_their_own_csp(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_openapi_document_names_joan_its_version_and_licence() {
-    let Some(app) = TestApp::new(Backend::Sqlite).await else { return };
+    let Some(app) = TestApp::new(Backend::Sqlite).await else {
+        return;
+    };
     let info = app.get("/api/openapi.json").send().await.body["info"].clone();
     assert_eq!(info["title"], "Joan API");
     assert_eq!(info["version"], env!("CARGO_PKG_VERSION"));
@@ -247,11 +269,15 @@ async fn the_openapi_document_names_joan_its_version_and_licence() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_are_not_open_on_the_api_port() {
-    let Some(app) = TestApp::new(Backend::Sqlite).await else { return };
+    let Some(app) = TestApp::new(Backend::Sqlite).await else {
+        return;
+    };
     assert_eq!(app.get("/metrics").send().await.status, StatusCode::NOT_FOUND);
 
     // Their own listener serves them.
-    let request = axum::http::Request::get("/metrics").body(axum::body::Body::empty()).unwrap();
+    let request = axum::http::Request::get("/metrics")
+        .body(axum::body::Body::empty())
+        .unwrap();
     let own = metrics_router(app.state.clone()).oneshot(request).await.unwrap();
     assert_eq!(own.status(), StatusCode::OK);
 
@@ -268,7 +294,10 @@ async fn metrics_are_not_open_on_the_api_port() {
     let anonymous = guarded.get("/metrics").send().await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
     assert_eq!(anonymous.header("content-type"), Some("application/problem+json"));
-    assert_eq!(guarded.get("/metrics").token("wrong").send().await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        guarded.get("/metrics").token("wrong").send().await.status,
+        StatusCode::UNAUTHORIZED
+    );
     let allowed = guarded.get("/metrics").token("metrics-token-for-tests").send().await;
     assert_eq!(allowed.status, StatusCode::OK);
     assert!(allowed.text.contains("joan_event_log_head"));

@@ -53,7 +53,7 @@ esac
 "$joan" --data-dir "$work/data" "${database_args[@]}" migrate
 for n in $(seq 1 "$nodes"); do
     port=$((8180 + n))
-    RUST_LOG=${RUST_LOG:-warn,joan=info} taskset -c 0 "$joan" --data-dir "$work/data" "${database_args[@]}" serve --bind "127.0.0.1:$port" &
+    RUST_LOG=${RUST_LOG:-warn,joan=info} taskset -c 0 "$joan" --data-dir "$work/data" "${database_args[@]}" serve --bind "127.0.0.1:$port" --metrics-bind off &
     pids+=($!)
 done
 for n in $(seq 1 "$nodes"); do

@@ -30,7 +30,7 @@ trap cleanup EXIT
 port=${JOAN_BENCH_PORT:-8192}
 "$joan" --data-dir "$work/data" migrate >/dev/null
 RUST_LOG=warn valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$work/callgrind.out" \
-    "$joan" --data-dir "$work/data" serve --bind "127.0.0.1:$port" >/dev/null 2>"$work/valgrind.log" &
+    "$joan" --data-dir "$work/data" serve --bind "127.0.0.1:$port" --metrics-bind off >/dev/null 2>"$work/valgrind.log" &
 pid=$!
 for _ in $(seq 1 600); do
     curl -fs "http://127.0.0.1:$port/readyz" >/dev/null && break

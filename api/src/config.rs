@@ -65,6 +65,30 @@ pub struct ServeArgs {
     /// Largest JSON request body in bytes.
     #[arg(long, env = "JOAN_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
+    /// Seconds a client has to send a request's head, on a new connection and between the
+    /// requests of a kept-alive one (an idle connection is closed after it).
+    #[arg(long, env = "JOAN_HEADER_TIMEOUT", default_value_t = 10)]
+    pub header_timeout: u64,
+    /// Open connections at most (default and ceiling: the open-file limit less a reserve).
+    #[arg(long, env = "JOAN_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+    /// Joan is served over HTTPS (by a TLS proxy): send Strict-Transport-Security.
+    #[arg(long, env = "JOAN_HSTS")]
+    pub hsts: bool,
+    /// Address of the Prometheus `/metrics` listener, or `off`.
+    #[arg(long, env = "JOAN_METRICS_BIND", default_value = "127.0.0.1:9464")]
+    pub metrics_bind: String,
+    /// Also serve `/metrics` on the API port to `Authorization: Bearer <this token>`.
+    #[arg(long, env = "JOAN_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<Secret>,
+}
+
+impl ServeArgs {
+    /// The metrics listener's address; `None` when turned off.
+    pub fn metrics_address(&self) -> Option<&str> {
+        let bind = self.metrics_bind.trim();
+        (!bind.eq_ignore_ascii_case("off")).then_some(bind)
+    }
 }
 
 /// Reads the secret kept in `dir/name`, creating it (random, mode 0600) on first use.

@@ -32,6 +32,7 @@ pub enum Command {
 
 impl Cli {
     pub async fn run(self) -> Result<(), AppError> {
+        crate::data_dir::prepare(&self.storage.data_dir)?;
         match self.command {
             Command::Serve(args) => serve::run(&self.storage, args).await,
             Command::Migrate => {
@@ -44,12 +45,15 @@ impl Cli {
     }
 }
 
-/// Logs to stderr, filtered by `RUST_LOG` (default: info for Joan, warn elsewhere).
+/// Logs to stderr, filtered by `RUST_LOG` (default: info for Joan, warn elsewhere); coloured
+/// only on a terminal.
 pub fn init_tracing() {
+    use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,joan=info"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .try_init();
 }

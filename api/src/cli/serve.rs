@@ -1,28 +1,63 @@
-//! `joan serve`: the API, the projectors, graceful shutdown on Ctrl-C or SIGTERM.
+//! `joan serve`: the API, the metrics listener, the projectors, graceful shutdown on Ctrl-C or
+//! SIGTERM.
+use std::time::Duration;
+
+use futures::FutureExt;
 use joan_commands::StoreOptions;
+use tokio::net::TcpListener;
 
 use crate::config::{ServeArgs, StorageArgs, stored_secret};
 use crate::core::Core;
 use crate::error::AppError;
+use crate::http::server::{ServerOptions, connection_cap, raise_descriptor_limit, serve};
 use crate::http::state::AppState;
-use crate::http::{HttpOptions, router, serve};
+use crate::http::{HttpOptions, metrics_router, router};
 
 pub async fn run(storage: &StorageArgs, args: ServeArgs) -> Result<(), AppError> {
-    std::fs::create_dir_all(&storage.data_dir)?;
     let secret = match args.jwt_secret.clone() {
         Some(secret) => secret,
         None => stored_secret(&storage.data_dir, "jwt_secret")?,
+    };
+    let descriptors = raise_descriptor_limit();
+    let server = ServerOptions {
+        header_timeout: Duration::from_secs(args.header_timeout.max(1)),
+        max_connections: connection_cap(args.max_connections),
     };
     let core = Core::open(&storage.location(), StoreOptions::default()).await?;
     let state = AppState::new(core, &secret);
     let options = HttpOptions {
         cors_origins: args.cors_origins.clone(),
         max_body_bytes: args.max_body_bytes,
+        hsts: args.hsts,
+        metrics_token: args.metrics_token.clone(),
         ..HttpOptions::default()
     };
-    let listener = tokio::net::TcpListener::bind(&args.bind).await?;
-    tracing::info!(address = %listener.local_addr()?, "joan is listening");
-    serve(listener, router(state.clone(), &options), shutdown_signal()).await?;
+    let listener = TcpListener::bind(&args.bind).await?;
+    let metrics_listener = match args.metrics_address() {
+        Some(address) => Some(TcpListener::bind(address).await?),
+        None => None,
+    };
+    tracing::info!(
+        address = %listener.local_addr()?,
+        metrics = %metrics_listener.as_ref().and_then(|l| l.local_addr().ok()).map_or("off".into(), |a| a.to_string()),
+        max_connections = server.max_connections,
+        open_file_limit = descriptors.unwrap_or(0),
+        "joan is listening"
+    );
+    let shutdown = shutdown_signal().boxed().shared();
+    let api = serve(
+        listener,
+        router(state.clone(), &options),
+        server.clone(),
+        shutdown.clone(),
+    );
+    match metrics_listener {
+        Some(metrics) => {
+            let metrics = serve(metrics, metrics_router(state.clone()), server, shutdown);
+            tokio::try_join!(api, metrics)?;
+        }
+        None => api.await?,
+    }
     state.core.shut_down().await;
     tracing::info!("shut down cleanly");
     Ok(())

@@ -1,14 +1,22 @@
 //! OpenAPI 3.1 at `/api/openapi.json` and a docs UI at `/api/docs`, both built offline.
 use axum::Router;
+use axum::http::{HeaderValue, header};
+use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::http::security_headers::DOCS_CSP;
 use crate::http::state::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Joan API", description = "Event-sourced productivity backend: tasks, boards, history."),
+    info(
+        title = "Joan API",
+        version = env!("CARGO_PKG_VERSION"),
+        description = "Event-sourced productivity backend: tasks, boards, history.",
+        license(name = "MIT", identifier = "MIT")
+    ),
     modifiers(&BearerAuth),
     components(schemas(crate::http::error::Problem, crate::http::error::FieldError))
 )]
@@ -31,6 +39,12 @@ impl Modify for BearerAuth {
     }
 }
 
+/// The docs UI and the document, with the CSP the UI needs (the API's allows nothing).
 pub fn router(openapi: utoipa::openapi::OpenApi) -> Router<AppState> {
-    Router::new().merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
+    Router::new()
+        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(DOCS_CSP),
+        ))
 }

@@ -172,7 +172,7 @@ impl FromRequestParts<AppState> for CurrentUser {
 }
 
 /// The token of `Bearer <token>`; the scheme's name is case-insensitive (RFC 9110 11.1).
-fn bearer(authorization: &str) -> Option<&str> {
+pub(crate) fn bearer(authorization: &str) -> Option<&str> {
     let (scheme, token) = authorization.trim_start().split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then_some(token)
 }

@@ -1,5 +1,4 @@
-//! The HTTP face: one router, its layers, and a server that shuts down gracefully.
-use std::future::Future;
+//! The HTTP face: one router and its layers; the server that runs it is in [`server`].
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -9,11 +8,13 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::PropagateRequestIdLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
+pub mod body_limit;
 pub mod docs;
 pub mod error;
 pub mod extract;
@@ -25,9 +26,14 @@ pub mod request_id;
 pub mod resource;
 pub mod responses;
 pub mod schema;
+pub mod security_headers;
+pub mod server;
 pub mod state;
 
+use crate::config::Secret;
+use crate::http::body_limit::BodyLimitLayer;
 use crate::http::error::ApiError;
+use crate::http::security_headers::SecurityHeadersLayer;
 use crate::http::state::AppState;
 use crate::routes;
 
@@ -39,6 +45,10 @@ pub struct HttpOptions {
     pub cors_origins: Vec<String>,
     pub max_body_bytes: usize,
     pub request_timeout: Duration,
+    /// Served over TLS (by a proxy): send `Strict-Transport-Security`.
+    pub hsts: bool,
+    /// Serve `/metrics` on the API port too, to holders of this bearer token.
+    pub metrics_token: Option<Secret>,
 }
 
 impl Default for HttpOptions {
@@ -47,6 +57,8 @@ impl Default for HttpOptions {
             cors_origins: Vec::new(),
             max_body_bytes: 1024 * 1024,
             request_timeout: Duration::from_secs(30),
+            hsts: false,
+            metrics_token: None,
         }
     }
 }
@@ -62,24 +74,35 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
 
 /// The whole application.
 pub fn router(state: AppState, options: &HttpOptions) -> Router {
-    let (api, mut openapi) = OpenApiRouter::new().nest("/api/v1", api_routes()).split_for_parts();
+    // The outer document is Joan's too: `OpenApiRouter::new()` would describe utoipa-axum.
+    let (api, mut openapi) = OpenApiRouter::with_openapi(docs::ApiDoc::openapi())
+        .nest("/api/v1", api_routes())
+        .split_for_parts();
     responses::document(&mut openapi);
     let api = api
         .fallback(|| async { ApiError::RouteNotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(axum::extract::DefaultBodyLimit::max(options.max_body_bytes))
-        .layer(middleware::from_fn(api_headers));
+        // API responses are never cached.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+    let metrics = options.metrics_token.clone().map(ops::guarded_metrics_router);
     Router::new()
         .merge(api)
         .merge(ops::router())
+        .merge(metrics.unwrap_or_default())
         .merge(docs::router(openapi))
         .fallback(|| async { ApiError::RouteNotFound })
+        .layer(BodyLimitLayer::new(options.max_body_bytes))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             options.request_timeout,
         ))
         .layer(tower::util::option_layer(cors(&options.cors_origins)))
+        .layer(SecurityHeadersLayer::new(options.hsts))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             let route = req
@@ -129,45 +152,23 @@ fn cors(origins: &[String]) -> Option<CorsLayer> {
     Some(layer)
 }
 
-/// API responses are never cached nor framed and carry a restrictive CSP.
-async fn api_headers(req: Request, next: Next) -> Response {
-    let mut response = next.run(req).await;
-    let headers = response.headers_mut();
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
-    );
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    response
-}
-
-/// Counts and times every request by matched route; sets headers every response carries.
+/// Counts and times every request by matched route.
 async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = req.method().clone();
     let route = req.extensions().get::<MatchedPath>().cloned();
-    let mut response = next.run(req).await;
+    let response = next.run(req).await;
     let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
     state
         .metrics
         .record(method.as_str(), route, response.status().as_u16(), started.elapsed());
-    let headers = response.headers_mut();
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     response
 }
 
-/// Serves `router` on `listener` until `shutdown` completes, then finishes in-flight requests.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    router: Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+/// `/metrics` alone, for its own listener; it carries the same security headers.
+pub fn metrics_router(state: AppState) -> Router {
+    ops::metrics_router()
+        .fallback(|| async { ApiError::RouteNotFound })
+        .layer(SecurityHeadersLayer::new(false))
+        .with_state(state)
 }

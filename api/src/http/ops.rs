@@ -1,17 +1,43 @@
-//! Operations endpoints: liveness, readiness, metrics.
+//! Operations endpoints: liveness and readiness on the API port; metrics on their own listener
+//! or, with a token, on the API port.
 use axum::Router;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use sha2::{Digest, Sha256};
 
+use crate::config::Secret;
+use crate::http::error::ApiError;
+use crate::http::extract::bearer;
 use crate::http::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics))
+}
+
+/// `/metrics` open to whoever reaches it: for a listener of its own (loopback by default).
+pub fn metrics_router() -> Router<AppState> {
+    Router::new().route("/metrics", get(metrics))
+}
+
+/// `/metrics` for the API port: only with `Authorization: Bearer <token>`.
+pub fn guarded_metrics_router(token: Secret) -> Router<AppState> {
+    let expected = Sha256::digest(token.expose().as_bytes());
+    let handler = move |State(state): State<AppState>, headers: HeaderMap| async move {
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(bearer);
+        // Digests compared, so the time taken says nothing about the token.
+        match given {
+            Some(given) if Sha256::digest(given.as_bytes()) == expected => metrics(State(state)).await,
+            _ => ApiError::Unauthenticated("/metrics needs the metrics token").into_response(),
+        }
+    };
+    Router::new().route("/metrics", get(handler))
 }
 
 /// The process is up.
@@ -48,9 +74,10 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+async fn metrics(State(state): State<AppState>) -> Response {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         state.metrics.render(&state.core),
     )
+        .into_response()
 }

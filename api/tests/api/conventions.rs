@@ -49,26 +49,18 @@ async fn health_readiness_and_metrics_answer(backend: Backend) {
     assert_eq!(app.get("/healthz").send().await.body["status"], "ok");
     assert_eq!(app.get("/readyz").send().await.body["status"], "ready");
     app.get("/api/v1/nope").send().await;
-    let metrics = app.get("/metrics").send().await;
-    assert_eq!(metrics.status, StatusCode::OK);
+    let exposition = metrics(&app).await;
     assert!(
-        metrics
-            .text
-            .contains("joan_http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"} 1"),
-        "{}",
-        metrics.text
+        exposition.contains("joan_http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"} 1"),
+        "{exposition}"
     );
-    assert!(
-        metrics
-            .text
-            .contains("joan_projector_lag_events{projector=\"task_daily_stats\"}")
-    );
+    assert!(exposition.contains("joan_projector_lag_events{projector=\"task_daily_stats\"}"));
     let counter = |text: &str, name: &str| -> u64 {
         let line = text.lines().find(|l| l.starts_with(&format!("{name} ")));
         line.and_then(|l| l.split(' ').nth(1)?.parse().ok())
             .unwrap_or_else(|| panic!("no {name}"))
     };
-    let before = counter(&metrics.text, "joan_events_appended_total");
+    let before = counter(&exposition, "joan_events_appended_total");
     let token = app.token_for_new_user();
     let created = app
         .post("/api/v1/tasks")
@@ -77,12 +69,28 @@ async fn health_readiness_and_metrics_answer(backend: Backend) {
         .send()
         .await;
     assert_eq!(created.status, StatusCode::CREATED);
-    let after = app.get("/metrics").send().await.text;
+    let after = metrics(&app).await;
     assert!(counter(&after, "joan_events_appended_total") > before);
     assert!(counter(&after, "joan_group_commits_total") >= 1);
     // SQLite acknowledges commits through fsyncs of its log; PostgreSQL's commits need none.
     let fsyncs = counter(&after, "joan_log_fsyncs_total");
     assert_eq!(fsyncs >= 1, backend == Backend::Sqlite, "{fsyncs} fsyncs");
+}
+
+/// The exposition of the metrics listener (not on the API port).
+async fn metrics(app: &TestApp) -> String {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let request = axum::http::Request::get("/metrics")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = joan_api::http::metrics_router(app.state.clone())
+        .oneshot(request)
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    String::from_utf8(bytes.to_vec()).unwrap()
 }
 
 async fn openapi_document_and_docs_ui_are_served(backend: Backend) {

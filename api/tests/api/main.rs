@@ -7,6 +7,8 @@ mod concurrency;
 mod conformance;
 mod conventions;
 mod crash;
+mod data_dir;
+mod hardening;
 mod kanban;
 mod postgres;
 mod replay;

@@ -193,7 +193,8 @@ async fn login(
     headers: HeaderMap,
     ApiJson(body): ApiJson<Login>,
 ) -> Result<axum::Json<TokenPair>, ApiError> {
-    let email = body.email.trim().to_lowercase();
+    // Spelled as registration stores it; what is not an address finds no account.
+    let email = Email::parse(&body.email).map_or_else(|_| body.email.trim().to_lowercase(), String::from);
     state
         .limiter
         .check(&email, address)

@@ -1,6 +1,7 @@
 //! Joan's integration tests: the CLI, crash safety and replay, (and the HTTP API).
 use joan_commands::testkit as backend;
 
+mod accounts;
 mod app;
 mod auth;
 mod concurrency;

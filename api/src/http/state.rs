@@ -1,7 +1,9 @@
 //! What every handler can reach.
 use std::sync::Arc;
 
+use crate::auth::address::AddressLimit;
 use crate::auth::limiter::LoginLimiter;
+use crate::auth::policy::AuthPolicy;
 use crate::auth::tokens::TokenKeys;
 use crate::core::Core;
 use crate::http::metrics::Metrics;
@@ -15,6 +17,9 @@ pub struct Shared {
     pub core: Arc<Core>,
     pub tokens: TokenKeys,
     pub limiter: LoginLimiter,
+    /// Registrations and email changes per address.
+    pub email_checks: AddressLimit,
+    pub policy: AuthPolicy,
     pub metrics: Metrics,
 }
 
@@ -28,10 +33,17 @@ impl std::ops::Deref for AppState {
 
 impl AppState {
     pub fn new(core: Core, jwt_secret: &crate::config::Secret) -> Self {
+        Self::with_policy(core, jwt_secret, AuthPolicy::default())
+    }
+
+    /// [`AppState::new`] with other limits (tests shorten them).
+    pub fn with_policy(core: Core, jwt_secret: &crate::config::Secret, policy: AuthPolicy) -> Self {
         Self(Arc::new(Shared {
             core: Arc::new(core),
             tokens: TokenKeys::new(jwt_secret),
-            limiter: LoginLimiter::default(),
+            limiter: LoginLimiter::new(policy.login),
+            email_checks: AddressLimit::new(policy.email_checks),
+            policy,
             metrics: Metrics::default(),
         }))
     }

@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::auth::credentials::{self, Insert};
-use crate::auth::limiter::ClientAddr;
+use crate::auth::address::ClientAddr;
 use crate::auth::refresh::{self, NewToken, Rotation};
 use crate::auth::tokens::ACCESS_TTL_SECONDS;
 use crate::auth::{password, write};
@@ -116,9 +116,10 @@ fn pair(state: &AppState, user: UserId, at: Timestamp, refresh_token: String) ->
 #[utoipa::path(post, path = "/auth/register", tag = "auth", request_body = Register,
     responses((status = 201, body = Registered, headers(("location" = String), ("etag" = String))),
         (status = 400, body = Problem), (status = 409, body = Problem), (status = 415, body = Problem),
-        (status = 422, body = Problem)))]
+        (status = 422, body = Problem), (status = 429, body = Problem, headers(("retry-after" = u64)))))]
 async fn register(
     State(state): State<AppState>,
+    ClientAddr(address): ClientAddr,
     headers: HeaderMap,
     ApiJson(body): ApiJson<Register>,
 ) -> Result<Response, ApiError> {
@@ -134,6 +135,11 @@ async fn register(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
+    // A 409 tells that an email is taken, so each address may ask only so often.
+    state
+        .email_checks
+        .take(address)
+        .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
     let db = state.core.store.db();
     // The unique constraint written with the event is the guard; this saves a hash.
     if credentials::email_taken(db, email.as_str(), None)
@@ -217,7 +223,7 @@ async fn login(
         state.limiter.failed(&email, address);
         return Err(ApiError::InvalidCredentials);
     }
-    state.limiter.succeeded(&email);
+    state.limiter.succeeded(&email, address);
     let id = user_id(&user.id)?;
     let ctx = context_as(id, &headers);
     let token = NewToken::generate();

@@ -12,7 +12,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::credentials::{self, ChangeEmail, PasswordChangedMeanwhile, ReplacePassword};
-use crate::auth::limiter::ClientAddr;
+use crate::auth::address::ClientAddr;
 use crate::auth::{password, write};
 use crate::http::error::{ApiError, FieldError, Problem, from_command};
 use crate::http::extract::{ApiJson, Caller, CurrentUser, IfMatch, etag};
@@ -117,10 +117,12 @@ async fn get_profile(State(state): State<AppState>, CurrentUser(user): CurrentUs
     params(("If-Match" = Option<String>, Header)),
     responses((status = 200, body = UserView, headers(("etag" = String))), (status = 400, body = Problem),
         (status = 401, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem),
-        (status = 415, body = Problem), (status = 422, body = Problem)))]
+        (status = 415, body = Problem), (status = 422, body = Problem),
+        (status = 429, body = Problem, headers(("retry-after" = u64)))))]
 async fn patch_profile(
     State(state): State<AppState>,
     caller: Caller,
+    ClientAddr(address): ClientAddr,
     IfMatch(expected): IfMatch,
     ApiJson(body): ApiJson<PatchProfile>,
 ) -> Result<Response, ApiError> {
@@ -148,6 +150,11 @@ async fn patch_profile(
     let db = state.core.store.db();
     let mut hook = None;
     if let Some(email) = &email {
+        // A 409 tells that an email is taken, so each address may ask only so often.
+        state
+            .email_checks
+            .take(address)
+            .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
         // The unique constraint written with the event is the guard; this is the quick answer.
         if credentials::email_taken(db, email.as_str(), Some(&user))
             .await
@@ -227,7 +234,7 @@ async fn change_password(
         )
         .await
         .map_err(user_error)?;
-    state.limiter.succeeded(&user.email);
+    state.limiter.succeeded(&user.email, address);
     tracing::info!(user_id = %user.id, "password changed; refresh tokens revoked");
     Ok(StatusCode::NO_CONTENT)
 }

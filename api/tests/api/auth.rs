@@ -25,7 +25,6 @@ on_both_backends!(
     logout_with_a_token_ends_that_session_and_without_one_ends_all,
     the_profile_is_versioned_and_patchable,
     changing_the_password_revokes_sessions_and_retires_the_old_password,
-    an_account_is_locked_after_five_failures_and_a_success_resets_it,
     an_address_is_locked_after_twenty_failures_across_accounts,
     the_audit_trail_records_the_changes_and_no_secret,
     a_replay_rebuilds_the_same_users_table,
@@ -502,34 +501,6 @@ async fn changing_the_password_revokes_sessions_and_retires_the_old_password(bac
 // ---------------------------------------------------------------------------------------------
 // Rate limits
 // ---------------------------------------------------------------------------------------------
-
-async fn an_account_is_locked_after_five_failures_and_a_success_resets_it(backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
-    app.register("locked@example.com", PASSWORD, "Locked").await;
-    for _ in 0..4 {
-        let reply = app.login("locked@example.com", "wrong password").await;
-        assert_problem(&reply, StatusCode::UNAUTHORIZED, "invalid_credentials");
-    }
-    assert_eq!(app.login("locked@example.com", PASSWORD).await.status, StatusCode::OK);
-    for _ in 0..5 {
-        let reply = app.login("Locked@example.com", "wrong password").await;
-        assert_problem(&reply, StatusCode::UNAUTHORIZED, "invalid_credentials");
-    }
-    // The sixth attempt is refused before the password is even checked, from any address.
-    let sixth = app
-        .post("/api/v1/auth/login")
-        .peer("198.51.100.7:5000")
-        .json(&json!({"email": "locked@example.com", "password": PASSWORD}))
-        .send()
-        .await;
-    assert_problem(&sixth, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
-    let retry_after: u64 = sixth.header("retry-after").unwrap().parse().unwrap();
-    assert!((890..=900).contains(&retry_after), "{retry_after}");
-
-    // Another account from the same address is not affected.
-    app.register("free@example.com", PASSWORD, "Free").await;
-    assert_eq!(app.login("free@example.com", PASSWORD).await.status, StatusCode::OK);
-}
 
 async fn an_address_is_locked_after_twenty_failures_across_accounts(backend: Backend) {
     let Some(app) = TestApp::new(backend).await else { return };

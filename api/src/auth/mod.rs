@@ -6,5 +6,6 @@ pub mod limiter;
 pub mod password;
 pub mod policy;
 pub mod refresh;
+pub mod sessions;
 pub mod tokens;
 pub mod write;

@@ -99,10 +99,12 @@ fn user_id(raw: &str) -> Result<UserId, ApiError> {
     Uuid::parse_str(raw).map(UserId).map_err(ApiError::internal)
 }
 
-fn pair(state: &AppState, user: UserId, at: Timestamp, refresh_token: String) -> Result<TokenPair, ApiError> {
+/// Tokens of `session` (the id of its refresh-token family).
+fn pair(state: &AppState, user: UserId, session: &str, at: Timestamp, refresh_token: String) -> Result<TokenPair, ApiError> {
+    let session = Uuid::parse_str(session).map_err(ApiError::internal)?;
     let access_token = state
         .tokens
-        .issue(user, at.datetime().unix_timestamp())
+        .issue(user, session, at.datetime().unix_timestamp())
         .map_err(ApiError::internal)?;
     Ok(TokenPair {
         access_token,
@@ -227,9 +229,10 @@ async fn login(
     let id = user_id(&user.id)?;
     let ctx = context_as(id, &headers);
     let token = NewToken::generate();
+    let session = Uuid::new_v4().to_string();
     let issue = || refresh::Issue {
         hash: token.hash.clone(),
-        family_id: Uuid::new_v4().to_string(),
+        family_id: session.clone(),
         user_id: user.id.clone(),
         at: ctx.at,
     };
@@ -256,11 +259,12 @@ async fn login(
         write::run(store, issue()).await.map_err(ApiError::store)?;
     }
     tracing::info!(user_id = %user.id, "logged in");
-    Ok(axum::Json(pair(&state, id, ctx.at, token.token)?))
+    Ok(axum::Json(pair(&state, id, &session, ctx.at, token.token)?))
 }
 
-/// Spends a refresh token for a new pair. A token presented twice revokes every token of its
-/// login.
+/// Spends a refresh token for a new pair. Presented again within a short grace window (two
+/// tabs refreshing at once), it gives the same pair's refresh token again; after it, every
+/// token of its login is revoked and the session ends.
 #[utoipa::path(post, path = "/auth/refresh", tag = "auth", request_body = Refresh,
     responses((status = 200, body = TokenPair), (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 415, body = Problem), (status = 422, body = Problem)))]
@@ -268,24 +272,29 @@ async fn refresh_tokens(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<Refresh>,
 ) -> Result<axum::Json<TokenPair>, ApiError> {
-    let next = NewToken::generate();
+    let next = state.successors.of(&body.refresh_token);
     let at = now();
     let rotate = refresh::Rotate {
         presented: refresh::digest(&body.refresh_token),
         next: next.hash,
         at,
+        grace: state.policy.refresh_grace,
     };
     match write::run(&state.core.store, rotate).await.map_err(ApiError::store)? {
-        Rotation::Rotated { user_id: user } => Ok(axum::Json(pair(&state, user_id(&user)?, at, next.token)?)),
-        Rotation::Reused { user_id: user } => {
-            tracing::warn!(user_id = %user, "a spent refresh token was presented again; its family is revoked");
+        Rotation::Rotated { user_id: user, session } => {
+            Ok(axum::Json(pair(&state, user_id(&user)?, &session, at, next.token)?))
+        }
+        Rotation::Reused { user_id: user, session } => {
+            state.sessions.ended_here(&[session]);
+            tracing::warn!(user_id = %user, "a spent refresh token was presented again; its session is ended");
             Err(ApiError::Unauthenticated("invalid refresh token"))
         }
         Rotation::Invalid => Err(ApiError::Unauthenticated("invalid refresh token")),
     }
 }
 
-/// Ends the session of the given refresh token, or every session of the caller without one.
+/// Ends the session of the given refresh token, or every session of the caller without one:
+/// their refresh tokens are revoked and their access tokens refused from the next request on.
 #[utoipa::path(post, path = "/auth/logout", tag = "auth", request_body = Option<Logout>, security(("bearer" = [])),
     responses((status = 204), (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 415, body = Problem), (status = 422, body = Problem)))]
@@ -306,7 +315,7 @@ async fn logout(
     };
     let store = &state.core.store;
     let (user_id, at) = (user.to_string(), now());
-    let revoked = match token {
+    let ended = match token {
         Some(token) => {
             let hash = refresh::digest(&token);
             write::run(store, refresh::RevokeFamilyOf { hash, user_id, at }).await
@@ -314,7 +323,8 @@ async fn logout(
         None => write::run(store, refresh::RevokeUser { user_id, at }).await,
     }
     .map_err(ApiError::store)?;
-    tracing::info!(user_id = %user, revoked, "logged out");
+    state.sessions.ended_here(&ended);
+    tracing::info!(user_id = %user, sessions = ended.len(), "logged out");
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -184,7 +184,7 @@ async fn patch_profile(
     Ok(profile_response(read_user(&state, caller.user).await?))
 }
 
-/// Replaces the password; every refresh token of the user stops working.
+/// Replaces the password; every session of the user ends, this one included.
 #[utoipa::path(post, path = "/users/password", tag = "users", request_body = ChangePassword, security(("bearer" = [])),
     responses((status = 204), (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem),
@@ -220,8 +220,9 @@ async fn change_password(
         user_id: user.id.clone(),
         expected: current.password_hash,
         password_hash: new_hash,
-        at: caller.ctx.at.to_rfc3339(),
+        at: caller.ctx.at,
     };
+    let (hook, ended) = write::hook(replace);
     state
         .core
         .users
@@ -230,11 +231,12 @@ async fn change_password(
             &caller.ctx,
             UserCommand::RecordPasswordChange,
             None,
-            Some(write::hook(replace).0),
+            Some(hook),
         )
         .await
         .map_err(user_error)?;
+    state.sessions.ended_here(&ended.take().unwrap_or_default());
     state.limiter.succeeded(&user.email, address);
-    tracing::info!(user_id = %user.id, "password changed; refresh tokens revoked");
+    tracing::info!(user_id = %user.id, "password changed; every session ended");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -155,7 +155,7 @@ impl TestApp {
     pub fn token_for_new_user(&self) -> String {
         let user = joan_domain::UserId(uuid::Uuid::new_v4());
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        self.state.tokens.issue(user, now).unwrap()
+        self.state.tokens.issue(user, uuid::Uuid::new_v4(), now).unwrap()
     }
 }
 

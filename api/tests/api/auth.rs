@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use joan_api::auth::policy::AuthPolicy;
 use serde_json::{Value, json};
 
 use crate::app::{PASSWORD, Reply, TestApp};
@@ -298,7 +299,12 @@ async fn bad_access_tokens_are_all_401(backend: Backend) {
 // ---------------------------------------------------------------------------------------------
 
 async fn refreshing_rotates_the_token_and_reuse_revokes_the_family(backend: Backend) {
-    let Some(app) = TestApp::new(backend).await else { return };
+    // No grace window: any reuse is a reuse after it (sessions.rs tests the window).
+    let policy = AuthPolicy {
+        refresh_grace: Duration::ZERO,
+        ..AuthPolicy::default()
+    };
+    let Some(app) = TestApp::with_policy(backend, policy).await else { return };
     let first = app.register_and_login("rotate@example.com").await;
     let other_login = app.login("rotate@example.com", PASSWORD).await;
     let other_refresh = other_login.body["refresh_token"].as_str().unwrap().to_string();

@@ -11,5 +11,6 @@ mod crash;
 mod kanban;
 mod postgres;
 mod replay;
+mod sessions;
 mod support;
 mod tasks;

@@ -364,7 +364,10 @@ async fn logout_with_a_token_ends_that_session_and_without_one_ends_all(backend:
         .await;
     assert_eq!(theirs.status, StatusCode::NO_CONTENT);
 
-    let all = app.post("/api/v1/auth/logout").token(&laptop.access).send().await;
+    // The laptop's session has ended, its access token with it; the phone's still works.
+    assert_problem(&me(&app, &laptop.access).await, StatusCode::UNAUTHORIZED, "unauthenticated");
+    let phone_access = phone_next.body["access_token"].as_str().unwrap();
+    let all = app.post("/api/v1/auth/logout").token(phone_access).send().await;
     assert_eq!(all.status, StatusCode::NO_CONTENT, "{}", all.text);
     let phone_refresh = phone_next.body["refresh_token"].as_str().unwrap();
     assert_eq!(app.refresh(phone_refresh).await.status, StatusCode::UNAUTHORIZED);
@@ -373,7 +376,7 @@ async fn logout_with_a_token_ends_that_session_and_without_one_ends_all(backend:
 
     let bad = app
         .post("/api/v1/auth/logout")
-        .token(&laptop.access)
+        .token(&mallory.access)
         .json(&json!({"refresh_token": 5}))
         .send()
         .await;

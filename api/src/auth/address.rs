@@ -118,7 +118,8 @@ impl AddressLimit {
     pub(crate) fn count_at(&self, address: IpAddr, now: Instant) {
         let window = self.policy.window;
         let mut windows = self.lock();
-        let due = windows.swept.is_none_or(|at| now.duration_since(at) >= window) || windows.by_address.len() >= SWEEP_AT;
+        let due =
+            windows.swept.is_none_or(|at| now.duration_since(at) >= window) || windows.by_address.len() >= SWEEP_AT;
         if due {
             windows.by_address.retain(|_, w| now.duration_since(w.opened) < window);
             windows.swept = Some(now);

@@ -139,7 +139,12 @@ impl StateWrite for ReplacePassword {
         let changed = conn
             .execute(
                 "update credentials set password_hash = $3, updated_at = $4 where user_id = $1 and password_hash = $2",
-                &args![&self.user_id, &self.expected, &self.password_hash, &self.at.to_rfc3339()],
+                &args![
+                    &self.user_id,
+                    &self.expected,
+                    &self.password_hash,
+                    &self.at.to_rfc3339()
+                ],
             )
             .await?;
         if changed != 1 {

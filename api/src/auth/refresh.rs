@@ -12,9 +12,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, Mac};
 use joan_commands::{Conn, StoreError, args};
 use joan_domain::Timestamp;
-use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -249,7 +249,12 @@ impl StateWrite for RevokeUser {
 }
 
 /// Revokes the refresh tokens of `sessions` and records them ended.
-async fn end_sessions(conn: &mut Conn<'_>, sessions: &[String], user_id: &str, at: Timestamp) -> Result<(), StoreError> {
+async fn end_sessions(
+    conn: &mut Conn<'_>,
+    sessions: &[String],
+    user_id: &str,
+    at: Timestamp,
+) -> Result<(), StoreError> {
     let now = at.to_rfc3339();
     for family in sessions {
         let sql = "update refresh_tokens set revoked_at = $2 where family_id = $1 and revoked_at is null";

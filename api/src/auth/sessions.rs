@@ -109,7 +109,12 @@ pub fn ago(at: Timestamp, span: Duration) -> String {
 }
 
 /// Records `sessions` of `user_id` as ended at `at`, and drops rows no token can outlive.
-pub async fn record_ended(conn: &mut Conn<'_>, sessions: &[String], user_id: &str, at: Timestamp) -> Result<(), StoreError> {
+pub async fn record_ended(
+    conn: &mut Conn<'_>,
+    sessions: &[String],
+    user_id: &str,
+    at: Timestamp,
+) -> Result<(), StoreError> {
     let now = at.to_rfc3339();
     for sid in sessions {
         conn.execute(

@@ -12,8 +12,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use crate::auth::credentials::{self, Insert};
 use crate::auth::address::ClientAddr;
+use crate::auth::credentials::{self, Insert};
 use crate::auth::refresh::{self, NewToken, Rotation};
 use crate::auth::tokens::ACCESS_TTL_SECONDS;
 use crate::auth::{password, write};
@@ -100,7 +100,13 @@ fn user_id(raw: &str) -> Result<UserId, ApiError> {
 }
 
 /// Tokens of `session` (the id of its refresh-token family).
-fn pair(state: &AppState, user: UserId, session: &str, at: Timestamp, refresh_token: String) -> Result<TokenPair, ApiError> {
+fn pair(
+    state: &AppState,
+    user: UserId,
+    session: &str,
+    at: Timestamp,
+    refresh_token: String,
+) -> Result<TokenPair, ApiError> {
     let session = Uuid::parse_str(session).map_err(ApiError::internal)?;
     let access_token = state
         .tokens

@@ -11,8 +11,8 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::credentials::{self, ChangeEmail, PasswordChangedMeanwhile, ReplacePassword};
 use crate::auth::address::ClientAddr;
+use crate::auth::credentials::{self, ChangeEmail, PasswordChangedMeanwhile, ReplacePassword};
 use crate::auth::{password, write};
 use crate::http::error::{ApiError, FieldError, Problem, from_command};
 use crate::http::extract::{ApiJson, Caller, CurrentUser, IfMatch, etag};

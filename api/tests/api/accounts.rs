@@ -45,7 +45,9 @@ async fn a_stranger_guessing_slows_only_their_own_address_and_the_owner_still_si
         },
         ..AuthPolicy::default()
     };
-    let Some(app) = TestApp::with_policy(backend, policy).await else { return };
+    let Some(app) = TestApp::with_policy(backend, policy).await else {
+        return;
+    };
     app.register("owner@example.com", PASSWORD, "Owner").await;
     for _ in 0..3 {
         let guess = login_from(&app, STRANGER, "owner@example.com", "wrong guess").await;
@@ -78,7 +80,9 @@ async fn registrations_and_email_changes_are_limited_per_address(backend: Backen
         },
         ..AuthPolicy::default()
     };
-    let Some(app) = TestApp::with_policy(backend, policy).await else { return };
+    let Some(app) = TestApp::with_policy(backend, policy).await else {
+        return;
+    };
     let ann = app.register_and_login("ann@example.com").await;
     let register_from = |peer: &'static str, email: &'static str| {
         let body = json!({"email": email, "password": PASSWORD, "name": "Prober"});
@@ -96,7 +100,10 @@ async fn registrations_and_email_changes_are_limited_per_address(backend: Backen
     let limited = register_from(STRANGER, "bob@example.com").await;
     assert!((590..=600).contains(&retry_after(&limited)));
     // Nothing was written for the refused request.
-    assert_eq!(app.login("bob@example.com", PASSWORD).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.login("bob@example.com", PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
     // An email change from that address counts against the same budget.
     let moved = app
         .patch("/api/v1/users/profile")
@@ -109,7 +116,10 @@ async fn registrations_and_email_changes_are_limited_per_address(backend: Backen
     assert_eq!(me_email(&app, &ann.access).await, "ann@example.com");
 
     // Other addresses are not affected.
-    assert_eq!(register_from(OWNER, "bob@example.com").await.status, StatusCode::CREATED);
+    assert_eq!(
+        register_from(OWNER, "bob@example.com").await.status,
+        StatusCode::CREATED
+    );
     let moved = app
         .patch("/api/v1/users/profile")
         .peer(OWNER)
@@ -161,12 +171,18 @@ async fn emails_that_look_like_another_are_refused_or_are_the_same_account(backe
     // way in for Ann.
     let wide = app.register("ＡＮＮ@example.com", PASSWORD, "Wide Ann").await;
     assert_problem(&wide, StatusCode::CONFLICT, "email_taken");
-    assert_eq!(app.login("ＡＮＮ@ＥＸＡＭＰＬＥ.com", PASSWORD).await.status, StatusCode::OK);
+    assert_eq!(
+        app.login("ＡＮＮ@ＥＸＡＭＰＬＥ.com", PASSWORD).await.status,
+        StatusCode::OK
+    );
 
     // A Unicode domain is kept in its punycode form, and either spelling signs in.
     let jorg = app.register("Jörg@Bücher.de", PASSWORD, "Jörg").await;
     assert_eq!(jorg.status, StatusCode::CREATED, "{}", jorg.text);
     assert_eq!(jorg.body["email"], "jörg@xn--bcher-kva.de");
     assert_eq!(app.login("jörg@bücher.de", PASSWORD).await.status, StatusCode::OK);
-    assert_eq!(app.login("JÖRG@xn--bcher-kva.de", PASSWORD).await.status, StatusCode::OK);
+    assert_eq!(
+        app.login("JÖRG@xn--bcher-kva.de", PASSWORD).await.status,
+        StatusCode::OK
+    );
 }

@@ -5,8 +5,8 @@ use std::time::{Duration, Instant};
 use axum::http::StatusCode;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use joan_api::auth::policy::AuthPolicy;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 
 use crate::app::{PASSWORD, Reply, TestApp};
@@ -304,7 +304,9 @@ async fn refreshing_rotates_the_token_and_reuse_revokes_the_family(backend: Back
         refresh_grace: Duration::ZERO,
         ..AuthPolicy::default()
     };
-    let Some(app) = TestApp::with_policy(backend, policy).await else { return };
+    let Some(app) = TestApp::with_policy(backend, policy).await else {
+        return;
+    };
     let first = app.register_and_login("rotate@example.com").await;
     let other_login = app.login("rotate@example.com", PASSWORD).await;
     let other_refresh = other_login.body["refresh_token"].as_str().unwrap().to_string();
@@ -365,7 +367,11 @@ async fn logout_with_a_token_ends_that_session_and_without_one_ends_all(backend:
     assert_eq!(theirs.status, StatusCode::NO_CONTENT);
 
     // The laptop's session has ended, its access token with it; the phone's still works.
-    assert_problem(&me(&app, &laptop.access).await, StatusCode::UNAUTHORIZED, "unauthenticated");
+    assert_problem(
+        &me(&app, &laptop.access).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+    );
     let phone_access = phone_next.body["access_token"].as_str().unwrap();
     let all = app.post("/api/v1/auth/logout").token(phone_access).send().await;
     assert_eq!(all.status, StatusCode::NO_CONTENT, "{}", all.text);

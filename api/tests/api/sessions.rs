@@ -138,7 +138,9 @@ async fn a_spent_refresh_token_reused_after_the_grace_window_ends_its_session(ba
         refresh_grace: Duration::from_millis(300),
         ..AuthPolicy::default()
     };
-    let Some(app) = TestApp::with_policy(backend, policy).await else { return };
+    let Some(app) = TestApp::with_policy(backend, policy).await else {
+        return;
+    };
     let s = app.register_and_login("late@example.com").await;
     let other = login(&app, "late@example.com").await;
     let rotated = app.refresh(&s.refresh).await;
@@ -177,7 +179,12 @@ async fn a_session_ended_on_one_node_is_refused_by_the_other_at_once() {
     assert_eq!(me(&b, &phone.access).await.status, StatusCode::OK);
 
     let body = json!({"current_password": PASSWORD, "new_password": "a fresh passphrase"});
-    let changed = b.post("/api/v1/users/password").token(&phone.access).json(&body).send().await;
+    let changed = b
+        .post("/api/v1/users/password")
+        .token(&phone.access)
+        .json(&body)
+        .send()
+        .await;
     assert_eq!(changed.status, StatusCode::NO_CONTENT, "{}", changed.text);
     assert_refused(&me(&a, &phone.access).await);
 }

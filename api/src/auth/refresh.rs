@@ -25,6 +25,9 @@ use crate::config::Secret;
 /// Refresh tokens live 30 days.
 pub const TTL_DAYS: i64 = 30;
 
+/// How long an ended session is recorded: as long as a token of its family could live.
+const ENDED_KEPT: Duration = Duration::from_secs(TTL_DAYS as u64 * 86_400);
+
 /// A fresh token: the text the client keeps, and the digest the server keeps.
 pub struct NewToken {
     pub token: String,
@@ -260,7 +263,7 @@ async fn end_sessions(
         let sql = "update refresh_tokens set revoked_at = $2 where family_id = $1 and revoked_at is null";
         conn.execute(sql, &args![family, &now]).await?;
     }
-    sessions::record_ended(conn, sessions, user_id, at).await
+    sessions::record_ended(conn, sessions, user_id, at, ENDED_KEPT).await
 }
 
 /// Ends every session of `user_id` that still has a live refresh token, and returns them.
@@ -274,7 +277,7 @@ pub async fn revoke_user(conn: &mut Conn<'_>, user_id: &str, at: Timestamp) -> R
     let sessions: Vec<String> = live.into_iter().map(|(f,)| f).collect();
     let sql = "update refresh_tokens set revoked_at = $2 where user_id = $1 and revoked_at is null";
     conn.execute(sql, &args![user_id, &at.to_rfc3339()]).await?;
-    sessions::record_ended(conn, &sessions, user_id, at).await?;
+    sessions::record_ended(conn, &sessions, user_id, at, ENDED_KEPT).await?;
     Ok(sessions)
 }
 

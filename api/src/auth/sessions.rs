@@ -26,7 +26,6 @@ use joan_domain::Timestamp;
 use tokio::sync::OnceCell;
 use uuid::Uuid;
 
-use crate::auth::refresh;
 use crate::auth::tokens::ACCESS_TTL_SECONDS;
 
 /// How long an ended id is kept in memory: past it every access token of the session has
@@ -108,12 +107,14 @@ pub fn ago(at: Timestamp, span: Duration) -> String {
     Timestamp::from_datetime(at.datetime() - span).to_rfc3339()
 }
 
-/// Records `sessions` of `user_id` as ended at `at`, and drops rows no token can outlive.
+/// Records `sessions` of `user_id` as ended at `at`, and drops rows older than `kept` (by
+/// then no token of theirs can be valid).
 pub async fn record_ended(
     conn: &mut Conn<'_>,
     sessions: &[String],
     user_id: &str,
     at: Timestamp,
+    kept: Duration,
 ) -> Result<(), StoreError> {
     let now = at.to_rfc3339();
     for sid in sessions {
@@ -124,7 +125,7 @@ pub async fn record_ended(
         )
         .await?;
     }
-    let expired = ago(at, Duration::from_secs(refresh::TTL_DAYS as u64 * 86_400));
+    let expired = ago(at, kept);
     conn.execute("delete from ended_sessions where ended_at < $1", &args![&expired])
         .await?;
     Ok(())

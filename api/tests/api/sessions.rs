@@ -49,6 +49,20 @@ async fn logout(app: &TestApp, access: &str, refresh: Option<&str>) {
     assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.text);
 }
 
+/// Changes [`PASSWORD`] to [`NEW_PASSWORD`].
+async fn change_password(app: &TestApp, access: &str) {
+    let body = json!({"current_password": PASSWORD, "new_password": NEW_PASSWORD});
+    let changed = app
+        .post("/api/v1/users/password")
+        .token(access)
+        .json(&body)
+        .send()
+        .await;
+    assert_eq!(changed.status, StatusCode::NO_CONTENT, "{}", changed.text);
+}
+
+const NEW_PASSWORD: &str = "a fresh passphrase";
+
 async fn logging_out_refuses_that_sessions_access_token_at_once(backend: Backend) {
     let Some(app) = TestApp::new(backend).await else { return };
     let laptop = app.register_and_login("leaving@example.com").await;
@@ -76,18 +90,11 @@ async fn changing_the_password_refuses_every_sessions_access_token_at_once(backe
     let laptop = app.register_and_login("changing@example.com").await;
     let phone = login(&app, "changing@example.com").await;
     assert_eq!(me(&app, &phone.access).await.status, StatusCode::OK);
-    let body = json!({"current_password": PASSWORD, "new_password": "a fresh passphrase"});
-    let changed = app
-        .post("/api/v1/users/password")
-        .token(&laptop.access)
-        .json(&body)
-        .send()
-        .await;
-    assert_eq!(changed.status, StatusCode::NO_CONTENT, "{}", changed.text);
+    change_password(&app, &laptop.access).await;
     assert_refused(&me(&app, &laptop.access).await);
     assert_refused(&me(&app, &phone.access).await);
     assert_refused(&app.refresh(&phone.refresh).await);
-    let fresh = app.login("changing@example.com", "a fresh passphrase").await;
+    let fresh = app.login("changing@example.com", NEW_PASSWORD).await;
     let access = fresh.body["access_token"].as_str().unwrap();
     assert_eq!(me(&app, access).await.status, StatusCode::OK);
 }
@@ -178,13 +185,6 @@ async fn a_session_ended_on_one_node_is_refused_by_the_other_at_once() {
     assert_refused(&me(&b, &laptop.access).await);
     assert_eq!(me(&b, &phone.access).await.status, StatusCode::OK);
 
-    let body = json!({"current_password": PASSWORD, "new_password": "a fresh passphrase"});
-    let changed = b
-        .post("/api/v1/users/password")
-        .token(&phone.access)
-        .json(&body)
-        .send()
-        .await;
-    assert_eq!(changed.status, StatusCode::NO_CONTENT, "{}", changed.text);
+    change_password(&b, &phone.access).await;
     assert_refused(&me(&a, &phone.access).await);
 }

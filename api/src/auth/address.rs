@@ -82,14 +82,11 @@ impl AddressLimit {
         self.take_at(address, Instant::now())
     }
 
-    /// `Err(seconds)` to wait when the address has used its attempts; counts nothing.
-    pub fn check(&self, address: IpAddr) -> Result<(), u64> {
-        self.check_at(address, Instant::now())
-    }
-
-    /// Counts an attempt without checking (a failure that already happened).
-    pub fn count(&self, address: IpAddr) {
-        self.count_at(address, Instant::now());
+    /// Gives back one counted attempt (it turned out not to be one to count).
+    pub fn refund(&self, address: IpAddr) {
+        if let Some(w) = self.lock().by_address.get_mut(&key(address)) {
+            w.count = w.count.saturating_sub(1);
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Windows> {
@@ -102,6 +99,7 @@ impl AddressLimit {
         Ok(())
     }
 
+    /// `Err(seconds)` to wait when the address has used its attempts; counts nothing.
     pub(crate) fn check_at(&self, address: IpAddr, now: Instant) -> Result<(), u64> {
         let windows = self.lock();
         let Some(w) = windows.by_address.get(&key(address)) else {
@@ -115,6 +113,7 @@ impl AddressLimit {
         }
     }
 
+    /// Counts an attempt without checking.
     pub(crate) fn count_at(&self, address: IpAddr, now: Instant) {
         let window = self.policy.window;
         let mut windows = self.lock();

@@ -77,19 +77,20 @@ impl LoginLimiter {
         }
     }
 
-    /// `Err(seconds)` to wait before this address may try this account's password again.
-    pub fn check(&self, account: &str, address: IpAddr) -> Result<(), u64> {
-        self.check_at(account, address, Instant::now())
+    /// Starts an attempt of this address at this account's password, or `Err(seconds)` to
+    /// wait first. The attempt counts as a failure from now on, until [`succeeded`] says
+    /// otherwise: parallel guesses are counted before any of them is answered, so a burst
+    /// gets no more tries than a sequence.
+    ///
+    /// [`succeeded`]: LoginLimiter::succeeded
+    pub fn attempt(&self, account: &str, address: IpAddr) -> Result<(), u64> {
+        self.attempt_at(account, address, Instant::now())
     }
 
-    /// Counts a failed attempt against the pair and the address.
-    pub fn failed(&self, account: &str, address: IpAddr) {
-        self.failed_at(account, address, Instant::now());
-    }
-
-    /// A successful login clears the pair's failures (not the address's).
+    /// The password matched: the pair starts afresh and the address gets its attempt back.
     pub fn succeeded(&self, account: &str, address: IpAddr) {
         self.lock().failures.remove(&(account.to_string(), key(address)));
+        self.addresses.refund(address);
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Pairs> {
@@ -98,10 +99,10 @@ impl LoginLimiter {
 
     /// How long a pair with `count` failures waits after its last one.
     fn delay(&self, count: u32) -> Duration {
-        let over = count.saturating_sub(self.policy.free_failures);
         if count < self.policy.free_failures {
             return Duration::ZERO;
         }
+        let over = count - self.policy.free_failures;
         let factor = 1u32.checked_shl(over.min(31)).unwrap_or(u32::MAX);
         self.policy
             .first_delay
@@ -109,38 +110,33 @@ impl LoginLimiter {
             .map_or(self.policy.max_delay, |d| d.min(self.policy.max_delay))
     }
 
-    fn check_at(&self, account: &str, address: IpAddr, now: Instant) -> Result<(), u64> {
-        let pair_wait = self
-            .lock()
-            .failures
-            .get(&(account.to_string(), key(address)))
-            .map(|f| (f.last + self.delay(f.count)).saturating_duration_since(now))
-            .filter(|left| !left.is_zero());
-        let address_wait = self.addresses.check_at(address, now).err();
-        match (pair_wait.map(seconds_up), address_wait) {
-            (None, None) => Ok(()),
-            (a, b) => Err(a.max(b).unwrap_or_default()),
-        }
-    }
-
-    fn failed_at(&self, account: &str, address: IpAddr, now: Instant) {
-        self.addresses.count_at(address, now);
+    fn attempt_at(&self, account: &str, address: IpAddr, now: Instant) -> Result<(), u64> {
         let forget = self.policy.forget_after;
+        let pair = (account.to_string(), key(address));
+        // The pair stays locked from its check to its count; the address's take is atomic.
         let mut pairs = self.lock();
         let due = pairs.swept.is_none_or(|at| now.duration_since(at) >= forget) || pairs.failures.len() >= SWEEP_AT;
         if due {
             pairs.failures.retain(|_, f| now.duration_since(f.last) < forget);
             pairs.swept = Some(now);
         }
-        let f = pairs
+        let failures = pairs
             .failures
-            .entry((account.to_string(), key(address)))
-            .or_insert(Failures { count: 0, last: now });
-        if now.duration_since(f.last) >= forget {
-            f.count = 0;
+            .get(&pair)
+            .copied()
+            .filter(|f| now.duration_since(f.last) < forget);
+        let pair_wait = failures
+            .map(|f| (f.last + self.delay(f.count)).saturating_duration_since(now))
+            .filter(|left| !left.is_zero())
+            .map(seconds_up);
+        let address_wait = self.addresses.check_at(address, now).err();
+        if pair_wait.is_some() || address_wait.is_some() {
+            return Err(pair_wait.max(address_wait).unwrap_or_default());
         }
-        f.count = f.count.saturating_add(1);
-        f.last = now;
+        self.addresses.count_at(address, now);
+        let count = failures.map_or(0, |f| f.count).saturating_add(1);
+        pairs.failures.insert(pair, Failures { count, last: now });
+        Ok(())
     }
 }
 
@@ -169,15 +165,13 @@ mod tests {
         let l = limiter();
         let mut t = Instant::now();
         for _ in 0..3 {
-            assert_eq!(l.check_at("a@x.org", HERE, t), Ok(()));
-            l.failed_at("a@x.org", HERE, t);
+            assert_eq!(l.attempt_at("a@x.org", HERE, t), Ok(()));
         }
         // 2 s, then 4, 8, 16, 32, and never more than 60.
         for wait in [2, 4, 8, 16, 32, 60, 60] {
-            assert_eq!(l.check_at("a@x.org", HERE, t), Err(wait));
+            assert_eq!(l.attempt_at("a@x.org", HERE, t), Err(wait));
             t += Duration::from_secs(wait);
-            assert_eq!(l.check_at("a@x.org", HERE, t), Ok(()));
-            l.failed_at("a@x.org", HERE, t);
+            assert_eq!(l.attempt_at("a@x.org", HERE, t), Ok(()));
         }
     }
 
@@ -185,14 +179,14 @@ mod tests {
     fn the_owner_from_another_address_is_not_slowed_and_success_clears_the_pair() {
         let l = limiter();
         let t0 = Instant::now();
-        for _ in 0..8 {
-            l.failed_at("a@x.org", HERE, t0);
+        for _ in 0..3 {
+            assert_eq!(l.attempt_at("a@x.org", HERE, t0), Ok(()));
         }
-        assert!(l.check_at("a@x.org", HERE, t0).is_err());
-        assert_eq!(l.check_at("a@x.org", THERE, t0), Ok(()));
-        assert_eq!(l.check_at("b@x.org", HERE, t0), Ok(()));
+        assert!(l.attempt_at("a@x.org", HERE, t0).is_err());
+        assert_eq!(l.attempt_at("a@x.org", THERE, t0), Ok(()));
+        assert_eq!(l.attempt_at("b@x.org", HERE, t0), Ok(()));
         l.succeeded("a@x.org", HERE);
-        assert_eq!(l.check_at("a@x.org", HERE, t0), Ok(()));
+        assert_eq!(l.attempt_at("a@x.org", HERE, t0), Ok(()));
     }
 
     #[test]
@@ -200,12 +194,15 @@ mod tests {
         let l = limiter();
         let t0 = Instant::now();
         for n in 0..10 {
-            l.failed_at(&format!("user{n}@x.org"), HERE, t0);
+            assert_eq!(l.attempt_at(&format!("user{n}@x.org"), HERE, t0), Ok(()));
         }
-        assert_eq!(l.check_at("new@x.org", HERE, t0), Err(60));
-        assert_eq!(l.check_at("new@x.org", THERE, t0), Ok(()));
+        assert_eq!(l.attempt_at("new@x.org", HERE, t0), Err(60));
+        // A success gives the address its attempt back.
+        l.succeeded("user0@x.org", HERE);
+        assert_eq!(l.attempt_at("new@x.org", HERE, t0), Ok(()));
+        assert_eq!(l.attempt_at("new@x.org", THERE, t0), Ok(()));
         let later = t0 + Duration::from_secs(600);
-        l.failed_at("other@x.org", THERE, later);
+        assert_eq!(l.attempt_at("other@x.org", THERE, later), Ok(()));
         assert_eq!(l.lock().failures.len(), 1);
     }
 }

@@ -211,7 +211,7 @@ async fn login(
     let email = Email::parse(&body.email).map_or_else(|_| body.email.trim().to_lowercase(), String::from);
     state
         .limiter
-        .check(&email, address)
+        .attempt(&email, address)
         .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
     let db = state.core.store.db();
     let found = credentials::by_email(db, &email).await.map_err(ApiError::internal)?;
@@ -222,13 +222,10 @@ async fn login(
             .map_err(ApiError::internal)?;
     let user = match found {
         Some(c) if matches => read_user(&state, user_id(&c.user_id)?).await?,
-        _ => {
-            state.limiter.failed(&email, address);
-            return Err(ApiError::InvalidCredentials);
-        }
+        // The attempt stays counted as a failure.
+        _ => return Err(ApiError::InvalidCredentials),
     };
     if user.is_active == 0 {
-        state.limiter.failed(&email, address);
         return Err(ApiError::InvalidCredentials);
     }
     state.limiter.succeeded(&email, address);

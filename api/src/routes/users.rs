@@ -205,16 +205,16 @@ async fn change_password(
     // Guessing the current password with a stolen access token counts like a failed login.
     state
         .limiter
-        .check(&user.email, address)
+        .attempt(&user.email, address)
         .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
     let matches = body.current_password.chars().count() <= password::MAX_CHARS
         && password::verify(body.current_password, Some(current.password_hash.clone()))
             .await
             .map_err(ApiError::internal)?;
     if !matches {
-        state.limiter.failed(&user.email, address);
         return Err(ApiError::InvalidCredentials);
     }
+    state.limiter.succeeded(&user.email, address);
     let new_hash = password::hash(body.new_password).await.map_err(ApiError::internal)?;
     let replace = ReplacePassword {
         user_id: user.id.clone(),
@@ -236,7 +236,6 @@ async fn change_password(
         .await
         .map_err(user_error)?;
     state.sessions.ended_here(&ended.take().unwrap_or_default());
-    state.limiter.succeeded(&user.email, address);
     tracing::info!(user_id = %user.id, "password changed; every session ended");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -13,6 +13,7 @@ use crate::backend::{Backend, on_both_backends};
 
 on_both_backends!(
     a_stranger_guessing_slows_only_their_own_address_and_the_owner_still_signs_in,
+    parallel_guesses_get_no_more_tries_than_a_sequence,
     registrations_and_email_changes_are_limited_per_address,
     emails_that_look_like_another_are_refused_or_are_the_same_account,
 );
@@ -68,6 +69,31 @@ async fn a_stranger_guessing_slows_only_their_own_address_and_the_owner_still_si
     assert_eq!(retry_after(&waiting), 2);
     assert_eq!(
         login_from(&app, OWNER, "owner@example.com", PASSWORD).await.status,
+        StatusCode::OK
+    );
+}
+
+async fn parallel_guesses_get_no_more_tries_than_a_sequence(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
+    app.register("burst@example.com", PASSWORD, "Burst").await;
+    let guesses = (0..10).map(|_| login_from(&app, STRANGER, "burst@example.com", "guess"));
+    let replies = futures::future::join_all(guesses).await;
+    let answered = replies
+        .iter()
+        .filter(|r| r.status != StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    // The five free attempts, however many are sent at once; the rest wait.
+    assert_eq!(
+        answered,
+        5,
+        "{:?}",
+        replies.iter().map(|r| r.status).collect::<Vec<_>>()
+    );
+    for reply in replies.iter().filter(|r| r.status == StatusCode::TOO_MANY_REQUESTS) {
+        assert!(retry_after(reply) >= 1);
+    }
+    assert_eq!(
+        login_from(&app, OWNER, "burst@example.com", PASSWORD).await.status,
         StatusCode::OK
     );
 }

@@ -26,6 +26,8 @@ pub enum ValueError {
     NotAnEmail,
     #[error("must not contain invisible characters (U+{0:04X})")]
     InvisibleCharacter(u32),
+    #[error("must not contain U+{0:04X}: only letters, digits and the usual punctuation")]
+    DisallowedCharacter(u32),
     #[error("must not mix scripts (like a Cyrillic letter among Latin ones) in one part")]
     MixedScripts,
 }

@@ -7,6 +7,7 @@
 //! spaces, joiners, format characters) or mixes scripts within its local part or its domain
 //! (a Cyrillic `а` among Latin letters), by the rules of Unicode's UTS #39.
 use unicode_normalization::UnicodeNormalization;
+use unicode_security::general_security_profile::IdentifierType;
 use unicode_security::{GeneralSecurityProfile, MixedScript};
 
 use crate::text::{ValueError, is_invisible};
@@ -28,8 +29,8 @@ impl Email {
         if email.chars().count() > Self::MAX_CHARS {
             return Err(ValueError::TooLong(Self::MAX_CHARS));
         }
-        if let Some(c) = email.chars().find(|&c| !visible(c)) {
-            return Err(ValueError::InvisibleCharacter(c.into()));
+        if let Some(refused) = email.chars().find_map(refusal) {
+            return Err(refused);
         }
         let (local, domain) = email.split_once('@').ok_or(ValueError::NotAnEmail)?;
         let shaped = !local.is_empty()
@@ -61,13 +62,17 @@ impl From<Email> for String {
     }
 }
 
-/// ASCII is judged by the shape rules; any other character must be one UTS #39 allows in
-/// identifiers, which leaves out the invisible, format and unassigned ones.
-fn visible(c: char) -> bool {
+/// Why `c` may not be in an address, if it may not. ASCII is left to the shape rules but for
+/// control characters; any other character must be one UTS #39 allows in identifiers, which
+/// leaves out the invisible (default-ignorable) ones, symbols, and scripts out of use.
+fn refusal(c: char) -> Option<ValueError> {
     if c.is_ascii() {
-        return !c.is_ascii_control();
+        return c.is_ascii_control().then_some(ValueError::ControlCharacter(c.into()));
     }
-    !is_invisible(c) && c.identifier_allowed()
+    if is_invisible(c) || c.identifier_type() == Some(IdentifierType::Default_Ignorable) {
+        return Some(ValueError::InvisibleCharacter(c.into()));
+    }
+    (!c.identifier_allowed()).then_some(ValueError::DisallowedCharacter(c.into()))
 }
 
 /// The domain in IDNA ASCII form (`bücher.de` is `xn--bcher-kva.de`), with at least two labels,
@@ -83,8 +88,8 @@ fn ascii_domain(domain: &str) -> Result<String, ValueError> {
     if decoded.is_err() {
         return Err(ValueError::NotAnEmail);
     }
-    if let Some(c) = unicode.chars().find(|&c| !visible(c)) {
-        return Err(ValueError::InvisibleCharacter(c.into()));
+    if let Some(refused) = unicode.chars().find_map(refusal) {
+        return Err(refused);
     }
     if !unicode.as_str().is_single_script() {
         return Err(ValueError::MixedScripts);

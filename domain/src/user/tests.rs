@@ -165,6 +165,19 @@ fn emails_with_invisible_characters_are_refused() {
 }
 
 #[test]
+fn emails_with_symbols_or_control_characters_are_refused() {
+    assert_eq!(
+        Email::parse("ann\u{1F600}@example.com"),
+        Err(UserValueError::DisallowedCharacter(0x1F600))
+    );
+    assert_eq!(
+        Email::parse("ann\u{7}@example.com"),
+        Err(UserValueError::ControlCharacter(7))
+    );
+    assert!(Email::parse("josé.ßtraße@example.de").is_ok());
+}
+
+#[test]
 fn emails_mixing_scripts_in_one_part_are_refused() {
     // A Cyrillic `а` (U+0430) among Latin letters, in the local part and in the domain; and
     // the same through a punycode label.

@@ -24,6 +24,12 @@ pub enum ValueError {
     TooMany(usize),
     #[error("must be an email address like name@example.com")]
     NotAnEmail,
+    #[error("must not contain invisible characters (U+{0:04X})")]
+    InvisibleCharacter(u32),
+    #[error("must not contain U+{0:04X}: only letters, digits and the usual punctuation")]
+    DisallowedCharacter(u32),
+    #[error("must not mix scripts (like a Cyrillic letter among Latin ones) in one part")]
+    MixedScripts,
 }
 
 /// Characters that take no room on screen: trimmed at the ends like white space.

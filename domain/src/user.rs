@@ -12,50 +12,11 @@ use crate::entity::{Entity, EntityError, Lifecycle};
 use crate::text::{ValueError, short_text};
 use crate::values::{Timestamp, UserId};
 
+mod email;
+pub use email::Email;
+
 /// Why a raw profile value was refused: the shared text refusals.
 pub type UserValueError = ValueError;
-
-/// An email address, trimmed and lower-cased, of a plausible shape: `local@domain.tld`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Email(String);
-
-impl Email {
-    pub const MAX_CHARS: usize = 254;
-
-    pub fn parse(raw: &str) -> Result<Self, UserValueError> {
-        let email = raw.trim().to_lowercase();
-        if email.is_empty() {
-            return Err(UserValueError::Empty);
-        }
-        if email.chars().count() > Self::MAX_CHARS {
-            return Err(UserValueError::TooLong(Self::MAX_CHARS));
-        }
-        let (local, domain) = email.split_once('@').ok_or(UserValueError::NotAnEmail)?;
-        let shaped = !local.is_empty()
-            && local.len() <= 64
-            && !domain.contains('@')
-            && email.chars().all(|c| !c.is_whitespace() && !c.is_control())
-            && domain.contains('.')
-            && domain
-                .split('.')
-                .all(|label| !label.is_empty() && !label.starts_with('-') && !label.ends_with('-'));
-        if shaped {
-            Ok(Self(email))
-        } else {
-            Err(UserValueError::NotAnEmail)
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl From<Email> for String {
-    fn from(e: Email) -> String {
-        e.0
-    }
-}
 
 /// A user's display name: 1 to 200 characters after trimming.
 #[derive(Debug, Clone, PartialEq, Eq)]

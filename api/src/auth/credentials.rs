@@ -5,6 +5,7 @@
 //! in the same transaction as the User event they go with.
 use async_trait::async_trait;
 use joan_commands::{Conn, Database, StoreError, args};
+use joan_domain::Timestamp;
 
 use crate::auth::refresh;
 use crate::auth::write::StateWrite;
@@ -120,30 +121,35 @@ impl StateWrite for ChangeEmail {
     }
 }
 
-/// A new password hash, with its `UserPasswordChanged`; every refresh token of the user dies.
-/// Only replaces the hash the caller verified (`expected`): of two concurrent changes, one wins.
+/// A new password hash, with its `UserPasswordChanged`; every session of the user ends (its
+/// output). Only replaces the hash the caller verified (`expected`): of two concurrent
+/// changes, one wins.
 pub struct ReplacePassword {
     pub user_id: String,
     pub expected: String,
     pub password_hash: String,
-    pub at: String,
+    pub at: Timestamp,
 }
 
 #[async_trait]
 impl StateWrite for ReplacePassword {
-    type Output = ();
+    type Output = Vec<String>;
 
-    async fn write(&self, conn: &mut Conn<'_>) -> Result<(), StoreError> {
+    async fn write(&self, conn: &mut Conn<'_>) -> Result<Vec<String>, StoreError> {
         let changed = conn
             .execute(
                 "update credentials set password_hash = $3, updated_at = $4 where user_id = $1 and password_hash = $2",
-                &args![&self.user_id, &self.expected, &self.password_hash, &self.at],
+                &args![
+                    &self.user_id,
+                    &self.expected,
+                    &self.password_hash,
+                    &self.at.to_rfc3339()
+                ],
             )
             .await?;
         if changed != 1 {
             return Err(StoreError::hook(PasswordChangedMeanwhile));
         }
-        refresh::revoke_user(conn, &self.user_id, &self.at).await?;
-        Ok(())
+        refresh::revoke_user(conn, &self.user_id, self.at).await
     }
 }

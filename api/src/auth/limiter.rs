@@ -1,53 +1,65 @@
-//! Login attempt limits per account and per client address.
+//! Login throttling: per account and address pair, with delays that double.
 //!
-//! Each key gets a fixed window that opens at its first failure; once a key has used its
-//! failures, attempts are refused until the window closes. In memory: a restart forgets, and
-//! several `joan serve` nodes each count their own.
+//! A stranger who guesses an account's password from their address slows only that pair down:
+//! the owner, from their own address, signs in as ever. No count is kept per account alone,
+//! since any such limit is a lockout anyone can trigger. Each address also has a budget of
+//! failures across accounts (a spray of guesses at many accounts), which again stops only
+//! that address. In memory, like [`AddressLimit`].
 use std::collections::HashMap;
-use std::net::{IpAddr, Ipv6Addr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::request::Parts;
+use crate::auth::address::{AddressLimit, RatePolicy, key, seconds_up};
 
-/// How many failures each key may have per window.
+/// How login failures are throttled.
 #[derive(Debug, Clone, Copy)]
 pub struct LoginPolicy {
-    pub per_account: u32,
-    pub per_address: u32,
-    pub window: Duration,
+    /// Failures of one pair before it has to wait.
+    pub free_failures: u32,
+    /// The first wait; each further failure doubles it, up to `max_delay`.
+    pub first_delay: Duration,
+    pub max_delay: Duration,
+    /// A pair with no failure for this long starts afresh.
+    pub forget_after: Duration,
+    /// Failures per address across accounts.
+    pub per_address: RatePolicy,
 }
 
 impl Default for LoginPolicy {
     fn default() -> Self {
         Self {
-            per_account: 5,
-            per_address: 20,
-            window: Duration::from_secs(15 * 60),
+            free_failures: 5,
+            first_delay: Duration::from_secs(1),
+            max_delay: Duration::from_secs(15 * 60),
+            forget_after: Duration::from_secs(60 * 60),
+            per_address: RatePolicy {
+                max: 20,
+                window: Duration::from_secs(15 * 60),
+            },
         }
     }
 }
 
-/// Keys tracked before expired windows are swept early.
+/// Pairs tracked before idle ones are swept early.
 const SWEEP_AT: usize = 10_000;
 
 #[derive(Debug, Clone, Copy)]
-struct Window {
-    failures: u32,
-    opened: Instant,
+struct Failures {
+    count: u32,
+    last: Instant,
 }
 
 #[derive(Default)]
-struct Counters {
-    accounts: HashMap<String, Window>,
-    addresses: HashMap<IpAddr, Window>,
+struct Pairs {
+    failures: HashMap<(String, IpAddr), Failures>,
     swept: Option<Instant>,
 }
 
 pub struct LoginLimiter {
     policy: LoginPolicy,
-    counters: Mutex<Counters>,
+    pairs: Mutex<Pairs>,
+    addresses: AddressLimit,
 }
 
 impl Default for LoginLimiter {
@@ -60,111 +72,71 @@ impl LoginLimiter {
     pub fn new(policy: LoginPolicy) -> Self {
         Self {
             policy,
-            counters: Mutex::new(Counters::default()),
+            pairs: Mutex::new(Pairs::default()),
+            addresses: AddressLimit::new(policy.per_address),
         }
     }
 
-    /// `Err(seconds)` to wait when the account or the address has no attempts left.
-    pub fn check(&self, account: &str, address: IpAddr) -> Result<(), u64> {
-        self.check_at(account, address, Instant::now())
+    /// Starts an attempt of this address at this account's password, or `Err(seconds)` to
+    /// wait first. The attempt counts as a failure from now on, until [`succeeded`] says
+    /// otherwise: parallel guesses are counted before any of them is answered, so a burst
+    /// gets no more tries than a sequence.
+    ///
+    /// [`succeeded`]: LoginLimiter::succeeded
+    pub fn attempt(&self, account: &str, address: IpAddr) -> Result<(), u64> {
+        self.attempt_at(account, address, Instant::now())
     }
 
-    /// Counts a failed attempt against both keys.
-    pub fn failed(&self, account: &str, address: IpAddr) {
-        self.failed_at(account, address, Instant::now());
+    /// The password matched: the pair starts afresh and the address gets its attempt back.
+    pub fn succeeded(&self, account: &str, address: IpAddr) {
+        self.lock().failures.remove(&(account.to_string(), key(address)));
+        self.addresses.refund(address);
     }
 
-    /// A successful login clears the account's failures (not the address's).
-    pub fn succeeded(&self, account: &str) {
-        self.lock().accounts.remove(account);
+    fn lock(&self) -> std::sync::MutexGuard<'_, Pairs> {
+        self.pairs.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Counters> {
-        self.counters.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn check_at(&self, account: &str, address: IpAddr, now: Instant) -> Result<(), u64> {
-        let counters = self.lock();
-        let window = self.policy.window;
-        let wait = |w: Option<&Window>, max: u32| {
-            w.filter(|w| w.failures >= max)
-                .map(|w| (w.opened + window).saturating_duration_since(now))
-                .filter(|left| !left.is_zero())
-        };
-        let account_wait = wait(counters.accounts.get(account), self.policy.per_account);
-        let address_wait = wait(counters.addresses.get(&key(address)), self.policy.per_address);
-        match account_wait.max(address_wait) {
-            // Round up: a client that waits `Retry-After` seconds finds the window closed.
-            Some(left) => Err(left.as_secs() + u64::from(left.subsec_nanos() > 0)),
-            None => Ok(()),
+    /// How long a pair with `count` failures waits after its last one.
+    fn delay(&self, count: u32) -> Duration {
+        if count < self.policy.free_failures {
+            return Duration::ZERO;
         }
+        let over = count - self.policy.free_failures;
+        let factor = 1u32.checked_shl(over.min(31)).unwrap_or(u32::MAX);
+        self.policy
+            .first_delay
+            .checked_mul(factor)
+            .map_or(self.policy.max_delay, |d| d.min(self.policy.max_delay))
     }
 
-    fn failed_at(&self, account: &str, address: IpAddr, now: Instant) {
-        let window = self.policy.window;
-        let mut counters = self.lock();
-        let due = counters.swept.is_none_or(|at| now.duration_since(at) >= window)
-            || counters.accounts.len() + counters.addresses.len() >= SWEEP_AT;
+    fn attempt_at(&self, account: &str, address: IpAddr, now: Instant) -> Result<(), u64> {
+        let forget = self.policy.forget_after;
+        let pair = (account.to_string(), key(address));
+        // The pair stays locked from its check to its count; the address's take is atomic.
+        let mut pairs = self.lock();
+        let due = pairs.swept.is_none_or(|at| now.duration_since(at) >= forget) || pairs.failures.len() >= SWEEP_AT;
         if due {
-            let live = |w: &mut Window| now.duration_since(w.opened) < window;
-            counters.accounts.retain(|_, w| live(w));
-            counters.addresses.retain(|_, w| live(w));
-            counters.swept = Some(now);
+            pairs.failures.retain(|_, f| now.duration_since(f.last) < forget);
+            pairs.swept = Some(now);
         }
-        bump(
-            counters.accounts.entry(account.to_string()).or_insert(fresh(now)),
-            now,
-            window,
-        );
-        bump(
-            counters.addresses.entry(key(address)).or_insert(fresh(now)),
-            now,
-            window,
-        );
-    }
-}
-
-fn fresh(now: Instant) -> Window {
-    Window {
-        failures: 0,
-        opened: now,
-    }
-}
-
-fn bump(w: &mut Window, now: Instant, window: Duration) {
-    if now.duration_since(w.opened) >= window {
-        *w = fresh(now);
-    }
-    w.failures = w.failures.saturating_add(1);
-}
-
-/// One IPv6 holder usually has a whole /64, so that is what an IPv6 address counts as.
-fn key(address: IpAddr) -> IpAddr {
-    match address {
-        IpAddr::V4(v4) => IpAddr::V4(v4),
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => IpAddr::V4(v4),
-            None => {
-                let s = v6.segments();
-                IpAddr::V6(Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
-            }
-        },
-    }
-}
-
-/// The client's address as the listener saw it (no proxy headers are trusted).
-#[derive(Debug, Clone, Copy)]
-pub struct ClientAddr(pub IpAddr);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let address = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or(IpAddr::from([0, 0, 0, 0]), |c| c.0.ip());
-        Ok(ClientAddr(address))
+        let failures = pairs
+            .failures
+            .get(&pair)
+            .copied()
+            .filter(|f| now.duration_since(f.last) < forget);
+        let pair_wait = failures
+            .map(|f| (f.last + self.delay(f.count)).saturating_duration_since(now))
+            .filter(|left| !left.is_zero())
+            .map(seconds_up);
+        let address_wait = self.addresses.check_at(address, now).err();
+        if pair_wait.is_some() || address_wait.is_some() {
+            return Err(pair_wait.max(address_wait).unwrap_or_default());
+        }
+        self.addresses.count_at(address, now);
+        let count = failures.map_or(0, |f| f.count).saturating_add(1);
+        pairs.failures.insert(pair, Failures { count, last: now });
+        Ok(())
     }
 }
 
@@ -177,62 +149,60 @@ mod tests {
 
     fn limiter() -> LoginLimiter {
         LoginLimiter::new(LoginPolicy {
-            per_account: 3,
-            per_address: 5,
-            window: Duration::from_secs(60),
+            free_failures: 3,
+            first_delay: Duration::from_secs(2),
+            max_delay: Duration::from_secs(60),
+            forget_after: Duration::from_secs(600),
+            per_address: RatePolicy {
+                max: 10,
+                window: Duration::from_secs(60),
+            },
         })
     }
 
     #[test]
-    fn an_account_is_locked_after_its_failures_until_the_window_closes() {
+    fn a_pair_waits_longer_after_each_failure_beyond_its_free_ones() {
+        let l = limiter();
+        let mut t = Instant::now();
+        for _ in 0..3 {
+            assert_eq!(l.attempt_at("a@x.org", HERE, t), Ok(()));
+        }
+        // 2 s, then 4, 8, 16, 32, and never more than 60.
+        for wait in [2, 4, 8, 16, 32, 60, 60] {
+            assert_eq!(l.attempt_at("a@x.org", HERE, t), Err(wait));
+            t += Duration::from_secs(wait);
+            assert_eq!(l.attempt_at("a@x.org", HERE, t), Ok(()));
+        }
+    }
+
+    #[test]
+    fn the_owner_from_another_address_is_not_slowed_and_success_clears_the_pair() {
         let l = limiter();
         let t0 = Instant::now();
         for _ in 0..3 {
-            assert_eq!(l.check_at("a@x.org", HERE, t0), Ok(()));
-            l.failed_at("a@x.org", HERE, t0);
+            assert_eq!(l.attempt_at("a@x.org", HERE, t0), Ok(()));
         }
-        assert_eq!(l.check_at("a@x.org", HERE, t0 + Duration::from_millis(500)), Err(60));
-        assert_eq!(l.check_at("a@x.org", THERE, t0 + Duration::from_secs(59)), Err(1));
-        assert_eq!(l.check_at("b@x.org", HERE, t0), Ok(()));
-        assert_eq!(l.check_at("a@x.org", HERE, t0 + Duration::from_secs(60)), Ok(()));
-        l.failed_at("a@x.org", HERE, t0 + Duration::from_secs(60));
-        assert_eq!(l.check_at("a@x.org", HERE, t0 + Duration::from_secs(61)), Ok(()));
+        assert!(l.attempt_at("a@x.org", HERE, t0).is_err());
+        assert_eq!(l.attempt_at("a@x.org", THERE, t0), Ok(()));
+        assert_eq!(l.attempt_at("b@x.org", HERE, t0), Ok(()));
+        l.succeeded("a@x.org", HERE);
+        assert_eq!(l.attempt_at("a@x.org", HERE, t0), Ok(()));
     }
 
     #[test]
-    fn an_address_is_locked_across_accounts_and_success_clears_only_the_account() {
+    fn an_address_spraying_many_accounts_is_stopped_and_idle_pairs_are_forgotten() {
         let l = limiter();
         let t0 = Instant::now();
-        for n in 0..5 {
-            l.failed_at(&format!("user{n}@x.org"), HERE, t0);
+        for n in 0..10 {
+            assert_eq!(l.attempt_at(&format!("user{n}@x.org"), HERE, t0), Ok(()));
         }
-        assert!(l.check_at("new@x.org", HERE, t0).is_err());
-        assert_eq!(l.check_at("new@x.org", THERE, t0), Ok(()));
-        l.failed_at("c@x.org", THERE, t0);
-        l.failed_at("c@x.org", THERE, t0);
-        l.failed_at("c@x.org", THERE, t0);
-        l.succeeded("c@x.org");
-        assert_eq!(l.check_at("c@x.org", THERE, t0), Ok(()));
-    }
-
-    #[test]
-    fn expired_windows_are_swept() {
-        let l = limiter();
-        let t0 = Instant::now();
-        l.failed_at("a@x.org", HERE, t0);
-        l.failed_at("b@x.org", THERE, t0 + Duration::from_secs(120));
-        let counters = l.lock();
-        assert!(!counters.accounts.contains_key("a@x.org"));
-        assert!(!counters.addresses.contains_key(&HERE));
-        assert_eq!(counters.accounts.len(), 1);
-    }
-
-    #[test]
-    fn ipv6_addresses_count_per_64_prefix() {
-        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
-        let b: IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap();
-        let mapped: IpAddr = "::ffff:192.0.2.1".parse().unwrap();
-        assert_eq!(key(a), key(b));
-        assert_eq!(key(mapped), HERE);
+        assert_eq!(l.attempt_at("new@x.org", HERE, t0), Err(60));
+        // A success gives the address its attempt back.
+        l.succeeded("user0@x.org", HERE);
+        assert_eq!(l.attempt_at("new@x.org", HERE, t0), Ok(()));
+        assert_eq!(l.attempt_at("new@x.org", THERE, t0), Ok(()));
+        let later = t0 + Duration::from_secs(600);
+        assert_eq!(l.attempt_at("other@x.org", THERE, later), Ok(()));
+        assert_eq!(l.lock().failures.len(), 1);
     }
 }

@@ -1,4 +1,6 @@
-//! Access tokens: HS256 JWTs naming the user by id, short-lived, every claim validated.
+//! Access tokens: HS256 JWTs naming the user by id and the session by its `sid`, short-lived,
+//! every claim validated. Whether the session has ended is asked on every request after this
+//! (`sessions.rs`), remembered token or not.
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -23,6 +25,15 @@ struct Claims {
     nbf: i64,
     exp: i64,
     jti: String,
+    /// The session (login) the token belongs to.
+    sid: String,
+}
+
+/// What a valid token says: who, and in which session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verified {
+    pub user: UserId,
+    pub session: Uuid,
 }
 
 /// Clock skew tolerated on `nbf` and `exp`.
@@ -37,9 +48,9 @@ pub struct TokenKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
-    /// Exact token text → (user, `nbf`, `exp`) of tokens that passed every check. A forged or
+    /// Exact token text → (claims, `nbf`, `exp`) of tokens that passed every check. A forged or
     /// altered token is another text, so it misses and is verified in full. Emptied when full.
-    verified: Mutex<HashMap<Box<str>, (UserId, i64, i64)>>,
+    verified: Mutex<HashMap<Box<str>, (Verified, i64, i64)>>,
 }
 
 impl TokenKeys {
@@ -60,8 +71,8 @@ impl TokenKeys {
         }
     }
 
-    /// A fresh access token for `user`, issued at `now` (unix seconds).
-    pub fn issue(&self, user: UserId, now: i64) -> Result<String, jsonwebtoken::errors::Error> {
+    /// A fresh access token for `user` in `session`, issued at `now` (unix seconds).
+    pub fn issue(&self, user: UserId, session: Uuid, now: i64) -> Result<String, jsonwebtoken::errors::Error> {
         let claims = Claims {
             sub: user.to_string(),
             iss: ISSUER.into(),
@@ -70,37 +81,41 @@ impl TokenKeys {
             nbf: now,
             exp: now + ACCESS_TTL_SECONDS,
             jti: Uuid::new_v4().to_string(),
+            sid: session.to_string(),
         };
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
     }
 
-    /// The user a valid token names; `None` for anything forged, expired, or not ours.
-    pub fn verify(&self, token: &str) -> Option<UserId> {
+    /// The user and session a valid token names; `None` for anything forged, expired, or not
+    /// ours.
+    pub fn verify(&self, token: &str) -> Option<Verified> {
         self.verify_at(token, time::OffsetDateTime::now_utc().unix_timestamp())
     }
 
     /// [`TokenKeys::verify`] at `now` (unix seconds). A remembered token is still checked for
     /// its time window.
-    pub fn verify_at(&self, token: &str, now: i64) -> Option<UserId> {
+    pub fn verify_at(&self, token: &str, now: i64) -> Option<Verified> {
         let within = |nbf: i64, exp: i64| nbf - LEEWAY_SECONDS <= now && now < exp + LEEWAY_SECONDS;
         let remembered = self.lock().get(token).copied();
-        if let Some((user, nbf, exp)) = remembered {
-            return within(nbf, exp).then_some(user);
+        if let Some((claims, nbf, exp)) = remembered {
+            return within(nbf, exp).then_some(claims);
         }
         let data = decode::<Claims>(token, &self.decoding, &self.validation).ok()?;
         if !within(data.claims.nbf, data.claims.exp) {
             return None;
         }
         let user = Uuid::parse_str(&data.claims.sub).ok().map(UserId)?;
+        let session = Uuid::parse_str(&data.claims.sid).ok()?;
+        let claims = Verified { user, session };
         let mut verified = self.lock();
         if verified.len() >= VERIFIED_CAPACITY {
             verified.clear();
         }
-        verified.insert(token.into(), (user, data.claims.nbf, data.claims.exp));
-        Some(user)
+        verified.insert(token.into(), (claims, data.claims.nbf, data.claims.exp));
+        Some(claims)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Box<str>, (UserId, i64, i64)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Box<str>, (Verified, i64, i64)>> {
         self.verified.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
@@ -121,9 +136,12 @@ mod tests {
     #[test]
     fn a_remembered_token_still_expires_and_a_changed_one_is_checked_in_full() {
         let keys = keys();
-        let user = UserId(Uuid::new_v4());
+        let user = Verified {
+            user: UserId(Uuid::new_v4()),
+            session: Uuid::new_v4(),
+        };
         let now = 1_790_000_000;
-        let token = keys.issue(user, now).unwrap();
+        let token = keys.issue(user.user, user.session, now).unwrap();
         assert_eq!(keys.verify_at(&token, now + 1), Some(user));
         // Remembered now; past its expiry it is refused all the same.
         assert_eq!(keys.verify_at(&token, now + 10), Some(user));
@@ -145,7 +163,8 @@ mod tests {
         assert_eq!(keys.verify_at(&forged, now + 1), None);
         // Another secret's token, though its claims name the same user.
         let other = TokenKeys::new(&Secret::new("another-secret-entirely-000000"));
-        assert_eq!(keys.verify_at(&other.issue(user, now).unwrap(), now + 1), None);
+        let theirs = other.issue(user.user, user.session, now).unwrap();
+        assert_eq!(keys.verify_at(&theirs, now + 1), None);
     }
 
     #[test]
@@ -153,7 +172,7 @@ mod tests {
         let keys = keys();
         let now = 1_790_000_000;
         for _ in 0..VERIFIED_CAPACITY + 10 {
-            let token = keys.issue(UserId(Uuid::new_v4()), now).unwrap();
+            let token = keys.issue(UserId(Uuid::new_v4()), Uuid::new_v4(), now).unwrap();
             assert!(keys.verify_at(&token, now).is_some());
         }
         assert!(keys.lock().len() <= VERIFIED_CAPACITY);

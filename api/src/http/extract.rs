@@ -163,11 +163,19 @@ impl FromRequestParts<AppState> for CurrentUser {
             .and_then(|v| v.to_str().ok())
             .and_then(bearer)
             .ok_or(ApiError::Unauthenticated("missing bearer token"))?;
-        state
+        let verified = state
             .tokens
             .verify(token.trim())
-            .map(CurrentUser)
-            .ok_or(ApiError::Unauthenticated("invalid or expired token"))
+            .ok_or(ApiError::Unauthenticated("invalid or expired token"))?;
+        let ended = state
+            .sessions
+            .is_ended(state.core.store.db(), verified.session)
+            .await
+            .map_err(ApiError::internal)?;
+        if ended {
+            return Err(ApiError::Unauthenticated("the session has ended"));
+        }
+        Ok(CurrentUser(verified.user))
     }
 }
 

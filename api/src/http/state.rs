@@ -1,7 +1,11 @@
 //! What every handler can reach.
 use std::sync::Arc;
 
+use crate::auth::address::AddressLimit;
 use crate::auth::limiter::LoginLimiter;
+use crate::auth::policy::AuthPolicy;
+use crate::auth::refresh::Successors;
+use crate::auth::sessions::Sessions;
 use crate::auth::tokens::TokenKeys;
 use crate::core::Core;
 use crate::http::metrics::Metrics;
@@ -14,7 +18,14 @@ pub struct AppState(Arc<Shared>);
 pub struct Shared {
     pub core: Arc<Core>,
     pub tokens: TokenKeys,
+    /// Derives each refresh token's successor.
+    pub successors: Successors,
+    /// Which sessions have ended.
+    pub sessions: Sessions,
     pub limiter: LoginLimiter,
+    /// Registrations and email changes per address.
+    pub email_checks: AddressLimit,
+    pub policy: AuthPolicy,
     pub metrics: Metrics,
 }
 
@@ -28,10 +39,19 @@ impl std::ops::Deref for AppState {
 
 impl AppState {
     pub fn new(core: Core, jwt_secret: &crate::config::Secret) -> Self {
+        Self::with_policy(core, jwt_secret, AuthPolicy::default())
+    }
+
+    /// [`AppState::new`] with other limits (tests shorten them).
+    pub fn with_policy(core: Core, jwt_secret: &crate::config::Secret, policy: AuthPolicy) -> Self {
         Self(Arc::new(Shared {
+            sessions: Sessions::new(core.store.db()),
             core: Arc::new(core),
             tokens: TokenKeys::new(jwt_secret),
-            limiter: LoginLimiter::default(),
+            successors: Successors::new(jwt_secret),
+            limiter: LoginLimiter::new(policy.login),
+            email_checks: AddressLimit::new(policy.email_checks),
+            policy,
             metrics: Metrics::default(),
         }))
     }

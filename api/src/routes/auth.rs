@@ -12,8 +12,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
+use crate::auth::address::ClientAddr;
 use crate::auth::credentials::{self, Insert};
-use crate::auth::limiter::ClientAddr;
 use crate::auth::refresh::{self, NewToken, Rotation};
 use crate::auth::tokens::ACCESS_TTL_SECONDS;
 use crate::auth::{password, write};
@@ -103,10 +103,18 @@ fn user_id(raw: &str) -> Result<UserId, ApiError> {
     Uuid::parse_str(raw).map(UserId).map_err(ApiError::internal)
 }
 
-fn pair(state: &AppState, user: UserId, at: Timestamp, refresh_token: String) -> Result<TokenPair, ApiError> {
+/// Tokens of `session` (the id of its refresh-token family).
+fn pair(
+    state: &AppState,
+    user: UserId,
+    session: &str,
+    at: Timestamp,
+    refresh_token: String,
+) -> Result<TokenPair, ApiError> {
+    let session = Uuid::parse_str(session).map_err(ApiError::internal)?;
     let access_token = state
         .tokens
-        .issue(user, at.datetime().unix_timestamp())
+        .issue(user, session, at.datetime().unix_timestamp())
         .map_err(ApiError::internal)?;
     Ok(TokenPair {
         access_token,
@@ -120,9 +128,10 @@ fn pair(state: &AppState, user: UserId, at: Timestamp, refresh_token: String) ->
 #[utoipa::path(post, path = "/auth/register", tag = "auth", request_body = Register,
     responses((status = 201, body = Registered, headers(("location" = String), ("etag" = String))),
         (status = 400, body = Problem), (status = 409, body = Problem), (status = 415, body = Problem),
-        (status = 422, body = Problem)))]
+        (status = 422, body = Problem), (status = 429, body = Problem, headers(("retry-after" = u64)))))]
 async fn register(
     State(state): State<AppState>,
+    ClientAddr(address): ClientAddr,
     headers: HeaderMap,
     ApiJson(body): ApiJson<Register>,
 ) -> Result<Response, ApiError> {
@@ -138,6 +147,11 @@ async fn register(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
+    // A 409 tells that an email is taken, so each address may ask only so often.
+    state
+        .email_checks
+        .take(address)
+        .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
     let db = state.core.store.db();
     // The unique constraint written with the event is the guard; this saves a hash.
     if credentials::email_taken(db, email.as_str(), None)
@@ -197,10 +211,11 @@ async fn login(
     headers: HeaderMap,
     ApiJson(body): ApiJson<Login>,
 ) -> Result<axum::Json<TokenPair>, ApiError> {
-    let email = body.email.trim().to_lowercase();
+    // Spelled as registration stores it; what is not an address finds no account.
+    let email = Email::parse(&body.email).map_or_else(|_| body.email.trim().to_lowercase(), String::from);
     state
         .limiter
-        .check(&email, address)
+        .attempt(&email, address)
         .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
     let db = state.core.store.db();
     let found = credentials::by_email(db, &email).await.map_err(ApiError::internal)?;
@@ -211,22 +226,20 @@ async fn login(
             .map_err(ApiError::internal)?;
     let user = match found {
         Some(c) if matches => read_user(&state, user_id(&c.user_id)?).await?,
-        _ => {
-            state.limiter.failed(&email, address);
-            return Err(ApiError::InvalidCredentials);
-        }
+        // The attempt stays counted as a failure.
+        _ => return Err(ApiError::InvalidCredentials),
     };
     if user.is_active == 0 {
-        state.limiter.failed(&email, address);
         return Err(ApiError::InvalidCredentials);
     }
-    state.limiter.succeeded(&email);
+    state.limiter.succeeded(&email, address);
     let id = user_id(&user.id)?;
     let ctx = context_as(id, &headers);
     let token = NewToken::generate();
+    let session = Uuid::new_v4().to_string();
     let issue = || refresh::Issue {
         hash: token.hash.clone(),
-        family_id: Uuid::new_v4().to_string(),
+        family_id: session.clone(),
         user_id: user.id.clone(),
         at: ctx.at,
     };
@@ -253,11 +266,12 @@ async fn login(
         write::run(store, issue()).await.map_err(ApiError::store)?;
     }
     tracing::info!(user_id = %user.id, "logged in");
-    Ok(axum::Json(pair(&state, id, ctx.at, token.token)?))
+    Ok(axum::Json(pair(&state, id, &session, ctx.at, token.token)?))
 }
 
-/// Spends a refresh token for a new pair. A token presented twice revokes every token of its
-/// login.
+/// Spends a refresh token for a new pair. Presented again within a short grace window (two
+/// tabs refreshing at once), it gives the same pair's refresh token again; after it, every
+/// token of its login is revoked and the session ends.
 #[utoipa::path(post, path = "/auth/refresh", tag = "auth", request_body = Refresh,
     responses((status = 200, body = TokenPair), (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 415, body = Problem), (status = 422, body = Problem)))]
@@ -265,24 +279,29 @@ async fn refresh_tokens(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<Refresh>,
 ) -> Result<axum::Json<TokenPair>, ApiError> {
-    let next = NewToken::generate();
+    let next = state.successors.of(&body.refresh_token);
     let at = now();
     let rotate = refresh::Rotate {
         presented: refresh::digest(&body.refresh_token),
         next: next.hash,
         at,
+        grace: state.policy.refresh_grace,
     };
     match write::run(&state.core.store, rotate).await.map_err(ApiError::store)? {
-        Rotation::Rotated { user_id: user } => Ok(axum::Json(pair(&state, user_id(&user)?, at, next.token)?)),
-        Rotation::Reused { user_id: user } => {
-            tracing::warn!(user_id = %user, "a spent refresh token was presented again; its family is revoked");
+        Rotation::Rotated { user_id: user, session } => {
+            Ok(axum::Json(pair(&state, user_id(&user)?, &session, at, next.token)?))
+        }
+        Rotation::Reused { user_id: user, session } => {
+            state.sessions.ended_here(&[session]);
+            tracing::warn!(user_id = %user, "a spent refresh token was presented again; its session is ended");
             Err(ApiError::Unauthenticated("invalid refresh token"))
         }
         Rotation::Invalid => Err(ApiError::Unauthenticated("invalid refresh token")),
     }
 }
 
-/// Ends the session of the given refresh token, or every session of the caller without one.
+/// Ends the session of the given refresh token, or every session of the caller without one:
+/// their refresh tokens are revoked and their access tokens refused from the next request on.
 #[utoipa::path(post, path = "/auth/logout", tag = "auth", request_body = Option<Logout>, security(("bearer" = [])),
     responses((status = 204), (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 415, body = Problem), (status = 422, body = Problem)))]
@@ -303,7 +322,7 @@ async fn logout(
     };
     let store = &state.core.store;
     let (user_id, at) = (user.to_string(), now());
-    let revoked = match token {
+    let ended = match token {
         Some(token) => {
             let hash = refresh::digest(&token);
             write::run(store, refresh::RevokeFamilyOf { hash, user_id, at }).await
@@ -311,7 +330,8 @@ async fn logout(
         None => write::run(store, refresh::RevokeUser { user_id, at }).await,
     }
     .map_err(ApiError::store)?;
-    tracing::info!(user_id = %user, revoked, "logged out");
+    state.sessions.ended_here(&ended);
+    tracing::info!(user_id = %user, sessions = ended.len(), "logged out");
     Ok(StatusCode::NO_CONTENT)
 }
 

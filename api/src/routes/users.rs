@@ -11,8 +11,8 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::auth::address::ClientAddr;
 use crate::auth::credentials::{self, ChangeEmail, PasswordChangedMeanwhile, ReplacePassword};
-use crate::auth::limiter::ClientAddr;
 use crate::auth::{password, write};
 use crate::http::error::{ApiError, FieldError, Problem, from_command};
 use crate::http::extract::{ApiJson, Caller, ConditionalHeaders, CurrentUser, IfMatch, etag};
@@ -121,10 +121,12 @@ async fn get_profile(State(state): State<AppState>, CurrentUser(user): CurrentUs
     params(ConditionalHeaders),
     responses((status = 200, body = UserView, headers(("etag" = String))), (status = 400, body = Problem),
         (status = 401, body = Problem), (status = 409, body = Problem), (status = 412, body = Problem),
-        (status = 415, body = Problem), (status = 422, body = Problem)))]
+        (status = 415, body = Problem), (status = 422, body = Problem),
+        (status = 429, body = Problem, headers(("retry-after" = u64)))))]
 async fn patch_profile(
     State(state): State<AppState>,
     caller: Caller,
+    ClientAddr(address): ClientAddr,
     IfMatch(expected): IfMatch,
     ApiJson(body): ApiJson<PatchProfile>,
 ) -> Result<Response, ApiError> {
@@ -152,6 +154,11 @@ async fn patch_profile(
     let db = state.core.store.db();
     let mut hook = None;
     if let Some(email) = &email {
+        // A 409 tells that an email is taken, so each address may ask only so often.
+        state
+            .email_checks
+            .take(address)
+            .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
         // The unique constraint written with the event is the guard; this is the quick answer.
         if credentials::email_taken(db, email.as_str(), Some(&user))
             .await
@@ -181,7 +188,7 @@ async fn patch_profile(
     Ok(profile_response(read_user(&state, caller.user).await?))
 }
 
-/// Replaces the password; every refresh token of the user stops working.
+/// Replaces the password; every session of the user ends, this one included.
 #[utoipa::path(post, path = "/users/password", tag = "users", request_body = ChangePassword, security(("bearer" = [])),
     responses((status = 204), (status = 400, body = Problem), (status = 401, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem),
@@ -202,23 +209,24 @@ async fn change_password(
     // Guessing the current password with a stolen access token counts like a failed login.
     state
         .limiter
-        .check(&user.email, address)
+        .attempt(&user.email, address)
         .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
     let matches = body.current_password.chars().count() <= password::MAX_CHARS
         && password::verify(body.current_password, Some(current.password_hash.clone()))
             .await
             .map_err(ApiError::internal)?;
     if !matches {
-        state.limiter.failed(&user.email, address);
         return Err(ApiError::InvalidCredentials);
     }
+    state.limiter.succeeded(&user.email, address);
     let new_hash = password::hash(body.new_password).await.map_err(ApiError::internal)?;
     let replace = ReplacePassword {
         user_id: user.id.clone(),
         expected: current.password_hash,
         password_hash: new_hash,
-        at: caller.ctx.at.to_rfc3339(),
+        at: caller.ctx.at,
     };
+    let (hook, ended) = write::hook(replace);
     state
         .core
         .users
@@ -227,11 +235,11 @@ async fn change_password(
             &caller.ctx,
             UserCommand::RecordPasswordChange,
             None,
-            Some(write::hook(replace).0),
+            Some(hook),
         )
         .await
         .map_err(user_error)?;
-    state.limiter.succeeded(&user.email);
-    tracing::info!(user_id = %user.id, "password changed; refresh tokens revoked");
+    state.sessions.ended_here(&ended.take().unwrap_or_default());
+    tracing::info!(user_id = %user.id, "password changed; every session ended");
     Ok(StatusCode::NO_CONTENT)
 }

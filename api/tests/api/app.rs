@@ -7,6 +7,7 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
+use joan_api::auth::policy::AuthPolicy;
 use joan_api::config::Secret;
 use joan_api::http::state::AppState;
 use joan_api::http::{HttpOptions, router};
@@ -103,19 +104,24 @@ impl TestApp {
     /// The app over a fresh database of `backend`; `None` when the backend is not reachable
     /// and the test should skip (see [`TestDb::create`]).
     pub async fn new(backend: Backend) -> Option<Self> {
+        Self::with_policy(backend, AuthPolicy::default()).await
+    }
+
+    /// [`TestApp::new`] with other limits (shorter windows, smaller budgets).
+    pub async fn with_policy(backend: Backend, policy: AuthPolicy) -> Option<Self> {
         let db = TestDb::create(backend).await?;
-        Some(Self::over(Arc::new(db)).await)
+        Some(Self::over(Arc::new(db), policy).await)
     }
 
-    /// Another node over the same database, with the same token secret (what a second
-    /// `joan serve` beside this one is).
+    /// Another node over the same database, with the same token secret and limits (what a
+    /// second `joan serve` beside this one is).
     pub async fn second_node(&self) -> Self {
-        Self::over(self.db.clone()).await
+        Self::over(self.db.clone(), self.state.policy).await
     }
 
-    async fn over(db: Arc<TestDb>) -> Self {
+    async fn over(db: Arc<TestDb>, policy: AuthPolicy) -> Self {
         let core = open_core_at(&db.location).await;
-        let state = AppState::new(core, &Secret::new("test-secret-not-for-production"));
+        let state = AppState::with_policy(core, &Secret::new("test-secret-not-for-production"), policy);
         let router = router(state.clone(), &HttpOptions::default());
         Self { router, state, db }
     }
@@ -149,7 +155,7 @@ impl TestApp {
     pub fn token_for_new_user(&self) -> String {
         let user = joan_domain::UserId(uuid::Uuid::new_v4());
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        self.state.tokens.issue(user, now).unwrap()
+        self.state.tokens.issue(user, uuid::Uuid::new_v4(), now).unwrap()
     }
 }
 

@@ -1,6 +1,7 @@
 //! Joan's integration tests: the CLI, crash safety and replay, (and the HTTP API).
 use joan_commands::testkit as backend;
 
+mod accounts;
 mod app;
 mod auth;
 mod concurrency;
@@ -12,5 +13,6 @@ mod hardening;
 mod kanban;
 mod postgres;
 mod replay;
+mod sessions;
 mod support;
 mod tasks;

@@ -141,6 +141,59 @@ fn emails_are_trimmed_lower_cased_and_shape_checked() {
 }
 
 #[test]
+fn emails_are_nfkc_and_their_domain_is_written_in_punycode() {
+    // Full-width letters are their ASCII selves; a Unicode domain is its IDNA ASCII form.
+    assert_eq!(email("ＡＮＮ@ＥＸＡＭＰＬＥ.com").as_str(), "ann@example.com");
+    assert_eq!(email("Jörg@Bücher.DE").as_str(), "jörg@xn--bcher-kva.de");
+    assert_eq!(email("jörg@xn--bcher-kva.de"), email("jörg@bücher.de"));
+    assert_eq!(email("иван@пример.рф").as_str(), "иван@xn--e1afmkfd.xn--p1ai");
+    assert_eq!(email("ann+todo@example.org").as_str(), "ann+todo@example.org");
+}
+
+#[test]
+fn emails_with_invisible_characters_are_refused() {
+    for (raw, c) in [
+        ("ann\u{200B}@example.com", 0x200B),
+        ("a\u{200D}nn@example.com", 0x200D),
+        ("ann@exam\u{200C}ple.com", 0x200C),
+        ("ann\u{2060}@example.com", 0x2060),
+        ("ann@example.com\u{FEFF}x", 0xFEFF),
+        ("an\u{00AD}n@example.com", 0x00AD),
+    ] {
+        assert_eq!(Email::parse(raw), Err(UserValueError::InvisibleCharacter(c)), "{raw:?}");
+    }
+}
+
+#[test]
+fn emails_with_symbols_or_control_characters_are_refused() {
+    assert_eq!(
+        Email::parse("ann\u{1F600}@example.com"),
+        Err(UserValueError::DisallowedCharacter(0x1F600))
+    );
+    assert_eq!(
+        Email::parse("ann\u{7}@example.com"),
+        Err(UserValueError::ControlCharacter(7))
+    );
+    assert!(Email::parse("josé.ßtraße@example.de").is_ok());
+}
+
+#[test]
+fn emails_mixing_scripts_in_one_part_are_refused() {
+    // A Cyrillic `а` (U+0430) among Latin letters, in the local part and in the domain; and
+    // the same through a punycode label.
+    for raw in [
+        "\u{0430}nn@example.com",
+        "ann@ex\u{0430}mple.com",
+        "ann@xn--exmple-4nf.com",
+    ] {
+        assert_eq!(Email::parse(raw), Err(UserValueError::MixedScripts), "{raw:?}");
+    }
+    // One script in each part is fine, even two different ones; Japanese mixes by nature.
+    assert!(Email::parse("иван@example.com").is_ok());
+    assert!(Email::parse("やまだ太郎@example.jp").is_ok());
+}
+
+#[test]
 fn names_are_trimmed_and_bounded() {
     assert_eq!(String::from(name("  Grace ")), "Grace");
     assert_eq!(UserName::parse("   "), Err(UserValueError::Empty));

@@ -261,7 +261,10 @@ async fn if_match_with_a_stale_version_is_412_and_changes_nothing(backend: Backe
         .header("if-match", "yesterday")
         .send()
         .await;
-    assert_eq!(garbled.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        (garbled.status, garbled.code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
+    );
 
     assert_eq!(event_count(&app).await, before);
     let now = app.get(&board_path(id)).token(&token).send().await;

@@ -8,7 +8,11 @@
 //! - one that reads `If-Match` 412.
 //!
 //! Every answer of 400 and above is `application/problem+json` with the `Problem` schema.
+//!
+//! A body that may be left out is an object when it is sent: `ApiJson` takes objects only, so
+//! the `null` that utoipa allows for an `Option<T>` body is taken out of its schema.
 use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::schema::{Schema, SchemaType, Type};
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, ResponseBuilder};
 
 const PROBLEM_JSON: &str = "application/problem+json";
@@ -26,6 +30,7 @@ pub fn document(openapi: &mut OpenApi) {
         for operation in operations.into_iter().flatten() {
             add_shared_statuses(operation);
             as_problems(operation);
+            optional_body_is_an_object(operation);
         }
     }
 }
@@ -73,6 +78,20 @@ fn as_problems(op: &mut Operation) {
             .schema(Some(Ref::from_schema_name("Problem")))
             .build();
         response.content.insert(PROBLEM_JSON.to_string(), content);
+    }
+}
+
+fn optional_body_is_an_object(op: &mut Operation) {
+    let Some(body) = op.request_body.as_mut() else { return };
+    for content in body.content.values_mut() {
+        let Some(RefOr::T(Schema::OneOf(one_of))) = &content.schema else {
+            continue;
+        };
+        let is_null = |item: &RefOr<Schema>| matches!(item, RefOr::T(Schema::Object(o)) if o.schema_type == SchemaType::Type(Type::Null));
+        let mut rest = one_of.items.iter().filter(|item| !is_null(item));
+        if let (Some(only), None) = (rest.next(), rest.next()) {
+            content.schema = Some(only.clone());
+        }
     }
 }
 

@@ -36,7 +36,7 @@ pub struct CreateBoard {
     pub description: Option<String>,
     pub project_id: Option<Uuid>,
     /// 1 to 50 columns; default: todo, in_progress, completed.
-    #[schema(min_items = 1, max_items = 50)]
+    #[schema(schema_with = schemas::columns_or_null)]
     pub columns: Option<Vec<ColumnBody>>,
     /// A JSON object (default `{}`).
     #[schema(value_type = Option<Object>)]
@@ -58,7 +58,7 @@ pub struct PatchBoard {
     pub project_id: Option<Option<Uuid>>,
     /// The whole new column list. Cards in a column that is left out leave the board.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<Vec<ColumnBody>>, required = false, min_items = 1, max_items = 50)]
+    #[schema(schema_with = schemas::columns)]
     pub columns: Option<Option<Vec<ColumnBody>>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Object, required = false)]
@@ -171,8 +171,9 @@ impl PatchBoard {
 
 /// The schemas of the board fields: the rules of `joan_domain::board`.
 mod schemas {
-    use joan_domain::board::{BoardName, Column};
-    use utoipa::openapi::schema::Object;
+    use joan_domain::board::{BoardName, Column, Columns};
+    use utoipa::PartialSchema;
+    use utoipa::openapi::schema::{Array, ArrayBuilder, Object, OneOfBuilder, Schema, Type};
 
     use crate::http::schema::short_text;
 
@@ -186,5 +187,22 @@ mod schemas {
 
     pub fn column_name() -> Object {
         short_text(Column::MAX_NAME_CHARS).build()
+    }
+
+    /// The whole column list: present means not null.
+    pub fn columns() -> Array {
+        ArrayBuilder::new()
+            .items(super::ColumnBody::schema())
+            .min_items(Some(1))
+            .max_items(Some(Columns::MAX))
+            .build()
+    }
+
+    /// The column list, or `null` for the default one.
+    pub fn columns_or_null() -> Schema {
+        OneOfBuilder::new()
+            .item(columns())
+            .item(Object::with_type(Type::Null))
+            .into()
     }
 }

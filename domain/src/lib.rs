@@ -5,6 +5,7 @@
 pub mod board;
 pub mod command;
 pub mod entity;
+pub mod goal;
 pub mod ids;
 pub mod task;
 pub mod text;

@@ -6,7 +6,7 @@ use std::fmt;
 
 use crate::command::Stamped;
 use crate::entity::{Entity, EntityError, Lifecycle, Refusal, Refuse, push_change};
-use crate::ids::{BoardId, FolderId, ProjectId, TaskId, UserId};
+use crate::ids::{BoardId, FolderId, GoalId, ProjectId, TaskId, UserId};
 use crate::values::Timestamp;
 
 mod values;
@@ -58,6 +58,9 @@ pub enum TaskCommand {
         position: u32,
         status: Option<TaskStatus>,
     },
+    /// Counts the task toward a goal's progress; linking twice changes nothing.
+    LinkGoal(GoalId),
+    UnlinkGoal(GoalId),
 }
 
 /// What happened to a task. The variant's name is the stored `event_type`; [`TaskEventKind`]
@@ -150,6 +153,17 @@ pub enum TaskEvent {
         position: u32,
         at: Timestamp,
     },
+    /// The task counts toward the goal; `done` is whether it was completed then, so the
+    /// goal's progress is known from the task's own events.
+    TaskGoalLinked {
+        goal_id: GoalId,
+        done: bool,
+        at: Timestamp,
+    },
+    TaskGoalUnlinked {
+        goal_id: GoalId,
+        at: Timestamp,
+    },
 }
 
 impl TaskEvent {
@@ -170,6 +184,8 @@ impl TaskEvent {
             | TaskCompleted { at, .. }
             | TaskReopened { at, .. }
             | TaskMovedOnBoard { at, .. }
+            | TaskGoalLinked { at, .. }
+            | TaskGoalUnlinked { at, .. }
             | TaskDeleted { at } => *at,
         }
     }
@@ -193,6 +209,8 @@ impl TaskEvent {
             TaskReopened { .. } => "reopened",
             TaskDeleted { .. } => "deleted",
             TaskMovedOnBoard { .. } => "moved",
+            TaskGoalLinked { .. } => "goal_linked",
+            TaskGoalUnlinked { .. } => "goal_unlinked",
         }
     }
 }
@@ -207,6 +225,8 @@ pub enum TaskError {
     AlreadyCompleted,
     #[error("the task is not completed")]
     NotCompleted,
+    #[error("the task is not linked to this goal")]
+    NotLinked,
 }
 
 impl Refuse for TaskError {
@@ -217,6 +237,7 @@ impl Refuse for TaskError {
                 code: "already_completed",
             },
             TaskError::NotCompleted => Refusal::Conflict { code: "not_completed" },
+            TaskError::NotLinked => Refusal::NotFound,
         }
     }
 }
@@ -236,6 +257,9 @@ pub struct Task {
     pub actual_minutes: Option<u32>,
     pub tags: Vec<String>,
     pub completed_at: Option<Timestamp>,
+    /// The goals the task counts toward.
+    #[serde(default)]
+    pub goals: Vec<GoalId>,
 }
 
 impl Entity for Task {
@@ -366,6 +390,22 @@ impl Aggregate for Task {
                     .chain(status.and_then(|s| self.status_transition(s, at)))
                     .collect()
             }
+            TaskCommand::LinkGoal(goal_id) => {
+                self.life.check_live(actor)?;
+                let done = self.status == TaskStatus::Completed;
+                let linked = self.goals.contains(&goal_id);
+                (!linked)
+                    .then_some(TaskEvent::TaskGoalLinked { goal_id, done, at })
+                    .into_iter()
+                    .collect()
+            }
+            TaskCommand::UnlinkGoal(goal_id) => {
+                self.life.check_live(actor)?;
+                if !self.goals.contains(&goal_id) {
+                    return Err(TaskError::NotLinked);
+                }
+                vec![TaskEvent::TaskGoalUnlinked { goal_id, at }]
+            }
         };
         for event in events {
             sink.write(event, self).await;
@@ -405,6 +445,7 @@ impl Aggregate for Task {
                     actual_minutes,
                     tags,
                     completed_at: (status == TaskStatus::Completed).then_some(at),
+                    goals: Vec::new(),
                 };
             }
             TaskTitleChanged { to, .. } => self.title = to,
@@ -428,6 +469,8 @@ impl Aggregate for Task {
             TaskDeleted { .. } => self.life.deleted = true,
             // Board placement lives in the board's read model; the task only records the move.
             TaskMovedOnBoard { .. } => {}
+            TaskGoalLinked { goal_id, .. } => self.goals.push(goal_id),
+            TaskGoalUnlinked { goal_id, .. } => self.goals.retain(|g| *g != goal_id),
         }
         self.life.touch(at);
     }

@@ -30,6 +30,8 @@ pub enum ValueError {
     DisallowedCharacter(u32),
     #[error("must not mix scripts (like a Cyrillic letter among Latin ones) in one part")]
     MixedScripts,
+    #[error("must be a JSON object")]
+    NotAnObject,
 }
 
 /// Characters that take no room on screen: trimmed at the ends like white space.

@@ -122,3 +122,29 @@ mod tests {
         }
     }
 }
+
+/// A free-form JSON object (settings, metrics) of at most 10,000 characters when serialised.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct JsonObject(serde_json::Map<String, serde_json::Value>);
+
+impl JsonObject {
+    pub const MAX_CHARS: usize = 10_000;
+
+    pub fn parse(raw: serde_json::Value) -> Result<Self, crate::text::ValueError> {
+        use crate::text::ValueError;
+        let serde_json::Value::Object(map) = raw else {
+            return Err(ValueError::NotAnObject);
+        };
+        let size = serde_json::to_string(&map).map_or(usize::MAX, |text| text.chars().count());
+        if size > Self::MAX_CHARS {
+            return Err(ValueError::TooLong(Self::MAX_CHARS));
+        }
+        Ok(Self(map))
+    }
+}
+
+impl From<JsonObject> for serde_json::Map<String, serde_json::Value> {
+    fn from(o: JsonObject) -> Self {
+        o.0
+    }
+}

@@ -1,6 +1,5 @@
 //! Parsed board values: names, columns and settings, valid once built.
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
 use crate::task::TaskStatus;
 use crate::text::{ValueError, short_text};
@@ -15,8 +14,6 @@ pub enum BoardValueError {
     /// The column at this index repeats an earlier column's id.
     #[error("column ids must be unique within the board")]
     DuplicateColumnId(usize),
-    #[error("must be a JSON object")]
-    NotAnObject,
 }
 
 /// A board name: 1 to 200 characters after trimming.
@@ -117,26 +114,4 @@ impl From<Columns> for Vec<Column> {
 }
 
 /// Free-form display settings: a JSON object of at most 10,000 characters when serialised.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct BoardSettings(Map<String, Value>);
-
-impl BoardSettings {
-    pub const MAX_CHARS: usize = 10_000;
-
-    pub fn parse(raw: Value) -> Result<Self, BoardValueError> {
-        let Value::Object(map) = raw else {
-            return Err(BoardValueError::NotAnObject);
-        };
-        let size = serde_json::to_string(&map).map_or(usize::MAX, |text| text.chars().count());
-        if size > Self::MAX_CHARS {
-            return Err(ValueError::TooLong(Self::MAX_CHARS).into());
-        }
-        Ok(Self(map))
-    }
-}
-
-impl From<BoardSettings> for Map<String, Value> {
-    fn from(s: BoardSettings) -> Map<String, Value> {
-        s.0
-    }
-}
+pub type BoardSettings = crate::values::JsonObject;

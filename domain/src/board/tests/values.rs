@@ -47,11 +47,11 @@ fn column_ids_are_unique_within_a_board() {
 
 #[test]
 fn settings_are_a_json_object_of_at_most_10_000_characters() {
-    assert_eq!(BoardSettings::parse(json!([1])), Err(BoardValueError::NotAnObject));
-    assert_eq!(BoardSettings::parse(json!(null)), Err(BoardValueError::NotAnObject));
+    assert_eq!(BoardSettings::parse(json!([1])), Err(ValueError::NotAnObject));
+    assert_eq!(BoardSettings::parse(json!(null)), Err(ValueError::NotAnObject));
     assert!(BoardSettings::parse(json!({"k": "v".repeat(9_000)})).is_ok());
     assert_eq!(
         BoardSettings::parse(json!({"k": "v".repeat(10_000)})),
-        Err(BoardValueError::Value(ValueError::TooLong(10_000)))
+        Err(ValueError::TooLong(10_000))
     );
 }

@@ -98,6 +98,7 @@ fn a_created_task_holds_every_field_and_its_creation_time() {
             actual_minutes: None,
             tags: strings(&["work", "q1"]),
             completed_at: None,
+            goals: vec![],
         }
     );
 }

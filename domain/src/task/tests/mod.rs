@@ -9,6 +9,7 @@ use crate::entity::EntityError;
 
 mod board_moves;
 mod create;
+mod goals;
 mod lifecycle;
 mod ownership;
 mod stored_events;

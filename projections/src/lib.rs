@@ -7,6 +7,7 @@ pub mod catchup;
 pub mod checkpoint;
 pub mod error;
 pub mod fold;
+pub mod goals;
 pub mod inline;
 pub mod kanban;
 pub mod kanban_queries;

@@ -7,6 +7,7 @@ use tokio::sync::watch;
 use crate::catchup::CatchUp;
 use crate::error::ProjectionError;
 use crate::fold::FoldProjector;
+use crate::goals::GoalsProjector;
 use crate::inline::InlineProjectors;
 use crate::kanban::KanbanProjector;
 use crate::projector::Projector;
@@ -43,6 +44,7 @@ impl Projections {
                 (Mode::CatchUp, Arc::new(TaskDailyStatsProjector)),
                 (Mode::Inline, Arc::new(KanbanProjector::default())),
                 (Mode::Inline, Arc::new(UsersProjector)),
+                (Mode::Inline, Arc::new(GoalsProjector::default())),
             ],
         }
     }

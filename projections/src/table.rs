@@ -26,6 +26,17 @@ pub struct Column {
     pub kind: Kind,
 }
 
+/// A column's name from its field's: `r#type` is the column `type`.
+pub const fn unraw(field: &'static str) -> &'static str {
+    match field.as_bytes() {
+        [b'r', b'#', rest @ ..] => match std::str::from_utf8(rest) {
+            Ok(name) => name,
+            Err(_) => field,
+        },
+        _ => field,
+    }
+}
+
 /// A Rust type a column holds: its [`Kind`] and how it binds.
 pub trait ColumnType {
     const KIND: Kind;
@@ -134,6 +145,8 @@ pub trait TableRow: joan_commands::db::Row + Serialize + Clone + Send + Sync + '
     /// Every column, in the order of the struct, the upsert and the JSON rendering.
     const COLUMNS: &'static [Column];
     fn id(&self) -> &str;
+    /// The stream version the row is at (its `ETag`).
+    fn version(&self) -> i64;
     /// Sets the stream version and the time of the last change, which every row carries.
     fn stamp(&mut self, version: i64, at: String);
     fn args(&self) -> Vec<Arg<'_>>;
@@ -160,12 +173,16 @@ macro_rules! read_table {
         impl $crate::table::TableRow for $row {
             const TABLE: &'static str = $table;
             const COLUMNS: &'static [$crate::table::Column] = &[$($crate::table::Column {
-                name: stringify!($field),
+                name: $crate::table::unraw(stringify!($field)),
                 kind: <$ty as $crate::table::ColumnType>::KIND,
             }),*];
 
             fn id(&self) -> &str {
                 &self.id
+            }
+
+            fn version(&self) -> i64 {
+                self.version
             }
 
             fn stamp(&mut self, version: i64, at: String) {

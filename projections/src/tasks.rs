@@ -80,8 +80,13 @@ impl Fold for Tasks {
                 row.status = to.as_str().to_string();
                 row.completed_at = None;
             }
-            // A move only changes the version and time (its place is the board's read model).
-            TaskMovedOnBoard { .. } | TaskCreated { .. } | TaskDeleted { .. } => {}
+            // A move or a goal link only changes the version and time (the board's and the
+            // goals' read models hold the rest).
+            TaskMovedOnBoard { .. }
+            | TaskGoalLinked { .. }
+            | TaskGoalUnlinked { .. }
+            | TaskCreated { .. }
+            | TaskDeleted { .. } => {}
         }
     }
 }

@@ -28,6 +28,18 @@ impl<'p> Fields<'p> {
             .push(FieldError::new(format!("{}{field}", self.prefix), message));
     }
 
+    /// A list's `limit` and `offset`, their errors recorded beside the filters'.
+    pub fn page(&mut self, page: crate::http::extract::Page) -> (i64, i64) {
+        match page.validate() {
+            Ok(page) => page,
+            Err(crate::http::error::ApiError::Validation(more)) => {
+                self.errors.extend(more);
+                (0, 0)
+            }
+            Err(_) => (0, 0),
+        }
+    }
+
     /// The value, or its error recorded against `field`.
     pub fn check<T, E: ToString>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
         match result {

@@ -26,7 +26,11 @@ struct Case {
     actions: &'static [(&'static str, &'static str, Option<&'static str>)],
 }
 
-on_both_backends!(tasks_keep_the_conventions, boards_keep_the_conventions);
+on_both_backends!(
+    tasks_keep_the_conventions,
+    boards_keep_the_conventions,
+    goals_keep_the_conventions
+);
 
 async fn tasks_keep_the_conventions(backend: Backend) {
     conform(backend, &TASKS).await;
@@ -34,6 +38,10 @@ async fn tasks_keep_the_conventions(backend: Backend) {
 
 async fn boards_keep_the_conventions(backend: Backend) {
     conform(backend, &BOARDS).await;
+}
+
+async fn goals_keep_the_conventions(backend: Backend) {
+    conform(backend, &GOALS).await;
 }
 
 const TASKS: Case = Case {
@@ -73,6 +81,25 @@ const BOARDS: Case = Case {
         "/move",
         Some(r#"{"task_id": "00000000-0000-0000-0000-000000000001", "column_id": "todo", "position": 0}"#),
     )],
+};
+
+const GOALS: Case = Case {
+    base: "/api/v1/goals",
+    create: || json!({"title": "Conformance", "type": "habit", "metrics": {"days": 30}}),
+    change: || json!({"title": "Changed", "progress": 40}),
+    field: "title",
+    invalid: &[
+        "{",
+        r#"{"title": ""}"#,
+        r#"{"title": "x", "progress": 101}"#,
+        r#"{"title": "x", "type": "dream"}"#,
+        r#"{"title": "x", "metrics": [1]}"#,
+        r#"{"title": "x", "nope": 1}"#,
+    ],
+    actions: &[
+        ("POST", "/tasks/00000000-0000-0000-0000-000000000001", None),
+        ("DELETE", "/tasks/00000000-0000-0000-0000-000000000001", None),
+    ],
 };
 
 async fn events(app: &TestApp) -> i64 {

@@ -9,6 +9,7 @@ mod conformance;
 mod conventions;
 mod crash;
 mod data_dir;
+mod goals;
 mod hardening;
 mod kanban;
 mod postgres;

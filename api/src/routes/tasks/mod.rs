@@ -112,19 +112,10 @@ impl TaskQuery {
         let priority = f.opt("priority", self.priority, Priority::parse);
         let due_before = f.opt("due_before", self.due_before.as_deref(), DueDate::parse);
         let due_after = f.opt("due_after", self.due_after.as_deref(), DueDate::parse);
-        let page = Page {
+        let (limit, offset) = f.page(Page {
             limit: self.limit,
             offset: self.offset,
-        }
-        .validate();
-        let (limit, offset) = match page {
-            Ok(p) => p,
-            Err(ApiError::Validation(more)) => {
-                f.errors.extend(more);
-                (0, 0)
-            }
-            Err(e) => return Err(e),
-        };
+        });
         let filter = TaskFilter {
             status: status.map(|s| s.as_str().to_string()),
             priority: priority.map(|p| i64::from(u8::from(p))),

@@ -26,6 +26,8 @@ pub enum Refusal {
     Conflict { code: &'static str },
     /// A field's value breaks a rule that needs the entity's state to check.
     Invalid { field: &'static str },
+    /// The caller may see the entity but not do this (a viewer editing a shared project).
+    Forbidden { code: &'static str },
 }
 
 /// A domain error that knows its [`Refusal`].
@@ -103,6 +105,12 @@ impl<Id: Copy> Lifecycle<Id> {
 pub trait Entity {
     type Id: Copy;
     fn lifecycle(&self) -> &Lifecycle<Self::Id>;
+
+    /// Whether `actor` may see the entity: its owner, unless the entity shares itself (a
+    /// project with its members).
+    fn visible_to(&self, actor: UserId) -> bool {
+        self.lifecycle().visible_to(actor)
+    }
 }
 
 /// Pushes `event(current, wanted)` when `wanted` is given and differs from `current`: the one

@@ -7,6 +7,7 @@ pub mod command;
 pub mod entity;
 pub mod goal;
 pub mod ids;
+pub mod project;
 pub mod task;
 pub mod text;
 pub mod user;

@@ -32,6 +32,10 @@ pub enum ValueError {
     MixedScripts,
     #[error("must be a JSON object")]
     NotAnObject,
+    #[error("must be a date (YYYY-MM-DD)")]
+    NotADay,
+    #[error("must be an amount as a string: digits, then at most 4 decimals (\"1250.50\")")]
+    NotMoney,
 }
 
 /// Characters that take no room on screen: trimmed at the ends like white space.

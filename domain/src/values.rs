@@ -148,3 +148,35 @@ impl From<JsonObject> for serde_json::Map<String, serde_json::Value> {
         o.0
     }
 }
+
+/// Declares a closed set of words (a status, a role) with its text, its parse and the list
+/// `NotOneOf` names.
+macro_rules! words {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $word:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $word)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub const NAMES: &'static str = concat!($($word, ", "),+);
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $word),+
+                }
+            }
+
+            pub fn parse(raw: &str) -> Result<Self, $crate::text::ValueError> {
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|w| w.as_str() == raw)
+                    .ok_or($crate::text::ValueError::NotOneOf(Self::NAMES.trim_end_matches(", ")))
+            }
+        }
+    };
+}
+pub(crate) use words;

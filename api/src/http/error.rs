@@ -56,6 +56,9 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error("{detail}")]
     Conflict { code: &'static str, detail: String },
+    /// The caller may see the resource but not do this to it.
+    #[error("{detail}")]
+    Forbidden { code: &'static str, detail: String },
     #[error("the resource has changed since the version in If-Match")]
     PreconditionFailed,
     #[error("the request body is too large")]
@@ -108,6 +111,7 @@ impl ApiError {
                 "Method not allowed",
             ),
             Conflict { code, .. } => (StatusCode::CONFLICT, code, "Conflict"),
+            Forbidden { code, .. } => (StatusCode::FORBIDDEN, code, "Forbidden"),
             PreconditionFailed => (StatusCode::PRECONDITION_FAILED, "stale_version", "Precondition failed"),
             PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "Payload too large"),
             UnsupportedMediaType => (
@@ -182,6 +186,10 @@ impl From<Refusal> for ApiError {
                 detail: code.replace('_', " "),
             },
             Refusal::Invalid { field } => ApiError::invalid(field, "is not allowed in the resource's current state"),
+            Refusal::Forbidden { code } => ApiError::Forbidden {
+                code,
+                detail: code.replace('_', " "),
+            },
         }
     }
 }
@@ -195,6 +203,7 @@ pub fn from_command<E: Refuse>(error: joan_commands::CommandError<E>) -> ApiErro
             let detail = e.to_string();
             match ApiError::from(e.refusal()) {
                 ApiError::Conflict { code, .. } => ApiError::Conflict { code, detail },
+                ApiError::Forbidden { code, .. } => ApiError::Forbidden { code, detail },
                 other => other,
             }
         }

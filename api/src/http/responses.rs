@@ -100,6 +100,7 @@ fn reason(status: u16) -> &'static str {
         200 => "OK",
         201 => "Created",
         204 => "Done; no content",
+        403 => "The caller may see the resource but their role does not allow this",
         409 => "The request clashes with the resource's state; `code` says how",
         429 => "Too many attempts; `Retry-After` says when to try again",
         400 => "Malformed JSON, or something after the JSON value",

@@ -162,7 +162,7 @@ where
         A: Entity,
     {
         let (aggregate, version) = self.load(aggregate_id).await?;
-        if expected_version.is_some() && !aggregate.lifecycle().visible_to(ctx.actor) {
+        if expected_version.is_some() && !aggregate.visible_to(ctx.actor) {
             return Err(CommandError::NotFound);
         }
         if let Some(expected) = expected_version.filter(|e| *e != version) {

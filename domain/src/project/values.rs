@@ -1,0 +1,126 @@
+//! Parsed project values, valid once built.
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+use crate::ids::UserId;
+use crate::text::{ValueError, short_text};
+
+use crate::values::words;
+
+words! {
+    /// Where a project stands.
+    ProjectStatus {
+        Planning = "planning",
+        Active = "active",
+        OnHold = "on_hold",
+        Completed = "completed",
+        Cancelled = "cancelled",
+    }
+}
+
+impl Default for ProjectStatus {
+    fn default() -> Self {
+        ProjectStatus::Active
+    }
+}
+
+words! {
+    /// What a member may do: owners and admins manage the project and its members, members
+    /// work on its tasks, viewers only read. Ordered from most to least.
+    Role {
+        Owner = "owner",
+        Admin = "admin",
+        Member = "member",
+        Viewer = "viewer",
+    }
+}
+
+impl Role {
+    /// Owners and admins change the project and its members.
+    pub fn manages(self) -> bool {
+        matches!(self, Role::Owner | Role::Admin)
+    }
+
+    /// Everyone but viewers creates and edits the project's tasks.
+    pub fn edits_tasks(self) -> bool {
+        self != Role::Viewer
+    }
+}
+
+/// Who is in a project, with their roles.
+pub type Members = BTreeMap<UserId, Role>;
+
+/// A project name: 1 to 200 characters after trimming.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ProjectName(String);
+
+impl ProjectName {
+    pub const MAX_CHARS: usize = 200;
+
+    pub fn parse(raw: &str) -> Result<Self, ValueError> {
+        short_text(raw, Self::MAX_CHARS).map(Self)
+    }
+}
+
+impl From<ProjectName> for String {
+    fn from(n: ProjectName) -> String {
+        n.0
+    }
+}
+
+/// A calendar day, `YYYY-MM-DD`; text order is time order.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Day(String);
+
+impl Day {
+    pub fn parse(raw: &str) -> Result<Self, ValueError> {
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        match time::Date::parse(raw, &format) {
+            Ok(_) if raw.len() == 10 => Ok(Self(raw.to_string())),
+            _ => Err(ValueError::NotADay),
+        }
+    }
+}
+
+impl From<Day> for String {
+    fn from(d: Day) -> String {
+        d.0
+    }
+}
+
+/// An amount of money: an exact decimal, never a float, 0 or more with at most 4 decimals and
+/// 13 digits before the point. Kept and shown as its canonical text (`1250.5`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Money(Decimal);
+
+impl Money {
+    pub const MAX_SCALE: u32 = 4;
+    pub const PATTERN: &'static str = r"^[0-9]{1,13}(\.[0-9]{1,4})?$";
+
+    pub fn parse(raw: &str) -> Result<Self, ValueError> {
+        let (whole, fraction) = raw.split_once('.').unwrap_or((raw, ""));
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        let shaped = (1..=13).contains(&whole.len())
+            && digits(whole)
+            && (!raw.contains('.') || (1..=Self::MAX_SCALE as usize).contains(&fraction.len()))
+            && digits(fraction);
+        if !shaped {
+            return Err(ValueError::NotMoney);
+        }
+        Decimal::from_str(raw)
+            .map(|d| Self(d.normalize()))
+            .map_err(|_| ValueError::NotMoney)
+    }
+
+    pub fn decimal(self) -> Decimal {
+        self.0
+    }
+}
+
+impl From<Money> for String {
+    fn from(m: Money) -> String {
+        m.0.to_string()
+    }
+}

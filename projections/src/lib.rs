@@ -12,6 +12,7 @@ pub mod inline;
 pub mod kanban;
 pub mod kanban_queries;
 pub mod projector;
+pub mod projects;
 pub mod rebuild;
 pub mod registry;
 pub mod table;

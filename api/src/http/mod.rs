@@ -71,6 +71,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .merge(routes::tasks::router())
         .merge(routes::kanban::router())
         .merge(routes::goals::router())
+        .merge(routes::projects::router())
 }
 
 /// The whole application.

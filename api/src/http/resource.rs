@@ -42,15 +42,21 @@ impl Resource {
         Ok((id, text))
     }
 
-    /// The stream's events when the caller may see it (deleted ones too: their history stays),
-    /// else 404, the same for a stranger's and for none.
-    pub async fn stream(&self, state: &AppState, user: UserId, id: &str) -> Result<Vec<StoredEvent>, ApiError> {
-        let events = state
+    /// The stream's events, whoever asks: for a resource that decides for itself who may see
+    /// it (a project and its members).
+    pub async fn events(&self, state: &AppState, id: &str) -> Result<Vec<StoredEvent>, ApiError> {
+        state
             .core
             .store
             .load_stream(self.aggregate, id)
             .await
-            .map_err(ApiError::internal)?;
+            .map_err(ApiError::internal)
+    }
+
+    /// The stream's events when the caller may see it (deleted ones too: their history stays),
+    /// else 404, the same for a stranger's and for none.
+    pub async fn stream(&self, state: &AppState, user: UserId, id: &str) -> Result<Vec<StoredEvent>, ApiError> {
+        let events = self.events(state, id).await?;
         let owner = user.to_string();
         match events.first() {
             Some(first) if first.owner_id.as_deref() == Some(owner.as_str()) => Ok(events),
@@ -73,13 +79,17 @@ impl Resource {
         id: &str,
         at: Timestamp,
     ) -> Result<F::Row, ApiError> {
-        let at = at.to_rfc3339();
-        let mut events = self.stream(state, user, id).await?;
-        events.retain(|e| e.recorded_at <= at);
-        F::replay(&events)
-            .map_err(ApiError::internal)?
-            .ok_or(ApiError::NotFound)
+        replay_until::<F>(self.stream(state, user, id).await?, at)
     }
+}
+
+/// The row `F` makes of `events` recorded up to `at`; 404 when there is none then.
+pub fn replay_until<F: Fold>(mut events: Vec<StoredEvent>, at: Timestamp) -> Result<F::Row, ApiError> {
+    let at = at.to_rfc3339();
+    events.retain(|e| e.recorded_at <= at);
+    F::replay(&events)
+        .map_err(ApiError::internal)?
+        .ok_or(ApiError::NotFound)
 }
 
 /// `?as_of=`: a single resource as it was at an instant.

@@ -19,7 +19,7 @@ pub fn short_text_pattern() -> String {
 /// Free text: any character but the controls other than tab, newline and carriage return.
 pub const LONG_TEXT_PATTERN: &str = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$";
 
-fn string() -> ObjectBuilder {
+pub fn string() -> ObjectBuilder {
     ObjectBuilder::new().schema_type(Type::String)
 }
 

@@ -2,5 +2,6 @@
 pub mod auth;
 pub mod goals;
 pub mod kanban;
+pub mod projects;
 pub mod tasks;
 pub mod users;

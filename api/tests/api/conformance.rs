@@ -29,7 +29,8 @@ struct Case {
 on_both_backends!(
     tasks_keep_the_conventions,
     boards_keep_the_conventions,
-    goals_keep_the_conventions
+    goals_keep_the_conventions,
+    projects_keep_the_conventions
 );
 
 async fn tasks_keep_the_conventions(backend: Backend) {
@@ -42,6 +43,10 @@ async fn boards_keep_the_conventions(backend: Backend) {
 
 async fn goals_keep_the_conventions(backend: Backend) {
     conform(backend, &GOALS).await;
+}
+
+async fn projects_keep_the_conventions(backend: Backend) {
+    conform(backend, &PROJECTS).await;
 }
 
 const TASKS: Case = Case {
@@ -99,6 +104,36 @@ const GOALS: Case = Case {
     actions: &[
         ("POST", "/tasks/00000000-0000-0000-0000-000000000001", None),
         ("DELETE", "/tasks/00000000-0000-0000-0000-000000000001", None),
+    ],
+};
+
+const PROJECTS: Case = Case {
+    base: "/api/v1/projects",
+    create: || json!({"name": "Conformance", "budget": "1000.50", "start_date": "2026-01-01"}),
+    change: || json!({"name": "Changed", "hourly_rate": "85"}),
+    field: "name",
+    invalid: &[
+        "{",
+        r#"{"name": ""}"#,
+        r#"{"name": "x", "budget": 12.5}"#,
+        r#"{"name": "x", "budget": "1.23456"}"#,
+        r#"{"name": "x", "start_date": "2026-02-30"}"#,
+        r#"{"name": "x", "status": "sleeping"}"#,
+        r#"{"name": "x", "nope": 1}"#,
+    ],
+    actions: &[
+        ("GET", "/members", None),
+        (
+            "POST",
+            "/members",
+            Some(r#"{"user_id": "00000000-0000-0000-0000-000000000001", "role": "viewer"}"#),
+        ),
+        (
+            "PATCH",
+            "/members/00000000-0000-0000-0000-000000000001",
+            Some(r#"{"role": "viewer"}"#),
+        ),
+        ("DELETE", "/members/00000000-0000-0000-0000-000000000001", None),
     ],
 };
 

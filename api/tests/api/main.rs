@@ -13,6 +13,7 @@ mod goals;
 mod hardening;
 mod kanban;
 mod postgres;
+mod projects;
 mod replay;
 mod sessions;
 mod support;

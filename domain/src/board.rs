@@ -167,7 +167,7 @@ impl Aggregate for Board {
     type Services = ();
 
     async fn handle(&mut self, cmd: Self::Command, _: &(), sink: &EventSink<Self>) -> Result<(), BoardError> {
-        let Stamped { actor, at, command } = cmd;
+        let Stamped { actor, at, command, .. } = cmd;
         let events = match command {
             BoardCommand::Create(new) => {
                 self.life.check_new()?;

@@ -111,6 +111,13 @@ pub trait Entity {
     fn visible_to(&self, actor: UserId) -> bool {
         self.lifecycle().visible_to(actor)
     }
+
+    /// Whether `actor`, with their role in a project (`grant`), may see it: what a project
+    /// shares (its tasks) is visible to its members too.
+    fn visible_with(&self, actor: UserId, grant: Option<&crate::project::Grant>) -> bool {
+        let _ = grant;
+        self.visible_to(actor)
+    }
 }
 
 /// Pushes `event(current, wanted)` when `wanted` is given and differs from `current`: the one

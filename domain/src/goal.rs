@@ -198,7 +198,7 @@ impl Aggregate for Goal {
     type Services = ();
 
     async fn handle(&mut self, cmd: Self::Command, _: &(), sink: &EventSink<Self>) -> Result<(), GoalError> {
-        let Stamped { actor, at, command } = cmd;
+        let Stamped { actor, at, command, .. } = cmd;
         let events = match command {
             GoalCommand::Create(new) => {
                 self.life.check_new()?;

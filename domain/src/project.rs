@@ -13,7 +13,7 @@ use crate::task::Description;
 use crate::values::Timestamp;
 
 mod values;
-pub use values::{Day, Members, Money, ProjectName, ProjectStatus, Role};
+pub use values::{Day, Grant, Members, Money, ProjectName, ProjectStatus, Role};
 
 /// Everything a new project starts with, valid by construction.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -378,7 +378,7 @@ impl Aggregate for Project {
     type Services = ();
 
     async fn handle(&mut self, cmd: Self::Command, _: &(), sink: &EventSink<Self>) -> Result<(), ProjectError> {
-        let Stamped { actor, at, command } = cmd;
+        let Stamped { actor, at, command, .. } = cmd;
         for event in self.decide(actor, command, at)? {
             sink.write(event, self).await;
         }

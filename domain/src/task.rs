@@ -7,6 +7,7 @@ use std::fmt;
 use crate::command::Stamped;
 use crate::entity::{Entity, EntityError, Lifecycle, Refusal, Refuse, push_change};
 use crate::ids::{BoardId, FolderId, GoalId, ProjectId, TaskId, UserId};
+use crate::project::Grant;
 use crate::values::Timestamp;
 
 mod values;
@@ -227,6 +228,8 @@ pub enum TaskError {
     NotCompleted,
     #[error("the task is not linked to this goal")]
     NotLinked,
+    #[error("your role in the task's project does not allow this")]
+    RoleForbids,
 }
 
 impl Refuse for TaskError {
@@ -238,6 +241,7 @@ impl Refuse for TaskError {
             },
             TaskError::NotCompleted => Refusal::Conflict { code: "not_completed" },
             TaskError::NotLinked => Refusal::NotFound,
+            TaskError::RoleForbids => Refusal::Forbidden { code: "role_forbids" },
         }
     }
 }
@@ -267,9 +271,33 @@ impl Entity for Task {
     fn lifecycle(&self) -> &Lifecycle<TaskId> {
         &self.life
     }
+
+    fn visible_with(&self, actor: UserId, grant: Option<&Grant>) -> bool {
+        self.life.visible_to(actor) || (self.life.exists() && self.shared_with(grant))
+    }
 }
 
 impl Task {
+    /// Whether `grant` is a role in this task's project.
+    fn shared_with(&self, grant: Option<&Grant>) -> bool {
+        grant.is_some_and(|g| self.project_id == Some(g.project))
+    }
+
+    /// Refuses a change by anyone but the owner or a member of the task's project whose role
+    /// edits tasks (a viewer is forbidden); strangers and deleted tasks are not found.
+    fn check_writable(&self, actor: UserId, grant: Option<&Grant>) -> Result<(), TaskError> {
+        if self.life.visible_to(actor) || !self.shared_with(grant) {
+            return Ok(self.life.check_live(actor)?);
+        }
+        if self.life.deleted {
+            return Err(EntityError::Deleted.into());
+        }
+        match grant {
+            Some(g) if g.role.edits_tasks() => Ok(()),
+            _ => Err(TaskError::RoleForbids),
+        }
+    }
+
     fn decide_update(&self, changes: TaskChanges, at: Timestamp) -> Vec<TaskEvent> {
         use TaskEvent::*;
         let mut out = Vec::new();
@@ -342,25 +370,31 @@ impl Aggregate for Task {
     type Services = ();
 
     async fn handle(&mut self, cmd: Self::Command, _: &(), sink: &EventSink<Self>) -> Result<(), TaskError> {
-        let Stamped { actor, at, command } = cmd;
+        let Stamped {
+            actor,
+            at,
+            command,
+            grant,
+        } = cmd;
+        let grant = grant.as_ref();
         let events = match command {
             TaskCommand::Create(new) => {
                 self.life.check_new()?;
                 vec![created(actor, new, at)]
             }
             TaskCommand::Update(changes) => {
-                self.life.check_live(actor)?;
+                self.check_writable(actor, grant)?;
                 self.decide_update(changes, at)
             }
             TaskCommand::Complete => {
-                self.life.check_live(actor)?;
+                self.check_writable(actor, grant)?;
                 if self.status == TaskStatus::Completed {
                     return Err(TaskError::AlreadyCompleted);
                 }
                 vec![TaskEvent::TaskCompleted { from: self.status, at }]
             }
             TaskCommand::Reopen => {
-                self.life.check_live(actor)?;
+                self.check_writable(actor, grant)?;
                 if self.status != TaskStatus::Completed {
                     return Err(TaskError::NotCompleted);
                 }
@@ -370,7 +404,7 @@ impl Aggregate for Task {
                 }]
             }
             TaskCommand::Delete => {
-                self.life.check_live(actor)?;
+                self.check_writable(actor, grant)?;
                 vec![TaskEvent::TaskDeleted { at }]
             }
             TaskCommand::MoveOnBoard {
@@ -379,7 +413,7 @@ impl Aggregate for Task {
                 position,
                 status,
             } => {
-                self.life.check_live(actor)?;
+                self.check_writable(actor, grant)?;
                 let moved = TaskEvent::TaskMovedOnBoard {
                     board_id,
                     column_id,
@@ -391,7 +425,7 @@ impl Aggregate for Task {
                     .collect()
             }
             TaskCommand::LinkGoal(goal_id) => {
-                self.life.check_live(actor)?;
+                self.check_writable(actor, grant)?;
                 let done = self.status == TaskStatus::Completed;
                 let linked = self.goals.contains(&goal_id);
                 (!linked)
@@ -400,7 +434,7 @@ impl Aggregate for Task {
                     .collect()
             }
             TaskCommand::UnlinkGoal(goal_id) => {
-                self.life.check_live(actor)?;
+                self.check_writable(actor, grant)?;
                 if !self.goals.contains(&goal_id) {
                     return Err(TaskError::NotLinked);
                 }

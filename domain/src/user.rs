@@ -123,7 +123,7 @@ impl Aggregate for User {
     type Services = ();
 
     async fn handle(&mut self, cmd: Self::Command, _: &(), sink: &EventSink<Self>) -> Result<(), UserError> {
-        let Stamped { actor, at, command } = cmd;
+        let Stamped { actor, at, command, .. } = cmd;
         let mut events = Vec::new();
         match command {
             UserCommand::Register { email, name } => {

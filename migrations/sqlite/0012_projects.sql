@@ -28,3 +28,7 @@ create table project_memberships (
 );
 
 create index project_memberships_user on project_memberships (user_id, project_id);
+
+-- A project's tasks, for its members' `GET /tasks?project_id=` (tasks outside projects cost
+-- nothing here).
+create index tasks_project on tasks (project_id, created_at, id) where project_id is not null;

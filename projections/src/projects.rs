@@ -274,3 +274,20 @@ pub async fn list_json(
         .and_some("client_id = ?", filter.client_id.as_ref().map(Arg::from));
     page.page_json(db, limit, offset).await
 }
+
+/// A task of a project `user` is a member of, but not theirs: its owner, project and the
+/// user's role there. `None` for their own tasks, tasks outside any project, and strangers.
+pub async fn shared_task(
+    ex: &mut impl Executor,
+    task: &str,
+    user: &str,
+) -> Result<Option<(String, String, Role)>, sqlx::Error> {
+    let row: Option<(String, String, String)> = ex
+        .fetch_optional(
+            "select t.user_id, t.project_id, m.role from tasks t join project_memberships m \
+             on m.project_id = t.project_id and m.user_id = $2 where t.id = $1 and t.user_id <> $2",
+            &args![task, user],
+        )
+        .await?;
+    Ok(row.and_then(|(owner, project, role)| Role::parse(&role).ok().map(|role| (owner, project, role))))
+}

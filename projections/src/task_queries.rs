@@ -18,6 +18,8 @@ pub struct TaskFilter {
     pub tag: Option<String>,
     /// Case-insensitive text in the title or description.
     pub q: Option<String>,
+    /// The caller is a member of `project_id`: every task of the project, whoever owns it.
+    pub whole_project: bool,
 }
 
 /// One page of the caller's tasks, newest first, as a JSON array of task objects, and how many
@@ -37,7 +39,10 @@ pub async fn list_json(
         .q
         .as_ref()
         .map(|q| format!("%{}%", escape_like(&q.to_lowercase())));
-    let mut page = Listing::<TaskRow>::owned_by(user);
+    let mut page = match (&filter.project_id, filter.whole_project) {
+        (Some(project), true) => Listing::<TaskRow>::new("project_id = $1", vec![Arg::from(project)]),
+        _ => Listing::<TaskRow>::owned_by(user),
+    };
     page.and_some("status = ?", filter.status.as_ref().map(Arg::from))
         .and_some("priority = ?", filter.priority.map(Arg::from))
         .and_some("folder_id = ?", filter.folder_id.as_ref().map(Arg::from))

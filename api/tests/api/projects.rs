@@ -11,6 +11,7 @@ on_both_backends!(
     every_role_gets_exactly_what_it_may_and_a_refusal_changes_nothing,
     a_removed_member_loses_access_on_the_next_request,
     the_last_owner_stays,
+    members_work_on_the_projects_tasks_viewers_read_outsiders_see_nothing,
 );
 
 const PROJECTS: &str = "/api/v1/projects";
@@ -306,4 +307,149 @@ async fn the_last_owner_stays(backend: Backend) {
         .send()
         .await;
     assert_eq!(nobody.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+async fn members_work_on_the_projects_tasks_viewers_read_outsiders_see_nothing(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
+    let team = team(&app).await;
+    let project = team.project.clone();
+    let new_task = |title: &str| json!({"title": title, "project_id": project});
+    let count = async || app.state.core.store.count_events().await.unwrap();
+
+    // Members create tasks in the project; a viewer may not, an outsider's project is not theirs.
+    let by_member = app
+        .post("/api/v1/tasks")
+        .token(&team.member.access)
+        .json(&new_task("m"))
+        .send()
+        .await;
+    assert_eq!(by_member.status, StatusCode::CREATED, "{}", by_member.text);
+    let by_owner = app
+        .post("/api/v1/tasks")
+        .token(&team.owner.access)
+        .json(&new_task("o"))
+        .send()
+        .await;
+    assert_eq!(by_owner.status, StatusCode::CREATED);
+    let before = count().await;
+    let by_viewer = app
+        .post("/api/v1/tasks")
+        .token(&team.viewer.access)
+        .json(&new_task("v"))
+        .send()
+        .await;
+    assert_eq!(
+        (by_viewer.status, by_viewer.code()),
+        (StatusCode::FORBIDDEN, "role_forbids")
+    );
+    let by_outsider = app
+        .post("/api/v1/tasks")
+        .token(&team.outsider.access)
+        .json(&new_task("x"))
+        .send()
+        .await;
+    assert_eq!(
+        by_outsider.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        by_outsider.text
+    );
+    assert_eq!(count().await, before);
+
+    // Every member lists all of the project's tasks; the outsider lists none.
+    let list = format!("/api/v1/tasks?project_id={project}");
+    for who in [&team.owner, &team.admin, &team.member, &team.viewer] {
+        let reply = app.get(&list).token(&who.access).send().await;
+        assert_eq!(reply.header("x-total-count"), Some("2"), "{}", reply.text);
+    }
+    assert_eq!(
+        app.get(&list)
+            .token(&team.outsider.access)
+            .send()
+            .await
+            .header("x-total-count"),
+        Some("0")
+    );
+
+    // The owner's task: members edit and complete it, the viewer reads it, the outsider gets 404.
+    let task = format!("/api/v1/tasks/{}", by_owner.body["id"].as_str().unwrap());
+    let edited = app
+        .patch(&task)
+        .token(&team.member.access)
+        .json(&json!({"priority": 4}))
+        .send()
+        .await;
+    assert_eq!(edited.status, StatusCode::OK, "{}", edited.text);
+    let done = app
+        .post(&format!("{task}/complete"))
+        .token(&team.admin.access)
+        .send()
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+    let read = app.get(&task).token(&team.viewer.access).send().await;
+    assert_eq!(
+        (read.status, read.body["status"].as_str()),
+        (StatusCode::OK, Some("completed"))
+    );
+    let history = app
+        .get(&format!("{task}/history"))
+        .token(&team.viewer.access)
+        .send()
+        .await;
+    assert_eq!(history.body.as_array().map(Vec::len), Some(3), "{}", history.text);
+    let activity = app
+        .get(&format!("{task}/activity"))
+        .token(&team.viewer.access)
+        .send()
+        .await;
+    assert_eq!(activity.status, StatusCode::OK);
+    let before = count().await;
+    let as_viewer = app
+        .patch(&task)
+        .token(&team.viewer.access)
+        .json(&json!({"priority": 1}))
+        .send()
+        .await;
+    assert_eq!(
+        (as_viewer.status, as_viewer.code()),
+        (StatusCode::FORBIDDEN, "role_forbids")
+    );
+    for (method, path) in [
+        (Method::GET, task.clone()),
+        (Method::GET, format!("{task}/history")),
+        (Method::PATCH, task.clone()),
+        (Method::POST, format!("{task}/reopen")),
+        (Method::DELETE, task.clone()),
+    ] {
+        let reply = app
+            .call(method.clone(), &path)
+            .token(&team.outsider.access)
+            .header("if-match", "\"3\"")
+            .json(&json!({"priority": 1}))
+            .send()
+            .await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{method} {path}: {}", reply.text);
+    }
+    assert_eq!(count().await, before);
+
+    // Removed from the project, the member loses its tasks on the very next request.
+    app.delete(&format!("{PROJECTS}/{project}/members/{}", team.member.user_id))
+        .token(&team.owner.access)
+        .send()
+        .await;
+    let after = app
+        .patch(&task)
+        .token(&team.member.access)
+        .json(&json!({"priority": 2}))
+        .send()
+        .await;
+    assert_eq!(after.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get(&list)
+            .token(&team.member.access)
+            .send()
+            .await
+            .header("x-total-count"),
+        Some("1")
+    );
 }

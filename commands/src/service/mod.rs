@@ -26,6 +26,8 @@ pub struct CommandContext {
     pub correlation_id: Option<String>,
     pub causation_id: Option<String>,
     pub idempotency_key: Option<String>,
+    /// The actor's role in the project of what the command touches, when it is shared.
+    pub grant: Option<joan_domain::project::Grant>,
 }
 
 impl CommandContext {
@@ -37,6 +39,7 @@ impl CommandContext {
             correlation_id: None,
             causation_id: None,
             idempotency_key: None,
+            grant: None,
         }
     }
 
@@ -162,7 +165,7 @@ where
         A: Entity,
     {
         let (aggregate, version) = self.load(aggregate_id).await?;
-        if expected_version.is_some() && !aggregate.visible_to(ctx.actor) {
+        if expected_version.is_some() && !aggregate.visible_with(ctx.actor, ctx.grant.as_ref()) {
             return Err(CommandError::NotFound);
         }
         if let Some(expected) = expected_version.filter(|e| *e != version) {
@@ -212,7 +215,11 @@ where
             let mut aggregate = A::default();
             let sink = EventSink::<A>::default();
             aggregate
-                .handle(Stamped::new(ctx.actor, ctx.at, command), &self.services, &sink)
+                .handle(
+                    Stamped::new(ctx.actor, ctx.at, command).with_grant(ctx.grant),
+                    &self.services,
+                    &sink,
+                )
                 .await
                 .map_err(CommandError::Domain)?;
             all.extend(serialize::<A>(&aggregate_id, 0, &sink.collect().await, ctx)?);
@@ -237,7 +244,11 @@ where
     ) -> Result<(CommandOutcome, Vec<A::Event>), CommandError<A::Error>> {
         let sink = EventSink::<A>::default();
         aggregate
-            .handle(Stamped::new(ctx.actor, ctx.at, command), &self.services, &sink)
+            .handle(
+                Stamped::new(ctx.actor, ctx.at, command).with_grant(ctx.grant),
+                &self.services,
+                &sink,
+            )
             .await
             .map_err(CommandError::Domain)?;
         let events = sink.collect().await;

@@ -49,6 +49,14 @@ impl Role {
     }
 }
 
+/// A member's role in one project: what a command on the project's shared things (its tasks)
+/// is allowed, read by the API from the memberships and checked by the aggregate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Grant {
+    pub project: crate::ids::ProjectId,
+    pub role: Role,
+}
+
 /// Who is in a project, with their roles.
 pub type Members = BTreeMap<UserId, Role>;
 

@@ -4,11 +4,11 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use joan_commands::{Conn, StoreError};
-use joan_domain::TaskId;
 use joan_domain::task::{TaskCommand, TaskStatus};
-use joan_projections::table;
+use joan_domain::{TaskId, UserId};
 use joan_projections::task_queries::{self, TaskFilter};
 use joan_projections::tasks::{self, TaskRow, Tasks};
+use joan_projections::{projects, table};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -21,10 +21,13 @@ use crate::http::extract::{
 };
 use crate::http::fields::Fields;
 use crate::http::idempotency::Render;
-use crate::http::resource::{AsOf, HistoryEntry, Resource, idempotent, respond, respond_page, respond_raw};
+use crate::http::resource::{
+    AsOf, HistoryEntry, Resource, idempotent, replay_until, respond, respond_page, respond_raw,
+};
 use crate::http::schema::date_or_time;
 use crate::http::state::AppState;
 
+pub mod access;
 pub mod body;
 pub mod view;
 
@@ -44,8 +47,16 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(task_history))
 }
 
-async fn read_task(state: &AppState, user: &str, id: &str) -> Result<TaskRow, ApiError> {
-    table::get::<TaskRow>(&mut state.core.store.db(), user, id)
+/// The task, when it is the caller's or in a project they are a member of.
+async fn read_task(state: &AppState, user: UserId, id: &str) -> Result<TaskRow, ApiError> {
+    let own = table::get::<TaskRow>(&mut state.core.store.db(), &user.to_string(), id)
+        .await
+        .map_err(ApiError::internal)?;
+    if let Some(row) = own {
+        return Ok(row);
+    }
+    let shared = access::shared(state, user, id).await?.ok_or(ApiError::NotFound)?;
+    table::get::<TaskRow>(&mut state.core.store.db(), &shared.owner, id)
         .await
         .map_err(ApiError::internal)?
         .ok_or(ApiError::NotFound)
@@ -126,6 +137,7 @@ impl TaskQuery {
             due_after: due_after.map(String::from),
             tag: self.tag,
             q: self.q,
+            whole_project: false,
         };
         f.finish((filter, limit, offset)).map_err(ApiError::Validation)
     }
@@ -140,7 +152,14 @@ async fn list_tasks(
     CurrentUser(user): CurrentUser,
     ApiQuery(query): ApiQuery<TaskQuery>,
 ) -> Result<Response, ApiError> {
-    let (filter, limit, offset) = query.parse()?;
+    let (mut filter, limit, offset) = query.parse()?;
+    if let Some(project) = &filter.project_id {
+        // A member lists every task of the project.
+        let role = projects::role_of(&mut state.core.store.db(), project, &user.to_string())
+            .await
+            .map_err(ApiError::internal)?;
+        filter.whole_project = role.is_some();
+    }
     let (page, total) = task_queries::list_json(state.core.store.db(), &user.to_string(), &filter, limit, offset)
         .await
         .map_err(ApiError::internal)?;
@@ -160,6 +179,7 @@ async fn create_task(
     idempotent(&state, &caller, "POST /tasks", &body, async |idem| {
         let id = TaskId::generate();
         let new = body.parse(id, "").map_err(ApiError::Validation)?;
+        access::check_project(&state, caller.user, new.project_id).await?;
         let (id, location) = (id.to_string(), TASKS.location(&id.to_string()));
         let render = RenderTasks {
             user: caller.user.to_string(),
@@ -209,6 +229,18 @@ async fn create_tasks(
         if !errors.is_empty() {
             return Err(ApiError::Validation(errors));
         }
+        let mut projects: Vec<_> = commands
+            .iter()
+            .filter_map(|(_, c)| match c {
+                TaskCommand::Create(new) => new.project_id,
+                _ => None,
+            })
+            .collect();
+        projects.sort();
+        projects.dedup();
+        for project in projects {
+            access::check_project(&state, caller.user, Some(project)).await?;
+        }
         let user = caller.user.to_string();
         let ids: Vec<String> = commands.iter().map(|(id, _)| id.clone()).collect();
         let render = RenderTasks {
@@ -225,7 +257,7 @@ async fn create_tasks(
             .map_err(from_command)?;
         let mut rows = Vec::with_capacity(ids.len());
         for id in &ids {
-            rows.push(read_task(&state, &user, id).await?);
+            rows.push(read_task(&state, caller.user, id).await?);
         }
         Ok((StatusCode::CREATED, axum::Json(rows)).into_response())
     })
@@ -243,14 +275,23 @@ async fn get_task(
 ) -> Result<Response, ApiError> {
     let (_, id) = TASKS.id::<TaskId>(&id)?;
     if let Some(at) = as_of.parse()? {
-        let row = TASKS.as_of::<Tasks>(&state, user, &id, at).await?;
+        let row = replay_until::<Tasks>(access::stream(&state, user, &id).await?, at)?;
         return Ok(respond(StatusCode::OK, row.version, None, &row));
     }
     // Rendered from the row's values, as the list is: no row struct, no view struct.
-    let (body, version) = table::get_json::<TaskRow>(state.core.store.db(), &user.to_string(), &id)
+    let db = state.core.store.db();
+    let mut found = table::get_json::<TaskRow>(db, &user.to_string(), &id)
         .await
-        .map_err(ApiError::internal)?
-        .ok_or(ApiError::NotFound)?;
+        .map_err(ApiError::internal)?;
+    if found.is_none() {
+        // Someone else's task in a project the caller is a member of.
+        if let Some(shared) = access::shared(&state, user, &id).await? {
+            found = table::get_json::<TaskRow>(db, &shared.owner, &id)
+                .await
+                .map_err(ApiError::internal)?;
+        }
+    }
+    let (body, version) = found.ok_or(ApiError::NotFound)?;
     Ok(respond_raw(version, body))
 }
 
@@ -268,13 +309,9 @@ async fn patch_task(
 ) -> Result<Response, ApiError> {
     let (_, id) = TASKS.id::<TaskId>(&id)?;
     let changes = body.parse().map_err(ApiError::Validation)?;
-    state
-        .core
-        .tasks
-        .execute(&id, &caller.ctx, TaskCommand::Update(changes), expected, None)
-        .await
-        .map_err(from_command)?;
-    let row = read_task(&state, &caller.user.to_string(), &id).await?;
+    access::check_project(&state, caller.user, changes.project_id.flatten()).await?;
+    access::execute(&state, &caller, &id, TaskCommand::Update(changes), expected, || None).await?;
+    let row = read_task(&state, caller.user, &id).await?;
     Ok(respond(StatusCode::OK, row.version, None, &row))
 }
 
@@ -289,12 +326,7 @@ async fn delete_task(
     IfMatch(expected): IfMatch,
 ) -> Result<StatusCode, ApiError> {
     let (_, id) = TASKS.id::<TaskId>(&id)?;
-    state
-        .core
-        .tasks
-        .execute(&id, &caller.ctx, TaskCommand::Delete, expected, None)
-        .await
-        .map_err(from_command)?;
+    access::execute(&state, &caller, &id, TaskCommand::Delete, expected, || None).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -308,20 +340,20 @@ async fn transition(
 ) -> Result<Response, ApiError> {
     let (_, id) = TASKS.id::<TaskId>(id)?;
     idempotent(state, &caller, &format!("{route} {id}"), &(), async |idem| {
-        let user = caller.user.to_string();
-        let render = RenderTasks {
-            user: user.clone(),
-            ids: vec![id.clone()],
-            many: false,
+        let owner = match access::shared(state, caller.user, &id).await? {
+            Some(shared) => shared.owner,
+            None => caller.user.to_string(),
         };
-        let hook = idem.recorder(StatusCode::OK, None, Box::new(render));
-        state
-            .core
-            .tasks
-            .execute(&id, &caller.ctx, command, None, hook)
-            .await
-            .map_err(from_command)?;
-        let row = read_task(state, &user, &id).await?;
+        let hook = || {
+            let render = RenderTasks {
+                user: owner.clone(),
+                ids: vec![id.clone()],
+                many: false,
+            };
+            idem.recorder(StatusCode::OK, None, Box::new(render))
+        };
+        access::execute(state, &caller, &id, command, None, hook).await?;
+        let row = read_task(state, caller.user, &id).await?;
         Ok(respond(StatusCode::OK, row.version, None, &row))
     })
     .await
@@ -360,7 +392,7 @@ async fn task_activity(
 ) -> Result<Response, ApiError> {
     let (_, id) = TASKS.id::<TaskId>(&id)?;
     let (limit, offset) = page.validate()?;
-    TASKS.stream(&state, user, &id).await?;
+    access::stream(&state, user, &id).await?;
     let (rows, total) = task_queries::activity(state.core.store.db(), &id, limit, offset)
         .await
         .map_err(ApiError::internal)?;
@@ -377,5 +409,6 @@ async fn task_history(
     Path(id): Path<String>,
 ) -> Result<axum::Json<Vec<HistoryEntry>>, ApiError> {
     let (_, id) = TASKS.id::<TaskId>(&id)?;
-    Ok(axum::Json(TASKS.history(&state, user, &id).await?))
+    let events = access::stream(&state, user, &id).await?;
+    Ok(axum::Json(events.into_iter().map(HistoryEntry::from).collect()))
 }

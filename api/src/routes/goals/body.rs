@@ -107,7 +107,7 @@ impl PatchGoal {
 }
 
 /// The schemas of the goal fields: the rules of `joan_domain::goal`.
-mod schemas {
+pub(crate) mod schemas {
     use joan_domain::goal::{GoalStatus, GoalType, Progress};
     use utoipa::openapi::schema::Object;
 

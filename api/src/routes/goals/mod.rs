@@ -54,10 +54,11 @@ fn goal_response(status: StatusCode, location: Option<&str>, row: &GoalRow) -> R
 #[into_params(parameter_in = Query)]
 pub struct GoalQuery {
     /// active, achieved or abandoned.
+    #[param(schema_with = body::schemas::status)]
     pub status: Option<String>,
     /// outcome, habit or milestone.
     #[serde(rename = "type")]
-    #[param(rename = "type")]
+    #[param(rename = "type", schema_with = body::schemas::goal_type)]
     pub goal_type: Option<String>,
     /// Rows to return, 1 to 200 (default 50).
     #[param(minimum = 1, maximum = 200)]

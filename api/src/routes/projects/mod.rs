@@ -73,6 +73,7 @@ fn project_response(status: StatusCode, location: Option<&str>, row: &ProjectRow
 #[into_params(parameter_in = Query)]
 pub struct ProjectQuery {
     /// planning, active, on_hold, completed or cancelled.
+    #[param(schema_with = body::schemas::status)]
     pub status: Option<String>,
     pub client_id: Option<Uuid>,
     /// Rows to return, 1 to 200 (default 50).

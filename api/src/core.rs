@@ -2,6 +2,7 @@
 use joan_commands::db::{self, Location};
 use joan_commands::{CommandService, EventStore, StoreOptions};
 use joan_domain::board::Board;
+use joan_domain::client::Client;
 use joan_domain::task::Task;
 use joan_domain::user::User;
 use joan_projections::{CatchUp, Projections};
@@ -15,6 +16,7 @@ pub struct Core {
     pub tasks: CommandService<Task>,
     pub users: CommandService<User>,
     pub boards: CommandService<Board>,
+    pub clients: CommandService<Client>,
     pub catch_up: Vec<CatchUp>,
     shutdown: watch::Sender<bool>,
 }
@@ -32,6 +34,7 @@ impl Core {
             tasks: CommandService::new(store.clone(), ()),
             users: CommandService::new(store.clone(), ()),
             boards: CommandService::new(store.clone(), ()),
+            clients: CommandService::new(store.clone(), ()),
             store,
             projections,
             catch_up,

@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod board;
+pub mod client;
 pub mod command;
 pub mod entity;
 pub mod ids;

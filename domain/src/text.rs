@@ -28,6 +28,8 @@ pub enum ValueError {
     InvisibleCharacter(u32),
     #[error("must not contain U+{0:04X}: only letters, digits and the usual punctuation")]
     DisallowedCharacter(u32),
+    #[error("must be a phone number: digits, spaces and + ( ) - . /, at least one digit")]
+    NotAPhone,
     #[error("must not mix scripts (like a Cyrillic letter among Latin ones) in one part")]
     MixedScripts,
 }

@@ -94,6 +94,49 @@ impl<'de> Deserialize<'de> for Timestamp {
     }
 }
 
+/// Declares a closed set of words as an enum: serialised as its word, with `ALL`, `as_str` and
+/// a `parse` that refuses any other word with the list of the allowed ones.
+#[macro_export]
+macro_rules! word_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $(#[$first_meta:meta])* $first:ident = $first_word:literal
+            $(, $(#[$variant_meta:meta])* $variant:ident = $word:literal)* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        pub enum $name {
+            $(#[$first_meta])* #[serde(rename = $first_word)] $first,
+            $($(#[$variant_meta])* #[serde(rename = $word)] $variant),*
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$name::$first $(, $name::$variant)*];
+            /// Every word, in order, for schemas.
+            pub const WORDS: &'static [&'static str] = &[$first_word $(, $word)*];
+            /// The words as one text, for messages.
+            pub const NAMES: &'static str = concat!($first_word $(, ", ", $word)*);
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $name::$first => $first_word,
+                    $($name::$variant => $word),*
+                }
+            }
+
+            pub fn parse(raw: &str) -> Result<Self, $crate::text::ValueError> {
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str() == raw)
+                    .ok_or($crate::text::ValueError::NotOneOf(Self::NAMES))
+            }
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

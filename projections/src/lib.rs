@@ -5,6 +5,7 @@
 pub mod boards;
 pub mod catchup;
 pub mod checkpoint;
+pub mod clients;
 pub mod error;
 pub mod fold;
 pub mod inline;

@@ -5,6 +5,7 @@ use joan_commands::{AppendHook, EventStore};
 use tokio::sync::watch;
 
 use crate::catchup::CatchUp;
+use crate::clients::Clients;
 use crate::error::ProjectionError;
 use crate::fold::FoldProjector;
 use crate::inline::InlineProjectors;
@@ -43,6 +44,7 @@ impl Projections {
                 (Mode::CatchUp, Arc::new(TaskDailyStatsProjector)),
                 (Mode::Inline, Arc::new(KanbanProjector::default())),
                 (Mode::Inline, Arc::new(UsersProjector)),
+                (Mode::Inline, Arc::new(FoldProjector::<Clients>::default())),
             ],
         }
     }

@@ -134,6 +134,8 @@ pub trait TableRow: joan_commands::db::Row + Serialize + Clone + Send + Sync + '
     /// Every column, in the order of the struct, the upsert and the JSON rendering.
     const COLUMNS: &'static [Column];
     fn id(&self) -> &str;
+    /// The stream version the row is at (its `ETag`).
+    fn version(&self) -> i64;
     /// Sets the stream version and the time of the last change, which every row carries.
     fn stamp(&mut self, version: i64, at: String);
     fn args(&self) -> Vec<Arg<'_>>;
@@ -166,6 +168,10 @@ macro_rules! read_table {
 
             fn id(&self) -> &str {
                 &self.id
+            }
+
+            fn version(&self) -> i64 {
+                self.version
             }
 
             fn stamp(&mut self, version: i64, at: String) {

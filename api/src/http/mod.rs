@@ -70,6 +70,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .merge(routes::users::router())
         .merge(routes::tasks::router())
         .merge(routes::kanban::router())
+        .merge(routes::clients::router())
 }
 
 /// The whole application.

@@ -1,5 +1,6 @@
 //! One module per resource, each exposing `router()`.
 pub mod auth;
+pub mod clients;
 pub mod kanban;
 pub mod tasks;
 pub mod users;

@@ -42,6 +42,13 @@ impl Reply {
     pub fn code(&self) -> &str {
         self.body["code"].as_str().unwrap_or_default()
     }
+
+    /// Fails unless this is a problem+json answer with `status` and `code`.
+    #[track_caller]
+    pub fn assert_problem(&self, status: StatusCode, code: &str) {
+        assert_eq!((self.status, self.code()), (status, code), "{}", self.text);
+        assert_eq!(self.header("content-type"), Some("application/problem+json"));
+    }
 }
 
 /// A request under construction.

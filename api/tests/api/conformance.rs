@@ -26,7 +26,11 @@ struct Case {
     actions: &'static [(&'static str, &'static str, Option<&'static str>)],
 }
 
-on_both_backends!(tasks_keep_the_conventions, boards_keep_the_conventions);
+on_both_backends!(
+    tasks_keep_the_conventions,
+    boards_keep_the_conventions,
+    clients_keep_the_conventions
+);
 
 async fn tasks_keep_the_conventions(backend: Backend) {
     conform(backend, &TASKS).await;
@@ -34,6 +38,10 @@ async fn tasks_keep_the_conventions(backend: Backend) {
 
 async fn boards_keep_the_conventions(backend: Backend) {
     conform(backend, &BOARDS).await;
+}
+
+async fn clients_keep_the_conventions(backend: Backend) {
+    conform(backend, &CLIENTS).await;
 }
 
 const TASKS: Case = Case {
@@ -73,6 +81,22 @@ const BOARDS: Case = Case {
         "/move",
         Some(r#"{"task_id": "00000000-0000-0000-0000-000000000001", "column_id": "todo", "position": 0}"#),
     )],
+};
+
+const CLIENTS: Case = Case {
+    base: "/api/v1/clients",
+    create: || json!({"name": "Acme", "email": "ops@acme.example", "phone": "+1 555 0100"}),
+    change: || json!({"name": "Acme Ltd", "status": "inactive", "phone": null}),
+    field: "name",
+    invalid: &[
+        "{",
+        r#"{"name": ""}"#,
+        r#"{"name": "x", "email": "not an email"}"#,
+        r#"{"name": "x", "phone": "call me"}"#,
+        r#"{"name": "x", "status": "gone"}"#,
+        r#"{"name": "x", "nope": 1}"#,
+    ],
+    actions: &[],
 };
 
 async fn events(app: &TestApp) -> i64 {

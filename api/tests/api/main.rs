@@ -4,6 +4,7 @@ use joan_commands::testkit as backend;
 mod accounts;
 mod app;
 mod auth;
+mod clients;
 mod concurrency;
 mod conformance;
 mod conventions;

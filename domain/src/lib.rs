@@ -7,6 +7,7 @@ pub mod client;
 pub mod command;
 pub mod entity;
 pub mod ids;
+pub mod settings;
 pub mod task;
 pub mod text;
 pub mod user;

@@ -30,6 +30,10 @@ pub enum ValueError {
     DisallowedCharacter(u32),
     #[error("must be a phone number: digits, spaces and + ( ) - . /, at least one digit")]
     NotAPhone,
+    #[error("must be an IANA time-zone name like Europe/Paris or UTC")]
+    NotATimezone,
+    #[error("must be an http:// or https:// URL with a host and no user name or password")]
+    NotAnHttpUrl,
     #[error("must not mix scripts (like a Cyrillic letter among Latin ones) in one part")]
     MixedScripts,
 }

@@ -3,6 +3,7 @@ use joan_commands::db::{self, Location};
 use joan_commands::{CommandService, EventStore, StoreOptions};
 use joan_domain::board::Board;
 use joan_domain::client::Client;
+use joan_domain::settings::Settings;
 use joan_domain::task::Task;
 use joan_domain::user::User;
 use joan_projections::{CatchUp, Projections};
@@ -17,6 +18,7 @@ pub struct Core {
     pub users: CommandService<User>,
     pub boards: CommandService<Board>,
     pub clients: CommandService<Client>,
+    pub settings: CommandService<Settings>,
     pub catch_up: Vec<CatchUp>,
     shutdown: watch::Sender<bool>,
 }
@@ -35,6 +37,7 @@ impl Core {
             users: CommandService::new(store.clone(), ()),
             boards: CommandService::new(store.clone(), ()),
             clients: CommandService::new(store.clone(), ()),
+            settings: CommandService::new(store.clone(), ()),
             store,
             projections,
             catch_up,

@@ -32,8 +32,14 @@ pub enum ValueError {
     NotAPhone,
     #[error("must be an IANA time-zone name like Europe/Paris or UTC")]
     NotATimezone,
-    #[error("must be an http:// or https:// URL with a host and no user name or password")]
+    #[error(
+        "must be an http:// or https:// URL: a host of letters, digits, dots and hyphens, an optional port, a path of visible ASCII"
+    )]
     NotAnHttpUrl,
+    #[error("must be a JSON object")]
+    NotAnObject,
+    #[error("must not nest arrays and objects deeper than {0} levels")]
+    TooDeep(usize),
     #[error("must not mix scripts (like a Cyrillic letter among Latin ones) in one part")]
     MixedScripts,
 }

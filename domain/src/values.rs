@@ -94,6 +94,35 @@ impl<'de> Deserialize<'de> for Timestamp {
     }
 }
 
+/// A free-form JSON object (display settings, onboarding progress) with bounds: at most
+/// `max_chars` characters serialised and `max_depth` levels of objects and arrays (the
+/// object itself is level 1).
+pub fn json_object(
+    raw: serde_json::Value,
+    max_chars: usize,
+    max_depth: usize,
+) -> Result<serde_json::Map<String, serde_json::Value>, crate::text::ValueError> {
+    use crate::text::ValueError;
+    fn depth(value: &serde_json::Value) -> usize {
+        match value {
+            serde_json::Value::Object(map) => 1 + map.values().map(depth).max().unwrap_or(0),
+            serde_json::Value::Array(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
+            _ => 0,
+        }
+    }
+    let serde_json::Value::Object(map) = raw else {
+        return Err(ValueError::NotAnObject);
+    };
+    let size = serde_json::to_string(&map).map_or(usize::MAX, |text| text.chars().count());
+    if size > max_chars {
+        return Err(ValueError::TooLong(max_chars));
+    }
+    if map.values().map(depth).max().unwrap_or(0) + 1 > max_depth {
+        return Err(ValueError::TooDeep(max_depth));
+    }
+    Ok(map)
+}
+
 /// Declares a closed set of words as an enum: serialised as its word, with `ALL`, `as_str` and
 /// a `parse` that refuses any other word with the list of the allowed ones.
 #[macro_export]

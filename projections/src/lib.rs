@@ -14,6 +14,7 @@ pub mod kanban_queries;
 pub mod projector;
 pub mod rebuild;
 pub mod registry;
+pub mod settings;
 pub mod table;
 pub mod task_activities;
 pub mod task_daily_stats;

@@ -11,6 +11,7 @@ use crate::fold::FoldProjector;
 use crate::inline::InlineProjectors;
 use crate::kanban::KanbanProjector;
 use crate::projector::Projector;
+use crate::settings::UserSettings;
 use crate::task_activities::TaskActivitiesProjector;
 use crate::task_daily_stats::TaskDailyStatsProjector;
 use crate::tasks::Tasks;
@@ -45,6 +46,7 @@ impl Projections {
                 (Mode::Inline, Arc::new(KanbanProjector::default())),
                 (Mode::Inline, Arc::new(UsersProjector)),
                 (Mode::Inline, Arc::new(FoldProjector::<Clients>::default())),
+                (Mode::Inline, Arc::new(FoldProjector::<UserSettings>::default())),
             ],
         }
     }

@@ -71,6 +71,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .merge(routes::tasks::router())
         .merge(routes::kanban::router())
         .merge(routes::clients::router())
+        .merge(routes::settings::router())
+        .merge(routes::onboarding::router())
 }
 
 /// The whole application.

@@ -50,6 +50,19 @@ pub fn phone(max: usize) -> ObjectBuilder {
         .pattern(Some(phone_pattern()))
 }
 
+/// 1 to `max` visible ASCII characters (no spaces): tokens and API keys.
+pub fn visible_ascii(max: usize) -> ObjectBuilder {
+    string()
+        .min_length(Some(1))
+        .max_length(Some(max))
+        .pattern(Some("^[!-~]+$"))
+}
+
+/// Text matching `pattern`, at most `max` characters.
+pub fn pattern(pattern: &str, max: usize) -> ObjectBuilder {
+    string().max_length(Some(max)).pattern(Some(pattern))
+}
+
 /// One of fixed words.
 pub fn one_of(words: &[&str]) -> ObjectBuilder {
     string().enum_values(Some(words.iter().copied()))

@@ -15,5 +15,6 @@ mod kanban;
 mod postgres;
 mod replay;
 mod sessions;
+mod settings;
 mod support;
 mod tasks;

@@ -124,14 +124,11 @@ impl BoardSettings {
     pub const MAX_CHARS: usize = 10_000;
 
     pub fn parse(raw: Value) -> Result<Self, BoardValueError> {
-        let Value::Object(map) = raw else {
-            return Err(BoardValueError::NotAnObject);
-        };
-        let size = serde_json::to_string(&map).map_or(usize::MAX, |text| text.chars().count());
-        if size > Self::MAX_CHARS {
-            return Err(ValueError::TooLong(Self::MAX_CHARS).into());
+        match crate::values::json_object(raw, Self::MAX_CHARS, usize::MAX) {
+            Ok(map) => Ok(Self(map)),
+            Err(ValueError::NotAnObject) => Err(BoardValueError::NotAnObject),
+            Err(other) => Err(other.into()),
         }
-        Ok(Self(map))
     }
 }
 

@@ -88,27 +88,40 @@ impl From<Timezone> for String {
     }
 }
 
-/// The URL of a local LLM server (Ollama...): `http` or `https`, with a host, without a user
-/// name or password, at most 2,048 characters.
+/// The URL of a local LLM server (Ollama...): `http://` or `https://`, a host of letters,
+/// digits, dots and hyphens (so no user name or password), an optional port of up to 5 digits,
+/// and an optional path of visible ASCII; at most 2,048 characters, kept as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LocalLlmUrl(String);
 
 impl LocalLlmUrl {
     pub const MAX_CHARS: usize = 2_048;
+    /// The same rule as a JSON Schema pattern.
+    pub const PATTERN: &'static str = "^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[!-~]*)?$";
 
     pub fn parse(raw: &str) -> Result<Self, ValueError> {
         if raw.chars().count() > Self::MAX_CHARS {
             return Err(ValueError::TooLong(Self::MAX_CHARS));
         }
-        let url = url::Url::parse(raw).map_err(|_| ValueError::NotAnHttpUrl)?;
-        let fits = matches!(url.scheme(), "http" | "https")
-            && url.host_str().is_some_and(|h| !h.is_empty())
-            && url.username().is_empty()
-            && url.password().is_none();
-        if !fits {
+        let rest = raw
+            .strip_prefix("http://")
+            .or_else(|| raw.strip_prefix("https://"))
+            .ok_or(ValueError::NotAnHttpUrl)?;
+        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        let (host, port) = match authority.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        };
+        let host_ok = !host.is_empty()
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+        let port_ok = port.is_none_or(|p| (1..=5).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()));
+        let path_ok = path.bytes().all(|b| (b'!'..=b'~').contains(&b));
+        if !(host_ok && port_ok && path_ok) {
             return Err(ValueError::NotAnHttpUrl);
         }
-        Ok(Self(url.into()))
+        Ok(Self(raw.to_string()))
     }
 }
 

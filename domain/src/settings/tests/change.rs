@@ -56,7 +56,7 @@ async fn only_fields_that_really_change_give_events_in_a_fixed_order() {
             SettingsEvent::SettingsBreakDurationChanged { from: 5, to: 10, at },
             SettingsEvent::SettingsLocalLlmUrlChanged {
                 from: None,
-                to: Some("http://localhost:11434/".into()),
+                to: Some("http://localhost:11434".into()),
                 at,
             },
             SettingsEvent::SettingsTimezoneChanged {

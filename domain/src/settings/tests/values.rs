@@ -25,7 +25,7 @@ fn time_zones_are_iana_names_spelled_as_the_database_spells_them() {
 fn local_llm_urls_are_http_or_https_with_a_host_and_no_credentials() {
     assert_eq!(
         LocalLlmUrl::parse("http://localhost:11434").map(String::from),
-        Ok("http://localhost:11434/".into())
+        Ok("http://localhost:11434".into())
     );
     assert!(LocalLlmUrl::parse("https://llm.example/v1").is_ok());
     for bad in [

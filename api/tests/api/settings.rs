@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use crate::app::TestApp;
 use crate::backend::{Backend, on_both_backends};
-use crate::support::json_rows;
+use crate::support::{assert_same_dump, dump, json_rows, settle};
 
 on_both_backends!(
     a_user_has_the_defaults_until_a_first_change,
@@ -225,6 +225,18 @@ async fn api_keys_are_shown_masked_and_read_back_only_by_api_key(backend: Backen
     );
     assert_eq!(cleared.body["anthropic_api_key_set"], true);
     assert!(api_key(&app.state, id, Provider::OpenAi).await.unwrap().is_none());
+
+    // A rebuild by replay gives the same rows, and the key still opens.
+    let core = &app.state.core;
+    settle(core).await;
+    let live = dump(core.store.db()).await;
+    joan_projections::rebuild::rebuild(&core.store, core.projections.all(), &())
+        .await
+        .unwrap();
+    settle(core).await;
+    assert_same_dump(&dump(core.store.db()).await, &live, "settings");
+    let opened = api_key(&app.state, id, Provider::Anthropic).await.unwrap().unwrap();
+    assert_eq!(opened.expose(), ANTHROPIC_KEY);
 }
 
 async fn no_plaintext_key_is_stored_anywhere(backend: Backend) {

@@ -51,11 +51,13 @@ print(answer["access_token"])'
 }
 config=$PWD/.ci/schemathesis.toml
 tokens=("$(login 1)" "$(login 2)")
+# use_after_free is excluded here, not only in the config: `--checks all` names every check on
+# the command line, and a check named there wins over `enabled = false` in the config file.
 st() { # from the scratch directory, where its hypothesis cache goes
     local token=${tokens[$1 - 1]}
     shift
     (cd "$work" && "$venv/bin/st" --config-file "$config" run "$base/api/openapi.json" --url "$base" \
-        -H "Authorization: Bearer $token" --checks all --seed 1 --no-color "$@") | tee "$work/st.out"
+        -H "Authorization: Bearer $token" --checks all --exclude-checks use_after_free --seed 1 --no-color "$@") | tee "$work/st.out"
     local status=${PIPESTATUS[0]}
     # Signed out early, most operations would answer only 401 and prove nothing.
     if grep -q "Authentication failed" "$work/st.out"; then

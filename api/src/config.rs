@@ -43,6 +43,14 @@ impl std::fmt::Debug for Secret {
     }
 }
 
+/// Read from a request body straight into its wrapper, so a key never sits in a plain
+/// `String` that a `Debug` could print.
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Secret)
+    }
+}
+
 impl std::str::FromStr for Secret {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -59,6 +67,18 @@ pub struct ServeArgs {
     /// Secret that signs access tokens (default: generated once and kept in the data dir).
     #[arg(long, env = "JOAN_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<Secret>,
+    /// Key that seals users' LLM API keys: 32 bytes as 64 hex digits or base64 (default:
+    /// generated once and kept in the data dir as `encryption_key`).
+    #[arg(long, env = "JOAN_ENCRYPTION_KEY", hide_env_values = true)]
+    pub encryption_key: Option<Secret>,
+    /// Earlier encryption keys, comma-separated: what they sealed still opens (key rotation).
+    #[arg(
+        long,
+        env = "JOAN_ENCRYPTION_OLD_KEYS",
+        hide_env_values = true,
+        value_delimiter = ','
+    )]
+    pub encryption_old_keys: Vec<Secret>,
     /// Origins allowed by CORS, comma-separated (default: none).
     #[arg(long, env = "JOAN_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,

@@ -2,8 +2,10 @@
 use joan_commands::db::{self, Location};
 use joan_commands::{CommandService, EventStore, StoreOptions};
 use joan_domain::board::Board;
+use joan_domain::client::Client;
 use joan_domain::goal::Goal;
 use joan_domain::project::Project;
+use joan_domain::settings::Settings;
 use joan_domain::task::Task;
 use joan_domain::user::User;
 use joan_projections::{CatchUp, Projections};
@@ -19,6 +21,8 @@ pub struct Core {
     pub boards: CommandService<Board>,
     pub goals: CommandService<Goal>,
     pub projects: CommandService<Project>,
+    pub clients: CommandService<Client>,
+    pub settings: CommandService<Settings>,
     pub catch_up: Vec<CatchUp>,
     shutdown: watch::Sender<bool>,
 }
@@ -38,6 +42,8 @@ impl Core {
             boards: CommandService::new(store.clone(), ()),
             goals: CommandService::new(store.clone(), ()),
             projects: CommandService::new(store.clone(), ()),
+            clients: CommandService::new(store.clone(), ()),
+            settings: CommandService::new(store.clone(), ()),
             store,
             projections,
             catch_up,

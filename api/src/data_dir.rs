@@ -4,7 +4,7 @@ use std::io;
 use std::path::Path;
 
 /// The files of a data directory that are tightened if an older Joan left them readable.
-const PRIVATE_FILES: [&str; 4] = ["joan.db", "joan.db-wal", "joan.db-shm", "jwt_secret"];
+const PRIVATE_FILES: [&str; 5] = ["joan.db", "joan.db-wal", "joan.db-shm", "jwt_secret", "encryption_key"];
 
 /// Makes files created from now on private (umask 077), creates `dir` with mode 0700 if
 /// missing, and sets the files Joan keeps there to 0600.

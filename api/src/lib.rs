@@ -5,6 +5,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod core;
+pub mod crypto;
 pub mod data_dir;
 pub mod error;
 pub mod http;

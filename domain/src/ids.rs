@@ -61,4 +61,6 @@ entity_ids! {
     NoteId,
     ClientId,
     ProjectId,
+    /// A user's settings: one stream per user, whose id is the user's own UUID.
+    SettingsId,
 }

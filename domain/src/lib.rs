@@ -3,11 +3,13 @@
 #![forbid(unsafe_code)]
 
 pub mod board;
+pub mod client;
 pub mod command;
 pub mod entity;
 pub mod goal;
 pub mod ids;
 pub mod project;
+pub mod settings;
 pub mod task;
 pub mod text;
 pub mod user;

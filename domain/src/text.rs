@@ -28,10 +28,20 @@ pub enum ValueError {
     InvisibleCharacter(u32),
     #[error("must not contain U+{0:04X}: only letters, digits and the usual punctuation")]
     DisallowedCharacter(u32),
-    #[error("must not mix scripts (like a Cyrillic letter among Latin ones) in one part")]
-    MixedScripts,
+    #[error("must be a phone number: digits, spaces and + ( ) - . /, at least one digit")]
+    NotAPhone,
+    #[error("must be an IANA time-zone name like Europe/Paris or UTC")]
+    NotATimezone,
+    #[error(
+        "must be an http:// or https:// URL: a host of letters, digits, dots and hyphens, an optional port, a path of visible ASCII"
+    )]
+    NotAnHttpUrl,
     #[error("must be a JSON object")]
     NotAnObject,
+    #[error("must not nest arrays and objects deeper than {0} levels")]
+    TooDeep(usize),
+    #[error("must not mix scripts (like a Cyrillic letter among Latin ones) in one part")]
+    MixedScripts,
     #[error("must be a date (YYYY-MM-DD)")]
     NotADay,
     #[error("must be an amount as a string: digits, then at most 4 decimals (\"1250.50\")")]

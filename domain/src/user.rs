@@ -6,6 +6,7 @@
 use cqrs_es::Aggregate;
 use cqrs_es::event_sink::EventSink;
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use crate::command::Stamped;
 use crate::entity::{Entity, EntityError, Lifecycle};
@@ -36,6 +37,26 @@ impl From<UserName> for String {
     }
 }
 
+/// Where the user is in onboarding: a JSON object the frontend shapes, at most 10,000
+/// characters serialised and 8 levels deep.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OnboardingProgress(Map<String, Value>);
+
+impl OnboardingProgress {
+    pub const MAX_CHARS: usize = 10_000;
+    pub const MAX_DEPTH: usize = 8;
+
+    pub fn parse(raw: Value) -> Result<Self, ValueError> {
+        crate::values::json_object(raw, Self::MAX_CHARS, Self::MAX_DEPTH).map(Self)
+    }
+}
+
+impl From<OnboardingProgress> for Map<String, Value> {
+    fn from(p: OnboardingProgress) -> Self {
+        p.0
+    }
+}
+
 /// Every command names the user it acts on through its stream; the actor must be that user.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UserCommand {
@@ -50,6 +71,11 @@ pub enum UserCommand {
     RecordPasswordChange,
     /// The first successful login; later ones change nothing.
     RecordLogin,
+    /// `None` leaves a field alone.
+    UpdateOnboarding {
+        progress: Option<OnboardingProgress>,
+        completed: Option<bool>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumDiscriminants)]
@@ -78,6 +104,15 @@ pub enum UserEvent {
     UserFirstLoggedIn {
         at: Timestamp,
     },
+    /// The whole new progress object (the old one is in the event before).
+    UserOnboardingProgressChanged {
+        progress: Map<String, Value>,
+        at: Timestamp,
+    },
+    UserOnboardingCompletionChanged {
+        completed: bool,
+        at: Timestamp,
+    },
 }
 
 impl UserEvent {
@@ -88,7 +123,9 @@ impl UserEvent {
             | UserEmailChanged { at, .. }
             | UserNameChanged { at, .. }
             | UserPasswordChanged { at }
-            | UserFirstLoggedIn { at } => *at,
+            | UserFirstLoggedIn { at }
+            | UserOnboardingProgressChanged { at, .. }
+            | UserOnboardingCompletionChanged { at, .. } => *at,
         }
     }
 }
@@ -106,6 +143,8 @@ pub struct User {
     pub email: String,
     pub name: String,
     pub first_login_at: Option<Timestamp>,
+    pub onboarding_progress: Map<String, Value>,
+    pub onboarding_completed: bool,
 }
 
 impl Entity for User {
@@ -162,6 +201,16 @@ impl Aggregate for User {
                     events.push(UserEvent::UserFirstLoggedIn { at });
                 }
             }
+            UserCommand::UpdateOnboarding { progress, completed } => {
+                self.life.check_live(actor)?;
+                let progress = progress.map(Map::from).filter(|p| *p != self.onboarding_progress);
+                if let Some(progress) = progress {
+                    events.push(UserEvent::UserOnboardingProgressChanged { progress, at });
+                }
+                if let Some(completed) = completed.filter(|c| *c != self.onboarding_completed) {
+                    events.push(UserEvent::UserOnboardingCompletionChanged { completed, at });
+                }
+            }
         }
         for event in events {
             sink.write(event, self).await;
@@ -181,12 +230,16 @@ impl Aggregate for User {
                     email,
                     name,
                     first_login_at: None,
+                    onboarding_progress: Map::new(),
+                    onboarding_completed: false,
                 };
             }
             UserEmailChanged { to, .. } => self.email = to,
             UserNameChanged { to, .. } => self.name = to,
             UserPasswordChanged { .. } => {}
             UserFirstLoggedIn { at } => self.first_login_at = Some(at),
+            UserOnboardingProgressChanged { progress, .. } => self.onboarding_progress = progress,
+            UserOnboardingCompletionChanged { completed, .. } => self.onboarding_completed = completed,
         }
         self.life.touch(at);
     }

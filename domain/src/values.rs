@@ -94,6 +94,78 @@ impl<'de> Deserialize<'de> for Timestamp {
     }
 }
 
+/// A free-form JSON object (display settings, onboarding progress) with bounds: at most
+/// `max_chars` characters serialised and `max_depth` levels of objects and arrays (the
+/// object itself is level 1).
+pub fn json_object(
+    raw: serde_json::Value,
+    max_chars: usize,
+    max_depth: usize,
+) -> Result<serde_json::Map<String, serde_json::Value>, crate::text::ValueError> {
+    use crate::text::ValueError;
+    fn depth(value: &serde_json::Value) -> usize {
+        match value {
+            serde_json::Value::Object(map) => 1 + map.values().map(depth).max().unwrap_or(0),
+            serde_json::Value::Array(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
+            _ => 0,
+        }
+    }
+    let serde_json::Value::Object(map) = raw else {
+        return Err(ValueError::NotAnObject);
+    };
+    let size = serde_json::to_string(&map).map_or(usize::MAX, |text| text.chars().count());
+    if size > max_chars {
+        return Err(ValueError::TooLong(max_chars));
+    }
+    if map.values().map(depth).max().unwrap_or(0) + 1 > max_depth {
+        return Err(ValueError::TooDeep(max_depth));
+    }
+    Ok(map)
+}
+
+/// Declares a closed set of words as an enum: serialised as its word, with `ALL`, `as_str` and
+/// a `parse` that refuses any other word with the list of the allowed ones.
+#[macro_export]
+macro_rules! word_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $(#[$first_meta:meta])* $first:ident = $first_word:literal
+            $(, $(#[$variant_meta:meta])* $variant:ident = $word:literal)* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        pub enum $name {
+            $(#[$first_meta])* #[serde(rename = $first_word)] $first,
+            $($(#[$variant_meta])* #[serde(rename = $word)] $variant),*
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$name::$first $(, $name::$variant)*];
+            /// Every word, in order, for schemas.
+            pub const WORDS: &'static [&'static str] = &[$first_word $(, $word)*];
+            /// The words as one text, for messages.
+            pub const NAMES: &'static str = concat!($first_word $(, ", ", $word)*);
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $name::$first => $first_word,
+                    $($name::$variant => $word),*
+                }
+            }
+
+            pub fn parse(raw: &str) -> Result<Self, $crate::text::ValueError> {
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str() == raw)
+                    .ok_or($crate::text::ValueError::NotOneOf(Self::NAMES))
+            }
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,16 +202,11 @@ pub struct JsonObject(serde_json::Map<String, serde_json::Value>);
 impl JsonObject {
     pub const MAX_CHARS: usize = 10_000;
 
+    /// Levels of objects and arrays, the object itself included.
+    pub const MAX_DEPTH: usize = 16;
+
     pub fn parse(raw: serde_json::Value) -> Result<Self, crate::text::ValueError> {
-        use crate::text::ValueError;
-        let serde_json::Value::Object(map) = raw else {
-            return Err(ValueError::NotAnObject);
-        };
-        let size = serde_json::to_string(&map).map_or(usize::MAX, |text| text.chars().count());
-        if size > Self::MAX_CHARS {
-            return Err(ValueError::TooLong(Self::MAX_CHARS));
-        }
-        Ok(Self(map))
+        json_object(raw, Self::MAX_CHARS, Self::MAX_DEPTH).map(Self)
     }
 }
 
@@ -148,35 +215,3 @@ impl From<JsonObject> for serde_json::Map<String, serde_json::Value> {
         o.0
     }
 }
-
-/// Declares a closed set of words (a status, a role) with its text, its parse and the list
-/// `NotOneOf` names.
-macro_rules! words {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $word:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
-        pub enum $name {
-            $($(#[$vmeta])* #[serde(rename = $word)] $variant),+
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub const NAMES: &'static str = concat!($($word, ", "),+);
-
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $word),+
-                }
-            }
-
-            pub fn parse(raw: &str) -> Result<Self, $crate::text::ValueError> {
-                Self::ALL
-                    .iter()
-                    .copied()
-                    .find(|w| w.as_str() == raw)
-                    .ok_or($crate::text::ValueError::NotOneOf(Self::NAMES.trim_end_matches(", ")))
-            }
-        }
-    };
-}
-pub(crate) use words;

@@ -5,6 +5,7 @@
 pub mod boards;
 pub mod catchup;
 pub mod checkpoint;
+pub mod clients;
 pub mod error;
 pub mod fold;
 pub mod goals;
@@ -15,6 +16,7 @@ pub mod projector;
 pub mod projects;
 pub mod rebuild;
 pub mod registry;
+pub mod settings;
 pub mod table;
 pub mod task_activities;
 pub mod task_daily_stats;

@@ -291,3 +291,9 @@ pub async fn shared_task(
         .await?;
     Ok(row.and_then(|(owner, project, role)| Role::parse(&role).ok().map(|role| (owner, project, role))))
 }
+
+/// How many live projects name the client.
+pub async fn count_for_client(db: &Database, client: &str) -> Result<i64, sqlx::Error> {
+    db.fetch_scalar_i64("select count(*) from projects where client_id = $1", &args![client])
+        .await
+}

@@ -5,6 +5,7 @@ use joan_commands::{AppendHook, EventStore};
 use tokio::sync::watch;
 
 use crate::catchup::CatchUp;
+use crate::clients::Clients;
 use crate::error::ProjectionError;
 use crate::fold::FoldProjector;
 use crate::goals::GoalsProjector;
@@ -12,6 +13,7 @@ use crate::inline::InlineProjectors;
 use crate::kanban::KanbanProjector;
 use crate::projector::Projector;
 use crate::projects::ProjectsProjector;
+use crate::settings::UserSettings;
 use crate::task_activities::TaskActivitiesProjector;
 use crate::task_daily_stats::TaskDailyStatsProjector;
 use crate::tasks::Tasks;
@@ -47,6 +49,8 @@ impl Projections {
                 (Mode::Inline, Arc::new(UsersProjector)),
                 (Mode::Inline, Arc::new(GoalsProjector::default())),
                 (Mode::Inline, Arc::new(ProjectsProjector::default())),
+                (Mode::Inline, Arc::new(FoldProjector::<Clients>::default())),
+                (Mode::Inline, Arc::new(FoldProjector::<UserSettings>::default())),
             ],
         }
     }

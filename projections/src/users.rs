@@ -60,6 +60,22 @@ impl Projector for UsersProjector {
                 )
                 .await?;
             }
+            // Onboarding, like a login, is not a profile edit: `updated_at` stays.
+            UserEvent::UserOnboardingProgressChanged { progress, .. } => {
+                let progress = crate::table::JsonText::of(&progress).0;
+                conn.execute(
+                    "update users set onboarding_progress = $2, version = $3 where id = $1",
+                    &args![id, &progress, version],
+                )
+                .await?;
+            }
+            UserEvent::UserOnboardingCompletionChanged { completed, .. } => {
+                conn.execute(
+                    "update users set onboarding_completed = $2, version = $3 where id = $1",
+                    &args![id, i64::from(completed), version],
+                )
+                .await?;
+            }
             // A login is not a profile edit: `updated_at` stays.
             UserEvent::UserFirstLoggedIn { .. } => {
                 conn.execute(

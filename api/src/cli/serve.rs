@@ -8,6 +8,7 @@ use tokio::net::TcpListener;
 
 use crate::config::{ServeArgs, StorageArgs, stored_secret};
 use crate::core::Core;
+use crate::crypto::Keyring;
 use crate::error::AppError;
 use crate::http::server::{ServerOptions, connection_cap, raise_descriptor_limit, serve};
 use crate::http::state::AppState;
@@ -18,13 +19,19 @@ pub async fn run(storage: &StorageArgs, args: ServeArgs) -> Result<(), AppError>
         Some(secret) => secret,
         None => stored_secret(&storage.data_dir, "jwt_secret")?,
     };
+    let encryption_key = match args.encryption_key.clone() {
+        Some(key) => key,
+        None => stored_secret(&storage.data_dir, "encryption_key")?,
+    };
+    let keyring = Keyring::new(&encryption_key, &args.encryption_old_keys)
+        .map_err(|e| AppError::Config(format!("JOAN_ENCRYPTION_KEY or JOAN_ENCRYPTION_OLD_KEYS: {e}")))?;
     let descriptors = raise_descriptor_limit();
     let server = ServerOptions {
         header_timeout: Duration::from_secs(args.header_timeout.max(1)),
         max_connections: connection_cap(args.max_connections),
     };
     let core = Core::open(&storage.location(), StoreOptions::default()).await?;
-    let state = AppState::new(core, &secret);
+    let state = AppState::new(core, &secret, keyring);
     let options = HttpOptions {
         cors_origins: args.cors_origins.clone(),
         max_body_bytes: args.max_body_bytes,

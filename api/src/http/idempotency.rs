@@ -19,33 +19,6 @@ pub trait Render: Send + Sync {
     async fn render(&self, conn: &mut Conn<'_>) -> Result<(String, Option<String>), StoreError>;
 }
 
-/// Renders one row of a declared table (its JSON and ETag), for a resource whose response is
-/// its row.
-pub struct RenderRow<R> {
-    pub user: String,
-    pub id: String,
-    pub row: std::marker::PhantomData<fn() -> R>,
-}
-
-impl<R> RenderRow<R> {
-    pub fn new(user: &str, id: &str) -> Self {
-        Self {
-            user: user.to_string(),
-            id: id.to_string(),
-            row: std::marker::PhantomData,
-        }
-    }
-}
-
-#[async_trait]
-impl<R: joan_projections::table::TableRow> Render for RenderRow<R> {
-    async fn render(&self, conn: &mut Conn<'_>) -> Result<(String, Option<String>), StoreError> {
-        let row = joan_projections::table::get::<R>(conn, &self.user, &self.id).await?;
-        let tag = row.as_ref().map(|r| crate::http::extract::etag(r.version()));
-        Ok((serde_json::to_string(&row)?, tag))
-    }
-}
-
 /// The idempotency context of one POST.
 #[derive(Clone)]
 pub struct Idempotency {

@@ -72,6 +72,9 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .merge(routes::kanban::router())
         .merge(routes::goals::router())
         .merge(routes::projects::router())
+        .merge(routes::clients::router())
+        .merge(routes::settings::router())
+        .merge(routes::onboarding::router())
 }
 
 /// The whole application.

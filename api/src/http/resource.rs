@@ -4,17 +4,19 @@
 use std::future::Future;
 use std::str::FromStr;
 
+use async_trait::async_trait;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use joan_commands::StoredEvent;
+use joan_commands::{Conn, StoreError, StoredEvent};
 use joan_domain::{Timestamp, UserId};
 use joan_projections::fold::Fold;
+use joan_projections::table::{self, TableRow};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::http::error::ApiError;
 use crate::http::extract::{Caller, etag};
-use crate::http::idempotency::Idempotency;
+use crate::http::idempotency::{Idempotency, Render};
 use crate::http::state::AppState;
 
 /// One kind of resource: the aggregate whose streams hold it and where it lives.
@@ -202,5 +204,32 @@ where
     match run(idem.clone()).await {
         Ok(response) => Ok(response),
         Err(error) => idem.replay_after_failure(db, error).await,
+    }
+}
+
+/// Renders one row of a declared table from inside the append transaction, for idempotent
+/// replays of a POST that answers with that row.
+pub struct RenderRow<R> {
+    pub user: String,
+    pub id: String,
+    _row: std::marker::PhantomData<fn() -> R>,
+}
+
+impl<R> RenderRow<R> {
+    pub fn new(user: &str, id: &str) -> Box<Self> {
+        Box::new(Self {
+            user: user.to_string(),
+            id: id.to_string(),
+            _row: std::marker::PhantomData,
+        })
+    }
+}
+
+#[async_trait]
+impl<R: TableRow> Render for RenderRow<R> {
+    async fn render(&self, conn: &mut Conn<'_>) -> Result<(String, Option<String>), StoreError> {
+        let row = table::get::<R>(conn, &self.user, &self.id).await?;
+        let tag = row.as_ref().map(|r| etag(r.version()));
+        Ok((serde_json::to_string(&row)?, tag))
     }
 }

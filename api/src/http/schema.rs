@@ -36,6 +36,31 @@ pub fn long_text(max: usize) -> ObjectBuilder {
     string().max_length(Some(max)).pattern(Some(LONG_TEXT_PATTERN))
 }
 
+/// A phone number as `joan_domain::client::Phone` takes it: digits, spaces and `+ ( ) - . /`,
+/// at least one digit.
+pub const PHONE_PATTERN: &str = "^[0-9+()./ -]*[0-9][0-9+()./ -]*$";
+
+/// A phone number of 1 to `max` characters.
+pub fn phone(max: usize) -> ObjectBuilder {
+    string()
+        .min_length(Some(1))
+        .max_length(Some(max))
+        .pattern(Some(PHONE_PATTERN))
+}
+
+/// 1 to `max` visible ASCII characters (no spaces): tokens and API keys.
+pub fn visible_ascii(max: usize) -> ObjectBuilder {
+    string()
+        .min_length(Some(1))
+        .max_length(Some(max))
+        .pattern(Some("^[!-~]+$"))
+}
+
+/// Text matching `pattern`, at most `max` characters.
+pub fn pattern(pattern: &str, max: usize) -> ObjectBuilder {
+    string().max_length(Some(max)).pattern(Some(pattern))
+}
+
 /// One of fixed words.
 pub fn one_of(words: &[&str]) -> ObjectBuilder {
     string().enum_values(Some(words.iter().copied()))
@@ -155,6 +180,24 @@ mod tests {
         let pattern = rust(&short_text_pattern());
         for sample in SAMPLES {
             assert_eq!(pattern.is_match(sample), short_text(sample, 100).is_ok(), "{sample:?}");
+        }
+    }
+
+    #[test]
+    fn the_phone_pattern_accepts_what_the_domain_accepts() {
+        let pattern = rust(PHONE_PATTERN);
+        let phones = [
+            "+1 (555) 010-0",
+            " 112 ",
+            "\u{200B}112",
+            "1\u{200B}2",
+            "call 1",
+            "+-",
+            "030/12.3",
+        ];
+        for sample in SAMPLES.iter().chain(&phones) {
+            let domain = joan_domain::client::Phone::parse(sample).is_ok();
+            assert_eq!(pattern.is_match(sample), domain, "{sample:?}");
         }
     }
 

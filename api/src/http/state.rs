@@ -8,6 +8,7 @@ use crate::auth::refresh::Successors;
 use crate::auth::sessions::Sessions;
 use crate::auth::tokens::TokenKeys;
 use crate::core::Core;
+use crate::crypto::Keyring;
 use crate::http::metrics::Metrics;
 
 /// The application's shared parts behind one `Arc`: extractors clone the state several times
@@ -27,6 +28,8 @@ pub struct Shared {
     pub email_checks: AddressLimit,
     pub policy: AuthPolicy,
     pub metrics: Metrics,
+    /// Seals and opens users' API keys.
+    pub keyring: Keyring,
 }
 
 impl std::ops::Deref for AppState {
@@ -38,12 +41,12 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
-    pub fn new(core: Core, jwt_secret: &crate::config::Secret) -> Self {
-        Self::with_policy(core, jwt_secret, AuthPolicy::default())
+    pub fn new(core: Core, jwt_secret: &crate::config::Secret, keyring: Keyring) -> Self {
+        Self::with_policy(core, jwt_secret, keyring, AuthPolicy::default())
     }
 
     /// [`AppState::new`] with other limits (tests shorten them).
-    pub fn with_policy(core: Core, jwt_secret: &crate::config::Secret, policy: AuthPolicy) -> Self {
+    pub fn with_policy(core: Core, jwt_secret: &crate::config::Secret, keyring: Keyring, policy: AuthPolicy) -> Self {
         Self(Arc::new(Shared {
             sessions: Sessions::new(core.store.db()),
             core: Arc::new(core),
@@ -53,6 +56,7 @@ impl AppState {
             email_checks: AddressLimit::new(policy.email_checks),
             policy,
             metrics: Metrics::default(),
+            keyring,
         }))
     }
 }

@@ -1,7 +1,10 @@
 //! One module per resource, each exposing `router()`.
 pub mod auth;
+pub mod clients;
 pub mod goals;
 pub mod kanban;
+pub mod onboarding;
 pub mod projects;
+pub mod settings;
 pub mod tasks;
 pub mod users;

@@ -9,6 +9,7 @@ use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use joan_api::auth::policy::AuthPolicy;
 use joan_api::config::Secret;
+use joan_api::crypto::Keyring;
 use joan_api::http::state::AppState;
 use joan_api::http::{HttpOptions, router};
 use serde_json::Value;
@@ -16,6 +17,9 @@ use tower::ServiceExt;
 
 use crate::backend::{Backend, TestDb};
 use crate::support::open_core_at;
+
+/// The key that seals API keys in every test app.
+pub const TEST_ENCRYPTION_KEY: [u8; 32] = [0x5e; 32];
 
 pub struct TestApp {
     pub router: Router,
@@ -41,6 +45,13 @@ impl Reply {
     /// The problem+json `code`, for error replies.
     pub fn code(&self) -> &str {
         self.body["code"].as_str().unwrap_or_default()
+    }
+
+    /// Fails unless this is a problem+json answer with `status` and `code`.
+    #[track_caller]
+    pub fn assert_problem(&self, status: StatusCode, code: &str) {
+        assert_eq!((self.status, self.code()), (status, code), "{}", self.text);
+        assert_eq!(self.header("content-type"), Some("application/problem+json"));
     }
 }
 
@@ -121,7 +132,9 @@ impl TestApp {
 
     async fn over(db: Arc<TestDb>, policy: AuthPolicy) -> Self {
         let core = open_core_at(&db.location).await;
-        let state = AppState::with_policy(core, &Secret::new("test-secret-not-for-production"), policy);
+        let keyring = Keyring::from_bytes(&TEST_ENCRYPTION_KEY);
+        let secret = Secret::new("test-secret-not-for-production");
+        let state = AppState::with_policy(core, &secret, keyring, policy);
         let router = router(state.clone(), &HttpOptions::default());
         Self { router, state, db }
     }

@@ -30,7 +30,8 @@ on_both_backends!(
     tasks_keep_the_conventions,
     boards_keep_the_conventions,
     goals_keep_the_conventions,
-    projects_keep_the_conventions
+    projects_keep_the_conventions,
+    clients_keep_the_conventions
 );
 
 async fn tasks_keep_the_conventions(backend: Backend) {
@@ -47,6 +48,10 @@ async fn goals_keep_the_conventions(backend: Backend) {
 
 async fn projects_keep_the_conventions(backend: Backend) {
     conform(backend, &PROJECTS).await;
+}
+
+async fn clients_keep_the_conventions(backend: Backend) {
+    conform(backend, &CLIENTS).await;
 }
 
 const TASKS: Case = Case {
@@ -135,6 +140,22 @@ const PROJECTS: Case = Case {
         ),
         ("DELETE", "/members/00000000-0000-0000-0000-000000000001", None),
     ],
+};
+
+const CLIENTS: Case = Case {
+    base: "/api/v1/clients",
+    create: || json!({"name": "Acme", "email": "ops@acme.example", "phone": "+1 555 0100"}),
+    change: || json!({"name": "Acme Ltd", "status": "inactive", "phone": null}),
+    field: "name",
+    invalid: &[
+        "{",
+        r#"{"name": ""}"#,
+        r#"{"name": "x", "email": "not an email"}"#,
+        r#"{"name": "x", "phone": "call me"}"#,
+        r#"{"name": "x", "status": "gone"}"#,
+        r#"{"name": "x", "nope": 1}"#,
+    ],
+    actions: &[],
 };
 
 async fn events(app: &TestApp) -> i64 {

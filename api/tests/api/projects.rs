@@ -12,6 +12,7 @@ on_both_backends!(
     a_removed_member_loses_access_on_the_next_request,
     the_last_owner_stays,
     members_work_on_the_projects_tasks_viewers_read_outsiders_see_nothing,
+    a_project_names_only_your_clients_and_a_client_with_projects_stays,
 );
 
 const PROJECTS: &str = "/api/v1/projects";
@@ -451,5 +452,64 @@ async fn members_work_on_the_projects_tasks_viewers_read_outsiders_see_nothing(b
             .await
             .header("x-total-count"),
         Some("1")
+    );
+}
+
+async fn a_project_names_only_your_clients_and_a_client_with_projects_stays(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
+    let (mine, theirs) = (app.token_for_new_user(), app.token_for_new_user());
+    let client = |token: &str| {
+        let token = token.to_string();
+        let app = &app;
+        async move {
+            let reply = app
+                .post("/api/v1/clients")
+                .token(&token)
+                .json(&json!({"name": "Acme"}))
+                .send()
+                .await;
+            assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+            reply.body["id"].as_str().unwrap().to_string()
+        }
+    };
+    let (my_client, their_client) = (client(&mine).await, client(&theirs).await);
+    let refused = app
+        .post(PROJECTS)
+        .token(&mine)
+        .json(&json!({"name": "P", "client_id": their_client}))
+        .send()
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
+    assert_eq!(refused.body["errors"][0]["field"], "client_id");
+    let project = app
+        .post(PROJECTS)
+        .token(&mine)
+        .json(&json!({"name": "P", "client_id": my_client}))
+        .send()
+        .await;
+    assert_eq!(project.status, StatusCode::CREATED, "{}", project.text);
+    let listed = app
+        .get(&format!("{PROJECTS}?client_id={my_client}"))
+        .token(&mine)
+        .send()
+        .await;
+    assert_eq!(listed.header("x-total-count"), Some("1"));
+
+    let client_path = format!("/api/v1/clients/{my_client}");
+    let kept = app.delete(&client_path).token(&mine).send().await;
+    assert_eq!(
+        (kept.status, kept.code()),
+        (StatusCode::CONFLICT, "client_has_projects")
+    );
+    let stranger = app.delete(&client_path).token(&theirs).send().await;
+    assert_eq!(stranger.status, StatusCode::NOT_FOUND);
+    let project_path = format!("{PROJECTS}/{}", project.body["id"].as_str().unwrap());
+    assert_eq!(
+        app.delete(&project_path).token(&mine).send().await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        app.delete(&client_path).token(&mine).send().await.status,
+        StatusCode::NO_CONTENT
     );
 }

@@ -7,11 +7,9 @@ use rust_decimal::Decimal;
 use crate::ids::UserId;
 use crate::text::{ValueError, short_text};
 
-use crate::values::words;
-
-words! {
+crate::word_enum! {
     /// Where a project stands.
-    ProjectStatus {
+    pub enum ProjectStatus {
         Planning = "planning",
         Active = "active",
         OnHold = "on_hold",
@@ -26,10 +24,10 @@ impl Default for ProjectStatus {
     }
 }
 
-words! {
+crate::word_enum! {
     /// What a member may do: owners and admins manage the project and its members, members
-    /// work on its tasks, viewers only read. Ordered from most to least.
-    Role {
+    /// work on its tasks, viewers only read.
+    pub enum Role {
         Owner = "owner",
         Admin = "admin",
         Member = "member",

@@ -200,3 +200,55 @@ fn names_are_trimmed_and_bounded() {
     assert!(UserName::parse(&"é".repeat(200)).is_ok());
     assert_eq!(UserName::parse(&"é".repeat(201)), Err(UserValueError::TooLong(200)));
 }
+
+fn onboarding(progress: Option<serde_json::Value>, completed: Option<bool>) -> UserCommand {
+    UserCommand::UpdateOnboarding {
+        progress: progress.map(|p| OnboardingProgress::parse(p).unwrap()),
+        completed,
+    }
+}
+
+#[tokio::test]
+async fn onboarding_records_only_what_really_changes() {
+    let step = serde_json::json!({"step": 2});
+    let progressed = UserEvent::UserOnboardingProgressChanged {
+        progress: step.as_object().unwrap().clone(),
+        at: t1(),
+    };
+    UserTester::with(())
+        .given(vec![registered()])
+        .when_async(as_me(onboarding(Some(step.clone()), Some(false))))
+        .await
+        .then_expect_events(vec![progressed.clone()]);
+    UserTester::with(())
+        .given(vec![registered(), progressed])
+        .when_async(as_me(onboarding(Some(step), Some(true))))
+        .await
+        .then_expect_events(vec![UserEvent::UserOnboardingCompletionChanged {
+            completed: true,
+            at: t1(),
+        }]);
+    UserTester::with(())
+        .given(vec![registered()])
+        .when_async(Stamped::new(STRANGER, t1(), onboarding(None, Some(true))))
+        .await
+        .then_expect_error(UserError::NotFound);
+}
+
+#[test]
+fn onboarding_progress_is_a_small_shallow_object() {
+    use serde_json::json;
+    assert!(OnboardingProgress::parse(json!({"a": {"b": [1, {"c": 2}]}})).is_ok());
+    assert_eq!(OnboardingProgress::parse(json!([1])), Err(ValueError::NotAnObject));
+    assert_eq!(
+        OnboardingProgress::parse(json!({"t": "x".repeat(10_000)})),
+        Err(ValueError::TooLong(10_000))
+    );
+    let deep = (0..8).fold(json!(1), |inner, _| json!([inner]));
+    assert_eq!(
+        OnboardingProgress::parse(json!({ "d": deep })),
+        Err(ValueError::TooDeep(8))
+    );
+    let fits = (0..7).fold(json!(1), |inner, _| json!([inner]));
+    assert!(OnboardingProgress::parse(json!({ "d": fits })).is_ok());
+}

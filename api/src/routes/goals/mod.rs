@@ -20,8 +20,7 @@ use crate::http::extract::{
     ApiJson, ApiQuery, Caller, ConditionalHeaders, CurrentUser, IdempotencyHeaders, IfMatch, Page,
 };
 use crate::http::fields::Fields;
-use crate::http::idempotency::RenderRow;
-use crate::http::resource::{AsOf, HistoryEntry, Resource, idempotent, respond, respond_page, respond_raw};
+use crate::http::resource::{AsOf, HistoryEntry, RenderRow, Resource, idempotent, respond, respond_page, respond_raw};
 use crate::http::state::AppState;
 
 pub mod body;
@@ -114,8 +113,11 @@ async fn create_goal(
         let new = body.parse(id).map_err(ApiError::Validation)?;
         let (id, user) = (id.to_string(), caller.user.to_string());
         let location = GOALS.location(&id);
-        let render = RenderRow::<GoalRow>::new(&user, &id);
-        let hook = idem.recorder(StatusCode::CREATED, Some(location.clone()), Box::new(render));
+        let hook = idem.recorder(
+            StatusCode::CREATED,
+            Some(location.clone()),
+            RenderRow::<GoalRow>::new(&user, &id),
+        );
         state
             .core
             .goals
@@ -214,8 +216,7 @@ async fn link_task(
     let route = format!("POST /goals/{goal}/tasks/{task}");
     idempotent(&state, &caller, &route, &(), async |idem| {
         let goal_id = GOALS.id::<GoalId>(&goal)?.0;
-        let render = RenderRow::<GoalRow>::new(&user, &goal);
-        let hook = idem.recorder(StatusCode::OK, None, Box::new(render));
+        let hook = idem.recorder(StatusCode::OK, None, RenderRow::<GoalRow>::new(&user, &goal));
         state
             .core
             .tasks

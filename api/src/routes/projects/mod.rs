@@ -23,8 +23,7 @@ use crate::http::extract::{
     ApiJson, ApiQuery, Caller, ConditionalHeaders, CurrentUser, IdempotencyHeaders, IfMatch, Page,
 };
 use crate::http::fields::Fields;
-use crate::http::idempotency::RenderRow;
-use crate::http::resource::{AsOf, HistoryEntry, Resource, idempotent, replay_until, respond, respond_page};
+use crate::http::resource::{AsOf, HistoryEntry, RenderRow, Resource, idempotent, replay_until, respond, respond_page};
 use crate::http::state::AppState;
 
 pub mod body;
@@ -62,6 +61,16 @@ async fn member_stream(state: &AppState, user: UserId, id: &str) -> Result<Vec<S
         return Err(ApiError::NotFound);
     }
     Ok(events)
+}
+
+/// A client named in a body must be one of the caller's.
+async fn check_client(state: &AppState, user: &str, client: Option<Uuid>) -> Result<(), ApiError> {
+    let Some(client) = client else { return Ok(()) };
+    if crate::routes::clients::owns(state, user, &client.to_string()).await? {
+        Ok(())
+    } else {
+        Err(ApiError::invalid("client_id", "is not one of your clients"))
+    }
 }
 
 fn project_response(status: StatusCode, location: Option<&str>, row: &ProjectRow) -> Response {
@@ -121,9 +130,13 @@ async fn create_project(
         let id = ProjectId::generate();
         let new = body.parse(id).map_err(ApiError::Validation)?;
         let (id, user) = (id.to_string(), caller.user.to_string());
+        check_client(&state, &user, body.client_id).await?;
         let location = PROJECTS.location(&id);
-        let render = RenderRow::<ProjectRow>::new(&user, &id);
-        let hook = idem.recorder(StatusCode::CREATED, Some(location.clone()), Box::new(render));
+        let hook = idem.recorder(
+            StatusCode::CREATED,
+            Some(location.clone()),
+            RenderRow::<ProjectRow>::new(&user, &id),
+        );
         state
             .core
             .projects
@@ -166,8 +179,14 @@ async fn patch_project(
     ApiJson(body): ApiJson<PatchProject>,
 ) -> Result<Response, ApiError> {
     let (_, id) = PROJECTS.id::<ProjectId>(&id)?;
+    let client = body.client_id.flatten();
     let changes = body.parse().map_err(ApiError::Validation)?;
     let user = caller.user.to_string();
+    if client.is_some() {
+        // A stranger learns nothing: membership first, then the client.
+        read_project(&state, &user, &id).await?;
+        check_client(&state, &user, client).await?;
+    }
     state
         .core
         .projects

@@ -5,7 +5,9 @@
 pub mod board;
 pub mod command;
 pub mod entity;
+pub mod folder;
 pub mod ids;
+pub mod note;
 pub mod task;
 pub mod text;
 pub mod user;

@@ -1,5 +1,6 @@
 //! Text rules every entity shares: the refusals a value can get, short one-line text (titles,
-//! names, tags) and long free text (descriptions, notes).
+//! names, tags) and long free text (descriptions, notes), and the values built on them that
+//! several entities use (`Title`, `Tags`, `Description`).
 //!
 //! Control characters are refused (long text keeps newlines and tabs), and invisible
 //! characters at either end are trimmed like spaces, so a title of zero-width spaces only is
@@ -28,6 +29,8 @@ pub enum ValueError {
     InvisibleCharacter(u32),
     #[error("must not contain U+{0:04X}: only letters, digits and the usual punctuation")]
     DisallowedCharacter(u32),
+    #[error("must be a colour written #rrggbb")]
+    NotAColor,
     #[error("must not mix scripts (like a Cyrillic letter among Latin ones) in one part")]
     MixedScripts,
 }
@@ -84,6 +87,53 @@ impl Description {
 impl From<Description> for String {
     fn from(d: Description) -> String {
         d.0
+    }
+}
+
+/// A title (of a task, a note): 1 to 500 characters after trimming.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Title(String);
+
+impl Title {
+    pub const MAX_CHARS: usize = 500;
+
+    pub fn parse(raw: &str) -> Result<Self, ValueError> {
+        short_text(raw, Self::MAX_CHARS).map(Self)
+    }
+}
+
+impl From<Title> for String {
+    fn from(t: Title) -> String {
+        t.0
+    }
+}
+
+/// Up to 50 distinct tags of 1 to 50 characters each, trimmed, first occurrence kept.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Tags(Vec<String>);
+
+impl Tags {
+    pub const MAX_TAGS: usize = 50;
+    pub const MAX_CHARS: usize = 50;
+
+    pub fn parse<S: AsRef<str>>(raw: &[S]) -> Result<Self, ValueError> {
+        if raw.len() > Self::MAX_TAGS {
+            return Err(ValueError::TooMany(Self::MAX_TAGS));
+        }
+        let mut tags: Vec<String> = Vec::with_capacity(raw.len());
+        for tag in raw {
+            let tag = short_text(tag.as_ref(), Self::MAX_CHARS)?;
+            if !tags.contains(&tag) {
+                tags.push(tag);
+            }
+        }
+        Ok(Self(tags))
+    }
+}
+
+impl From<Tags> for Vec<String> {
+    fn from(t: Tags) -> Vec<String> {
+        t.0
     }
 }
 

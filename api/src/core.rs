@@ -2,6 +2,8 @@
 use joan_commands::db::{self, Location};
 use joan_commands::{CommandService, EventStore, StoreOptions};
 use joan_domain::board::Board;
+use joan_domain::folder::Folder;
+use joan_domain::note::Note;
 use joan_domain::task::Task;
 use joan_domain::user::User;
 use joan_projections::{CatchUp, Projections};
@@ -15,6 +17,8 @@ pub struct Core {
     pub tasks: CommandService<Task>,
     pub users: CommandService<User>,
     pub boards: CommandService<Board>,
+    pub folders: CommandService<Folder>,
+    pub notes: CommandService<Note>,
     pub catch_up: Vec<CatchUp>,
     shutdown: watch::Sender<bool>,
 }
@@ -32,6 +36,8 @@ impl Core {
             tasks: CommandService::new(store.clone(), ()),
             users: CommandService::new(store.clone(), ()),
             boards: CommandService::new(store.clone(), ()),
+            folders: CommandService::new(store.clone(), ()),
+            notes: CommandService::new(store.clone(), ()),
             store,
             projections,
             catch_up,

@@ -57,7 +57,9 @@ pub enum FolderCommand {
     Update(FolderChanges),
     /// `contents`: how many folders, notes and tasks the folder still holds, as the read side
     /// counts them; a folder that holds anything is not deleted.
-    Delete { contents: u64 },
+    Delete {
+        contents: u64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumDiscriminants)]
@@ -134,7 +136,9 @@ pub enum FolderError {
     Entity(#[from] EntityError),
     #[error("a folder cannot move under itself or its own subfolders")]
     Cycle,
-    #[error("the folder still holds folders, notes or tasks; delete with move_contents=true to move them to its parent")]
+    #[error(
+        "the folder still holds folders, notes or tasks; delete with move_contents=true to move them to its parent"
+    )]
     NotEmpty,
 }
 
@@ -185,7 +189,11 @@ impl Folder {
         use FolderEvent::*;
         let parent = changes.parent.map(|p| self.check_parent(p)).transpose()?;
         let mut out = Vec::new();
-        push_change(&mut out, &self.parent_id, parent, |from, to| FolderMoved { from, to, at });
+        push_change(&mut out, &self.parent_id, parent, |from, to| FolderMoved {
+            from,
+            to,
+            at,
+        });
         push_change(&mut out, &self.name, changes.name.map(String::from), |from, to| {
             FolderRenamed { from, to, at }
         });

@@ -146,19 +146,20 @@ impl Note {
         push_change(&mut out, &self.title, changes.title.map(String::from), |from, to| {
             NoteTitleChanged { from, to, at }
         });
-        push_change(&mut out, &self.content, changes.content.map(String::from), |from, to| {
-            NoteContentChanged { from, to, at }
-        });
+        push_change(
+            &mut out,
+            &self.content,
+            changes.content.map(String::from),
+            |from, to| NoteContentChanged { from, to, at },
+        );
         push_change(&mut out, &self.folder_id, changes.folder_id, |from, to| {
             NoteFolderChanged { from, to, at }
         });
         push_change(&mut out, &self.tags, changes.tags.map(Vec::from), |from, to| {
             NoteTagsChanged { from, to, at }
         });
-        push_change(&mut out, &self.is_pinned, changes.is_pinned, |from, to| NotePinChanged {
-            from,
-            to,
-            at,
+        push_change(&mut out, &self.is_pinned, changes.is_pinned, |from, to| {
+            NotePinChanged { from, to, at }
         });
         push_change(&mut out, &self.is_archived, changes.is_archived, |from, to| {
             NoteArchiveChanged { from, to, at }

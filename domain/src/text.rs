@@ -137,6 +137,30 @@ impl From<Tags> for Vec<String> {
     }
 }
 
+/// Words to search for (`?q=`): at most 500 characters, no control character but tabs and
+/// line breaks (a NUL byte cannot even reach PostgreSQL).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchText(String);
+
+impl SearchText {
+    pub const MAX_CHARS: usize = 500;
+
+    pub fn parse(raw: &str) -> Result<Self, ValueError> {
+        long_text(raw, Self::MAX_CHARS).map(Self)
+    }
+
+    /// A tag to filter by (`?tag=`): any text a tag may hold, or it matches nothing.
+    pub fn tag(raw: &str) -> Result<Self, ValueError> {
+        long_text(raw, Tags::MAX_CHARS).map(Self)
+    }
+}
+
+impl From<SearchText> for String {
+    fn from(s: SearchText) -> String {
+        s.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,5 +180,12 @@ mod tests {
         assert_eq!(long_text("a\r\n\tb", 10), Ok("a\r\n\tb".into()));
         assert_eq!(long_text("a\u{1B}[31m", 10), Err(ValueError::ControlCharacter(0x1B)));
         assert_eq!(long_text("abc", 2), Err(ValueError::TooLong(2)));
+    }
+
+    #[test]
+    fn search_text_refuses_nul_and_excess() {
+        assert!(SearchText::parse("NEAR( \"x\" *").is_ok());
+        assert_eq!(SearchText::parse("a\u{0}"), Err(ValueError::ControlCharacter(0)));
+        assert_eq!(SearchText::tag(&"x".repeat(51)), Err(ValueError::TooLong(50)));
     }
 }

@@ -7,8 +7,10 @@ use tokio::sync::watch;
 use crate::catchup::CatchUp;
 use crate::error::ProjectionError;
 use crate::fold::FoldProjector;
+use crate::folders::Folders;
 use crate::inline::InlineProjectors;
 use crate::kanban::KanbanProjector;
+use crate::notes::Notes;
 use crate::projector::Projector;
 use crate::task_activities::TaskActivitiesProjector;
 use crate::task_daily_stats::TaskDailyStatsProjector;
@@ -43,6 +45,8 @@ impl Projections {
                 (Mode::CatchUp, Arc::new(TaskDailyStatsProjector)),
                 (Mode::Inline, Arc::new(KanbanProjector::default())),
                 (Mode::Inline, Arc::new(UsersProjector)),
+                (Mode::Inline, Arc::new(FoldProjector::<Folders>::default())),
+                (Mode::Inline, Arc::new(FoldProjector::<Notes>::default())),
             ],
         }
     }

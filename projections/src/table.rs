@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::ProjectionError;
+use crate::search::{FullText, PG_CONFIG, fts5_query};
 
 /// How a column is stored (D1 shapes) and shown by the API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,6 +135,8 @@ pub trait TableRow: joan_commands::db::Row + Serialize + Clone + Send + Sync + '
     /// Every column, in the order of the struct, the upsert and the JSON rendering.
     const COLUMNS: &'static [Column];
     fn id(&self) -> &str;
+    /// The stream version the row was made at (its `ETag`).
+    fn version(&self) -> i64;
     /// Sets the stream version and the time of the last change, which every row carries.
     fn stamp(&mut self, version: i64, at: String);
     fn args(&self) -> Vec<Arg<'_>>;
@@ -166,6 +169,10 @@ macro_rules! read_table {
 
             fn id(&self) -> &str {
                 &self.id
+            }
+
+            fn version(&self) -> i64 {
+                self.version
             }
 
             fn stamp(&mut self, version: i64, at: String) {
@@ -335,6 +342,8 @@ pub struct Listing<'a, R: TableRow> {
     args: Vec<Arg<'a>>,
     /// `order by` clause without the keywords: `created_at desc, id desc`.
     pub order: &'a str,
+    /// A full-text search: matching rows only, best match first (then `order`).
+    search: Option<Search>,
     _row: std::marker::PhantomData<fn() -> R>,
 }
 
@@ -345,6 +354,7 @@ impl<'a, R: TableRow> Listing<'a, R> {
             condition: condition.to_string(),
             args,
             order: "created_at desc, id desc",
+            search: None,
             _row: std::marker::PhantomData,
         }
     }
@@ -371,6 +381,62 @@ impl<'a, R: TableRow> Listing<'a, R> {
         self
     }
 
+    /// Keeps the rows whose indexed text matches the words of `q`, best match first. A `q`
+    /// of blanks only filters nothing.
+    pub fn search(&mut self, index: &'static FullText, q: &str) -> &mut Self {
+        if !q.trim().is_empty() {
+            self.search = Some(Search {
+                index,
+                q: q.to_string(),
+                fts5: fts5_query(q),
+            });
+        }
+        self
+    }
+
+    /// `from <table> [join] where <condition>`, the order with the search's rank first, and
+    /// the arguments the numbered placeholders of both name.
+    fn from_where(&self, pg: bool) -> (String, String, Vec<Arg<'_>>) {
+        let table = R::sql().table;
+        let mut args = self.args.clone();
+        let Some(Search { index, q, fts5 }) = &self.search else {
+            return (
+                format!("from {table} where {}", self.condition),
+                self.order.to_string(),
+                args,
+            );
+        };
+        let then = if self.order.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", self.order)
+        };
+        let mark = args.len() + 1;
+        if pg {
+            args.push(Arg::from(q.as_str()));
+            let from = format!(
+                "from {table} cross join websearch_to_tsquery('{PG_CONFIG}', ${mark}) as query where {} and {} @@ query",
+                self.condition, index.tsvector
+            );
+            return (from, format!("ts_rank({}, query) desc{then}", index.tsvector), args);
+        }
+        let Some(words) = fts5 else {
+            return (
+                format!("from {table} where 0 = 1 and {}", self.condition),
+                self.order.to_string(),
+                args,
+            );
+        };
+        args.push(Arg::from(words));
+        let fts = index.fts5;
+        let from = format!(
+            "from {table} join (select rowid as hit, bm25({fts}, {}) as score from {fts} where {fts} match ${mark}) hits \
+             on hits.hit = {table}.rowid where {}",
+            index.weights, self.condition
+        );
+        (from, format!("hits.score{then}"), args)
+    }
+
     /// The page as a JSON array, and how many rows match in all. One statement (two for a
     /// page past the end).
     pub async fn page_json(&self, db: &Database, limit: i64, offset: i64) -> Result<(Vec<u8>, i64), sqlx::Error> {
@@ -379,8 +445,8 @@ impl<'a, R: TableRow> Listing<'a, R> {
             Some(total) => total,
             None if offset == 0 => 0,
             None => {
-                let count = format!("select count(*) from {} where {}", R::sql().table, self.condition);
-                db.fetch_scalar_i64(&count, &self.args).await?
+                let (from, _, args) = self.from_where(db.is_postgres());
+                db.fetch_scalar_i64(&format!("select count(*) {from}"), &args).await?
             }
         };
         Ok((json, total))
@@ -389,22 +455,16 @@ impl<'a, R: TableRow> Listing<'a, R> {
     /// The JSON array and the total count (from the first row, when there is one).
     async fn render(&self, db: &Database, limit: i64, offset: i64) -> Result<(Vec<u8>, Option<i64>), sqlx::Error> {
         let sql = R::sql();
+        let (from, order, mut args) = self.from_where(db.is_postgres());
         // A constant subquery: the database runs it once, not once per row.
-        let lead = format!("(select count(*) from {} where {})", sql.table, self.condition);
-        let n = self.args.len();
-        let order = if self.order.is_empty() {
+        let lead = format!("(select count(*) {from})");
+        let n = args.len();
+        let order = if order.is_empty() {
             String::new()
         } else {
-            format!(" order by {}", self.order)
+            format!(" order by {order}")
         };
-        let rest = format!(
-            "from {} where {}{order} limit ${} offset ${}",
-            sql.table,
-            self.condition,
-            n + 1,
-            n + 2
-        );
-        let mut args = self.args.clone();
+        let rest = format!("{from}{order} limit ${} offset ${}", n + 1, n + 2);
         args.push(Arg::from(limit));
         args.push(Arg::from(offset));
         match db {
@@ -429,6 +489,20 @@ impl<'a, R: TableRow> Listing<'a, R> {
             }
         }
     }
+}
+
+/// The `LIKE` pattern that finds `tag` in a JSON array of tags (a whole element, quotes
+/// included, so `work` does not find `homework`).
+pub fn tag_pattern(tag: &str) -> String {
+    format!("%{}%", escape_like(&serde_json::Value::from(tag).to_string()))
+}
+
+/// A search of a [`Listing`]: the index, the words as typed (PostgreSQL's `websearch_to_tsquery`
+/// reads them) and as an FTS5 query that cannot fail to parse.
+struct Search {
+    index: &'static FullText,
+    q: String,
+    fts5: Option<String>,
 }
 
 /// `%`, `_` and `\` lose their LIKE meaning.

@@ -70,6 +70,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .merge(routes::users::router())
         .merge(routes::tasks::router())
         .merge(routes::kanban::router())
+        .merge(routes::folders::router())
+        .merge(routes::notes::router())
 }
 
 /// The whole application.

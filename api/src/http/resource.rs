@@ -2,19 +2,22 @@
 //! the caller may see, `?as_of=` and history from the events, idempotent POSTs, and responses
 //! with their `ETag` and `Location`.
 use std::future::Future;
+use std::marker::PhantomData;
 use std::str::FromStr;
 
+use async_trait::async_trait;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use joan_commands::StoredEvent;
+use joan_commands::{Conn, StoreError, StoredEvent};
 use joan_domain::{Timestamp, UserId};
 use joan_projections::fold::Fold;
+use joan_projections::table::{self, TableRow};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::http::error::ApiError;
 use crate::http::extract::{Caller, etag};
-use crate::http::idempotency::Idempotency;
+use crate::http::idempotency::{Idempotency, Render};
 use crate::http::state::AppState;
 
 /// One kind of resource: the aggregate whose streams hold it and where it lives.
@@ -79,6 +82,40 @@ impl Resource {
         F::replay(&events)
             .map_err(ApiError::internal)?
             .ok_or(ApiError::NotFound)
+    }
+}
+
+/// The caller's row `id` of `R`'s table, or 404 (missing, deleted, or someone else's).
+pub async fn read<R: TableRow>(state: &AppState, user: &str, id: &str) -> Result<R, ApiError> {
+    table::get::<R>(&mut state.core.store.db(), user, id)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or(ApiError::NotFound)
+}
+
+/// Renders one row of `R`'s table from inside the append transaction, for idempotent replays.
+pub struct RenderRow<R> {
+    user: String,
+    id: String,
+    _row: PhantomData<fn() -> R>,
+}
+
+impl<R> RenderRow<R> {
+    pub fn new(user: &str, id: &str) -> Box<Self> {
+        Box::new(Self {
+            user: user.to_string(),
+            id: id.to_string(),
+            _row: PhantomData,
+        })
+    }
+}
+
+#[async_trait]
+impl<R: TableRow> Render for RenderRow<R> {
+    async fn render(&self, conn: &mut Conn<'_>) -> Result<(String, Option<String>), StoreError> {
+        let row = table::get::<R>(conn, &self.user, &self.id).await?;
+        let tag = row.as_ref().map(|r| etag(r.version()));
+        Ok((serde_json::to_string(&row)?, tag))
     }
 }
 

@@ -36,6 +36,21 @@ pub fn long_text(max: usize) -> ObjectBuilder {
     string().max_length(Some(max)).pattern(Some(LONG_TEXT_PATTERN))
 }
 
+/// Text matching a JSON Schema (ECMA-262) `pattern`.
+pub fn pattern(pattern: &str) -> ObjectBuilder {
+    string().pattern(Some(pattern))
+}
+
+/// `?q=`: words to search for (`SearchText` of the domain).
+pub fn search_text() -> Object {
+    long_text(joan_domain::text::SearchText::MAX_CHARS).build()
+}
+
+/// `?tag=`: a tag to filter by.
+pub fn tag_filter() -> Object {
+    long_text(joan_domain::text::Tags::MAX_CHARS).build()
+}
+
 /// One of fixed words.
 pub fn one_of(words: &[&str]) -> ObjectBuilder {
     string().enum_values(Some(words.iter().copied()))

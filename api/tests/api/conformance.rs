@@ -26,7 +26,12 @@ struct Case {
     actions: &'static [(&'static str, &'static str, Option<&'static str>)],
 }
 
-on_both_backends!(tasks_keep_the_conventions, boards_keep_the_conventions);
+on_both_backends!(
+    tasks_keep_the_conventions,
+    boards_keep_the_conventions,
+    folders_keep_the_conventions,
+    notes_keep_the_conventions,
+);
 
 async fn tasks_keep_the_conventions(backend: Backend) {
     conform(backend, &TASKS).await;
@@ -34,6 +39,14 @@ async fn tasks_keep_the_conventions(backend: Backend) {
 
 async fn boards_keep_the_conventions(backend: Backend) {
     conform(backend, &BOARDS).await;
+}
+
+async fn folders_keep_the_conventions(backend: Backend) {
+    conform(backend, &FOLDERS).await;
+}
+
+async fn notes_keep_the_conventions(backend: Backend) {
+    conform(backend, &NOTES).await;
 }
 
 const TASKS: Case = Case {
@@ -73,6 +86,34 @@ const BOARDS: Case = Case {
         "/move",
         Some(r#"{"task_id": "00000000-0000-0000-0000-000000000001", "column_id": "todo", "position": 0}"#),
     )],
+};
+
+const FOLDERS: Case = Case {
+    base: "/api/v1/folders",
+    create: || json!({"name": "Conformance", "color": "#112233", "icon": "star"}),
+    change: || json!({"name": "Changed", "position": 3}),
+    field: "name",
+    invalid: &[
+        "{",
+        r#"{"name": ""}"#,
+        r#"{"name": "x", "color": "blue"}"#,
+        r#"{"name": "x", "nope": 1}"#,
+    ],
+    actions: &[],
+};
+
+const NOTES: Case = Case {
+    base: "/api/v1/notes",
+    create: || json!({"title": "Conformance", "content": "# Hello", "tags": ["a"]}),
+    change: || json!({"content": "*changed*", "is_pinned": true}),
+    field: "content_html",
+    invalid: &[
+        "{",
+        r#"{"title": ""}"#,
+        r#"{"title": "x", "is_pinned": "yes"}"#,
+        r#"{"title": "x", "nope": 1}"#,
+    ],
+    actions: &[],
 };
 
 async fn events(app: &TestApp) -> i64 {

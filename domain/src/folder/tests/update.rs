@@ -26,7 +26,11 @@ async fn an_update_emits_one_event_per_changed_field_and_none_for_the_same_value
                 to: Some("#00ff00".into()),
                 at: t1(),
             },
-            FolderEvent::FolderPositionChanged { from: 0, to: 7, at: t1() },
+            FolderEvent::FolderPositionChanged {
+                from: 0,
+                to: 7,
+                at: t1(),
+            },
         ]);
 }
 

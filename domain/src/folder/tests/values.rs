@@ -13,10 +13,7 @@ fn colors_are_hash_and_six_hex_digits_kept_in_lower_case() {
 fn names_icons_and_positions_have_their_limits() {
     assert_eq!(FolderName::parse(" "), Err(ValueError::Empty));
     assert!(FolderName::parse(&"x".repeat(200)).is_ok());
-    assert_eq!(
-        FolderName::parse(&"x".repeat(201)),
-        Err(ValueError::TooLong(200))
-    );
+    assert_eq!(FolderName::parse(&"x".repeat(201)), Err(ValueError::TooLong(200)));
     assert!(Icon::parse("📁").is_ok());
     assert_eq!(Icon::parse(&"x".repeat(51)), Err(ValueError::TooLong(50)));
     assert_eq!(Position::parse(-1), Err(ValueError::OutOfRange(0, 1_000_000)));

@@ -2,7 +2,11 @@
 use super::*;
 
 fn every_command_on_an_existing_note() -> Vec<NoteCommand> {
-    vec![edit("mine now"), NoteCommand::Update(NoteChanges::default()), NoteCommand::Delete]
+    vec![
+        edit("mine now"),
+        NoteCommand::Update(NoteChanges::default()),
+        NoteCommand::Delete,
+    ]
 }
 
 #[tokio::test]

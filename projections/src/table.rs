@@ -396,7 +396,7 @@ impl<'a, R: TableRow> Listing<'a, R> {
 
     /// `from <table> [join] where <condition>`, the order with the search's rank first, and
     /// the arguments the numbered placeholders of both name.
-    fn from_where(&self, pg: bool) -> (String, String, Vec<Arg<'_>>) {
+    fn source(&self, pg: bool) -> (String, String, Vec<Arg<'_>>) {
         let table = R::sql().table;
         let mut args = self.args.clone();
         let Some(Search { index, q, fts5 }) = &self.search else {
@@ -415,7 +415,7 @@ impl<'a, R: TableRow> Listing<'a, R> {
         if pg {
             args.push(Arg::from(q.as_str()));
             let from = format!(
-                "from {table} cross join websearch_to_tsquery('{PG_CONFIG}', ${mark}) as query where {} and {} @@ query",
+                "from {table} cross join plainto_tsquery('{PG_CONFIG}', ${mark}) as query where {} and {} @@ query",
                 self.condition, index.tsvector
             );
             return (from, format!("ts_rank({}, query) desc{then}", index.tsvector), args);
@@ -445,7 +445,7 @@ impl<'a, R: TableRow> Listing<'a, R> {
             Some(total) => total,
             None if offset == 0 => 0,
             None => {
-                let (from, _, args) = self.from_where(db.is_postgres());
+                let (from, _, args) = self.source(db.is_postgres());
                 db.fetch_scalar_i64(&format!("select count(*) {from}"), &args).await?
             }
         };
@@ -455,7 +455,7 @@ impl<'a, R: TableRow> Listing<'a, R> {
     /// The JSON array and the total count (from the first row, when there is one).
     async fn render(&self, db: &Database, limit: i64, offset: i64) -> Result<(Vec<u8>, Option<i64>), sqlx::Error> {
         let sql = R::sql();
-        let (from, order, mut args) = self.from_where(db.is_postgres());
+        let (from, order, mut args) = self.source(db.is_postgres());
         // A constant subquery: the database runs it once, not once per row.
         let lead = format!("(select count(*) {from})");
         let n = args.len();
@@ -497,7 +497,7 @@ pub fn tag_pattern(tag: &str) -> String {
     format!("%{}%", escape_like(&serde_json::Value::from(tag).to_string()))
 }
 
-/// A search of a [`Listing`]: the index, the words as typed (PostgreSQL's `websearch_to_tsquery`
+/// A search of a [`Listing`]: the index, the words as typed (PostgreSQL's `plainto_tsquery`
 /// reads them) and as an FTS5 query that cannot fail to parse.
 struct Search {
     index: &'static FullText,

@@ -43,7 +43,7 @@ read_table! {
 /// The notes' full-text index over title and content (a word in the title weighs more).
 pub static NOTES_TEXT: FullText = FullText {
     fts5: "notes_fts",
-    weights: "4.0, 1.0",
+    weights: "0.0, 4.0, 1.0",
     tsvector: "(setweight(to_tsvector('english', title), 'A') || to_tsvector('english', content))",
 };
 

@@ -344,6 +344,8 @@ pub struct Listing<'a, R: TableRow> {
     pub order: &'a str,
     /// A full-text search: matching rows only, best match first (then `order`).
     search: Option<Search>,
+    /// The owner the rows are limited to, when they are (`owned_by`).
+    owner: Option<&'a str>,
     _row: std::marker::PhantomData<fn() -> R>,
 }
 
@@ -355,13 +357,16 @@ impl<'a, R: TableRow> Listing<'a, R> {
             args,
             order: "created_at desc, id desc",
             search: None,
+            owner: None,
             _row: std::marker::PhantomData,
         }
     }
 
     /// The caller's rows (`user_id = $1`).
     pub fn owned_by(user: &'a str) -> Self {
-        Self::new("user_id = $1", vec![Arg::from(user)])
+        let mut listing = Self::new("user_id = $1", vec![Arg::from(user)]);
+        listing.owner = Some(user);
+        listing
     }
 
     /// Adds ` and <condition>`, each `?` in it bound to `value` as the next placeholder.
@@ -388,7 +393,7 @@ impl<'a, R: TableRow> Listing<'a, R> {
             self.search = Some(Search {
                 index,
                 q: q.to_string(),
-                fts5: fts5_query(q),
+                fts5: fts5_query(q, self.owner),
             });
         }
         self

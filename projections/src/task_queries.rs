@@ -8,7 +8,7 @@ use crate::tasks::TaskRow;
 /// The tasks' full-text index over title and description (a word in the title weighs more).
 pub static TASKS_TEXT: FullText = FullText {
     fts5: "tasks_fts",
-    weights: "4.0, 1.0",
+    weights: "0.0, 4.0, 1.0",
     tsvector: "(setweight(to_tsvector('english', title), 'A') || to_tsvector('english', coalesce(description, '')))",
 };
 

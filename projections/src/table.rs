@@ -434,9 +434,11 @@ impl<'a, R: TableRow> Listing<'a, R> {
         };
         args.push(Arg::from(words));
         let fts = index.fts5;
+        // `cross join` keeps the index first: driven from the table, SQLite would run the
+        // match once per row of the user's.
         let from = format!(
-            "from {table} join (select rowid as hit, bm25({fts}, {}) as score from {fts} where {fts} match ${mark}) hits \
-             on hits.hit = {table}.rowid where {}",
+            "from (select rowid as hit, bm25({fts}, {}) as score from {fts} where {fts} match ${mark}) hits \
+             cross join {table} where {table}.rowid = hits.hit and {}",
             index.weights, self.condition
         );
         (from, format!("hits.score{then}"), args)

@@ -399,17 +399,23 @@ impl<'a, R: TableRow> Listing<'a, R> {
         self
     }
 
-    /// `from <table> [join] where <condition>`, the order with the search's rank first, and
-    /// the arguments the numbered placeholders of both name.
-    fn source(&self, pg: bool) -> (String, String, Vec<Arg<'_>>) {
+    /// Where the rows come from, how they are counted and ordered (a search's rank first), and
+    /// the arguments the numbered placeholders name. A page's `limit` and `offset` are bound
+    /// after these arguments.
+    fn source(&self, pg: bool) -> Source<'_> {
         let table = R::sql().table;
         let mut args = self.args.clone();
-        let Some(Search { index, q, fts5 }) = &self.search else {
-            return (
-                format!("from {table} where {}", self.condition),
-                self.order.to_string(),
+        let plain = |condition: String, args| {
+            let from = format!("from {table} where {condition}");
+            Source {
+                count: from.clone(),
+                from,
+                order: self.order.to_string(),
                 args,
-            );
+            }
+        };
+        let Some(Search { index, q, fts5 }) = &self.search else {
+            return plain(self.condition.clone(), args);
         };
         let then = if self.order.is_empty() {
             String::new()
@@ -423,25 +429,49 @@ impl<'a, R: TableRow> Listing<'a, R> {
                 "from {table} cross join plainto_tsquery('{PG_CONFIG}', ${mark}) as query where {} and {} @@ query",
                 self.condition, index.tsvector
             );
-            return (from, format!("ts_rank({}, query) desc{then}", index.tsvector), args);
+            let order = format!("ts_rank({}, query) desc{then}", index.tsvector);
+            return Source {
+                count: from.clone(),
+                from,
+                order,
+                args,
+            };
         }
         let Some(words) = fts5 else {
-            return (
-                format!("from {table} where 0 = 1 and {}", self.condition),
-                self.order.to_string(),
-                args,
-            );
+            return plain(format!("0 = 1 and {}", self.condition), args);
         };
         args.push(Arg::from(words));
         let fts = index.fts5;
+        let hits = format!(
+            "select rowid as hit, bm25({fts}, {}) as score from {fts} where {fts} match ${mark}",
+            index.weights
+        );
         // `cross join` keeps the index first: driven from the table, SQLite would run the
         // match once per row of the user's.
-        let from = format!(
-            "from (select rowid as hit, bm25({fts}, {}) as score from {fts} where {fts} match ${mark}) hits \
-             cross join {table} where {table}.rowid = hits.hit and {}",
-            index.weights, self.condition
-        );
-        (from, format!("hits.score{then}"), args)
+        let joined = |hits: &str| {
+            format!(
+                "from ({hits}) hits cross join {table} where {table}.rowid = hits.hit and {}",
+                self.condition
+            )
+        };
+        if self.owner.is_some() && self.args.len() == 1 {
+            // Only the owner's condition, which the index already applies: the index counts
+            // and ranks alone, and only the page's rows are read from the table.
+            let (limit, offset) = (mark + 1, mark + 2);
+            return Source {
+                from: joined(&format!("{hits} order by score, rowid limit ${limit} + ${offset}")),
+                count: format!("from {fts} where {fts} match ${mark}"),
+                order: "hits.score, hits.hit".to_string(),
+                args,
+            };
+        }
+        let from = joined(&hits);
+        Source {
+            count: from.clone(),
+            from,
+            order: format!("hits.score{then}"),
+            args,
+        }
     }
 
     /// The page as a JSON array, and how many rows match in all. One statement (two for a
@@ -452,8 +482,9 @@ impl<'a, R: TableRow> Listing<'a, R> {
             Some(total) => total,
             None if offset == 0 => 0,
             None => {
-                let (from, _, args) = self.source(db.is_postgres());
-                db.fetch_scalar_i64(&format!("select count(*) {from}"), &args).await?
+                let source = self.source(db.is_postgres());
+                let count = format!("select count(*) {}", source.count);
+                db.fetch_scalar_i64(&count, &source.args).await?
             }
         };
         Ok((json, total))
@@ -462,9 +493,14 @@ impl<'a, R: TableRow> Listing<'a, R> {
     /// The JSON array and the total count (from the first row, when there is one).
     async fn render(&self, db: &Database, limit: i64, offset: i64) -> Result<(Vec<u8>, Option<i64>), sqlx::Error> {
         let sql = R::sql();
-        let (from, order, mut args) = self.source(db.is_postgres());
+        let Source {
+            from,
+            count,
+            order,
+            mut args,
+        } = self.source(db.is_postgres());
         // A constant subquery: the database runs it once, not once per row.
-        let lead = format!("(select count(*) {from})");
+        let lead = format!("(select count(*) {count})");
         let n = args.len();
         let order = if order.is_empty() {
             String::new()
@@ -502,6 +538,15 @@ impl<'a, R: TableRow> Listing<'a, R> {
 /// included, so `work` does not find `homework`).
 pub fn tag_pattern(tag: &str) -> String {
     format!("%{}%", escape_like(&serde_json::Value::from(tag).to_string()))
+}
+
+/// Where a [`Listing`]'s rows come from (`from ... where ...`), how to count them, their
+/// order, and the arguments.
+struct Source<'a> {
+    from: String,
+    count: String,
+    order: String,
+    args: Vec<Arg<'a>>,
 }
 
 /// A search of a [`Listing`]: the index, the words as typed (PostgreSQL's `plainto_tsquery`

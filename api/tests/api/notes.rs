@@ -179,7 +179,10 @@ async fn search_ranks_the_better_match_first_over_title_and_content(backend: Bac
     assert!(list(&app, &token, "q=submarine").await.0.is_empty());
     // With another filter beside the search (the index no longer answers alone).
     let (titles, total) = list(&app, &token, "q=budget&archived=false").await;
-    assert_eq!((titles, total.as_str()), (vec!["Budget plan".to_string(), "Groceries".into()], "2"));
+    assert_eq!(
+        (titles, total.as_str()),
+        (vec!["Budget plan".to_string(), "Groceries".into()], "2")
+    );
     let (titles, total) = list(&app, &token, "q=budget&archived=false&limit=1&offset=1").await;
     assert_eq!((titles, total.as_str()), (vec!["Groceries".to_string()], "2"));
     // Paging keeps the rank order and the total.

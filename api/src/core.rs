@@ -3,7 +3,9 @@ use joan_commands::db::{self, Location};
 use joan_commands::{CommandService, EventStore, StoreOptions};
 use joan_domain::board::Board;
 use joan_domain::client::Client;
+use joan_domain::folder::Folder;
 use joan_domain::goal::Goal;
+use joan_domain::note::Note;
 use joan_domain::project::Project;
 use joan_domain::settings::Settings;
 use joan_domain::task::Task;
@@ -23,6 +25,8 @@ pub struct Core {
     pub projects: CommandService<Project>,
     pub clients: CommandService<Client>,
     pub settings: CommandService<Settings>,
+    pub folders: CommandService<Folder>,
+    pub notes: CommandService<Note>,
     pub catch_up: Vec<CatchUp>,
     shutdown: watch::Sender<bool>,
 }
@@ -44,6 +48,8 @@ impl Core {
             projects: CommandService::new(store.clone(), ()),
             clients: CommandService::new(store.clone(), ()),
             settings: CommandService::new(store.clone(), ()),
+            folders: CommandService::new(store.clone(), ()),
+            notes: CommandService::new(store.clone(), ()),
             store,
             projections,
             catch_up,

@@ -1,5 +1,6 @@
 //! Text rules every entity shares: the refusals a value can get, short one-line text (titles,
-//! names, tags) and long free text (descriptions, notes).
+//! names, tags) and long free text (descriptions, notes), and the values built on them that
+//! several entities use (`Title`, `Tags`, `Description`).
 //!
 //! Control characters are refused (long text keeps newlines and tabs), and invisible
 //! characters at either end are trimmed like spaces, so a title of zero-width spaces only is
@@ -40,6 +41,8 @@ pub enum ValueError {
     NotAnObject,
     #[error("must not nest arrays and objects deeper than {0} levels")]
     TooDeep(usize),
+    #[error("must be a colour written #rrggbb")]
+    NotAColor,
     #[error("must not mix scripts (like a Cyrillic letter among Latin ones) in one part")]
     MixedScripts,
     #[error("must be a date (YYYY-MM-DD)")]
@@ -103,6 +106,77 @@ impl From<Description> for String {
     }
 }
 
+/// A title (of a task, a note): 1 to 500 characters after trimming.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Title(String);
+
+impl Title {
+    pub const MAX_CHARS: usize = 500;
+
+    pub fn parse(raw: &str) -> Result<Self, ValueError> {
+        short_text(raw, Self::MAX_CHARS).map(Self)
+    }
+}
+
+impl From<Title> for String {
+    fn from(t: Title) -> String {
+        t.0
+    }
+}
+
+/// Up to 50 distinct tags of 1 to 50 characters each, trimmed, first occurrence kept.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Tags(Vec<String>);
+
+impl Tags {
+    pub const MAX_TAGS: usize = 50;
+    pub const MAX_CHARS: usize = 50;
+
+    pub fn parse<S: AsRef<str>>(raw: &[S]) -> Result<Self, ValueError> {
+        if raw.len() > Self::MAX_TAGS {
+            return Err(ValueError::TooMany(Self::MAX_TAGS));
+        }
+        let mut tags: Vec<String> = Vec::with_capacity(raw.len());
+        for tag in raw {
+            let tag = short_text(tag.as_ref(), Self::MAX_CHARS)?;
+            if !tags.contains(&tag) {
+                tags.push(tag);
+            }
+        }
+        Ok(Self(tags))
+    }
+}
+
+impl From<Tags> for Vec<String> {
+    fn from(t: Tags) -> Vec<String> {
+        t.0
+    }
+}
+
+/// Words to search for (`?q=`): at most 500 characters, no control character but tabs and
+/// line breaks (a NUL byte cannot even reach PostgreSQL).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchText(String);
+
+impl SearchText {
+    pub const MAX_CHARS: usize = 500;
+
+    pub fn parse(raw: &str) -> Result<Self, ValueError> {
+        long_text(raw, Self::MAX_CHARS).map(Self)
+    }
+
+    /// A tag to filter by (`?tag=`): any text a tag may hold, or it matches nothing.
+    pub fn tag(raw: &str) -> Result<Self, ValueError> {
+        long_text(raw, Tags::MAX_CHARS).map(Self)
+    }
+}
+
+impl From<SearchText> for String {
+    fn from(s: SearchText) -> String {
+        s.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,5 +196,12 @@ mod tests {
         assert_eq!(long_text("a\r\n\tb", 10), Ok("a\r\n\tb".into()));
         assert_eq!(long_text("a\u{1B}[31m", 10), Err(ValueError::ControlCharacter(0x1B)));
         assert_eq!(long_text("abc", 2), Err(ValueError::TooLong(2)));
+    }
+
+    #[test]
+    fn search_text_refuses_nul_and_excess() {
+        assert!(SearchText::parse("NEAR( \"x\" *").is_ok());
+        assert_eq!(SearchText::parse("a\u{0}"), Err(ValueError::ControlCharacter(0)));
+        assert_eq!(SearchText::tag(&"x".repeat(51)), Err(ValueError::TooLong(50)));
     }
 }

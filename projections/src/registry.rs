@@ -8,9 +8,11 @@ use crate::catchup::CatchUp;
 use crate::clients::Clients;
 use crate::error::ProjectionError;
 use crate::fold::FoldProjector;
+use crate::folders::Folders;
 use crate::goals::GoalsProjector;
 use crate::inline::InlineProjectors;
 use crate::kanban::KanbanProjector;
+use crate::notes::Notes;
 use crate::projector::Projector;
 use crate::projects::ProjectsProjector;
 use crate::settings::UserSettings;
@@ -51,6 +53,8 @@ impl Projections {
                 (Mode::Inline, Arc::new(ProjectsProjector::default())),
                 (Mode::Inline, Arc::new(FoldProjector::<Clients>::default())),
                 (Mode::Inline, Arc::new(FoldProjector::<UserSettings>::default())),
+                (Mode::Inline, Arc::new(FoldProjector::<Folders>::default())),
+                (Mode::Inline, Arc::new(FoldProjector::<Notes>::default())),
             ],
         }
     }

@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::ProjectionError;
+use crate::search::{FullText, PG_CONFIG, fts5_query};
 
 /// How a column is stored (D1 shapes) and shown by the API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -352,6 +353,10 @@ pub struct Listing<'a, R: TableRow> {
     args: Vec<Arg<'a>>,
     /// `order by` clause without the keywords: `created_at desc, id desc`.
     pub order: &'a str,
+    /// A full-text search: matching rows only, best match first (then `order`).
+    search: Option<Search>,
+    /// The owner the rows are limited to, when they are (`owned_by`).
+    owner: Option<&'a str>,
     _row: std::marker::PhantomData<fn() -> R>,
 }
 
@@ -362,13 +367,17 @@ impl<'a, R: TableRow> Listing<'a, R> {
             condition: condition.to_string(),
             args,
             order: "created_at desc, id desc",
+            search: None,
+            owner: None,
             _row: std::marker::PhantomData,
         }
     }
 
     /// The caller's rows (`user_id = $1`).
     pub fn owned_by(user: &'a str) -> Self {
-        Self::new("user_id = $1", vec![Arg::from(user)])
+        let mut listing = Self::new("user_id = $1", vec![Arg::from(user)]);
+        listing.owner = Some(user);
+        listing
     }
 
     /// Adds ` and <condition>`, each `?` in it bound to `value` as the next placeholder.
@@ -388,6 +397,94 @@ impl<'a, R: TableRow> Listing<'a, R> {
         self
     }
 
+    /// Keeps the rows whose indexed text matches the words of `q`, best match first. A `q`
+    /// of blanks only filters nothing.
+    pub fn search(&mut self, index: &'static FullText, q: &str) -> &mut Self {
+        if !q.trim().is_empty() {
+            self.search = Some(Search {
+                index,
+                q: q.to_string(),
+                fts5: fts5_query(q, self.owner),
+            });
+        }
+        self
+    }
+
+    /// Where the rows come from, how they are counted and ordered (a search's rank first), and
+    /// the arguments the numbered placeholders name. A page's `limit` and `offset` are bound
+    /// after these arguments.
+    fn source(&self, pg: bool) -> Source<'_> {
+        let table = R::sql().table;
+        let mut args = self.args.clone();
+        let plain = |condition: String, args| {
+            let from = format!("from {table} where {condition}");
+            Source {
+                count: from.clone(),
+                from,
+                order: self.order.to_string(),
+                args,
+            }
+        };
+        let Some(Search { index, q, fts5 }) = &self.search else {
+            return plain(self.condition.clone(), args);
+        };
+        let then = if self.order.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", self.order)
+        };
+        let mark = args.len() + 1;
+        if pg {
+            args.push(Arg::from(q.as_str()));
+            let from = format!(
+                "from {table} cross join plainto_tsquery('{PG_CONFIG}', ${mark}) as query where {} and {} @@ query",
+                self.condition, index.tsvector
+            );
+            let order = format!("ts_rank({}, query) desc{then}", index.tsvector);
+            return Source {
+                count: from.clone(),
+                from,
+                order,
+                args,
+            };
+        }
+        let Some(words) = fts5 else {
+            return plain(format!("0 = 1 and {}", self.condition), args);
+        };
+        args.push(Arg::from(words));
+        let fts = index.fts5;
+        let hits = format!(
+            "select rowid as hit, bm25({fts}, {}) as score from {fts} where {fts} match ${mark}",
+            index.weights
+        );
+        // `cross join` keeps the index first: driven from the table, SQLite would run the
+        // match once per row of the user's.
+        let joined = |hits: &str| {
+            format!(
+                "from ({hits}) hits cross join {table} where {table}.rowid = hits.hit and {}",
+                self.condition
+            )
+        };
+        if self.owner.is_some() && self.args.len() == 1 {
+            // Only the owner's condition, which the index already applies: the index counts
+            // and ranks alone, and only the page's rows are read from the table.
+            let (limit, offset) = (mark + 1, mark + 2);
+            return Source {
+                from: joined(&format!("{hits} order by score, rowid limit ${limit} + ${offset}")),
+                count: format!("from {fts} where {fts} match ${mark}"),
+                order: "hits.score, hits.hit".to_string(),
+                args,
+            };
+        }
+        let from = joined(&hits);
+        Source {
+            count: from.clone(),
+            from,
+            order: format!("hits.score{then}"),
+            args,
+        }
+    }
+
     /// The page as a JSON array, and how many rows match in all. One statement (two for a
     /// page past the end).
     pub async fn page_json(&self, db: &Database, limit: i64, offset: i64) -> Result<(Vec<u8>, i64), sqlx::Error> {
@@ -396,8 +493,9 @@ impl<'a, R: TableRow> Listing<'a, R> {
             Some(total) => total,
             None if offset == 0 => 0,
             None => {
-                let count = format!("select count(*) from {} where {}", R::sql().table, self.condition);
-                db.fetch_scalar_i64(&count, &self.args).await?
+                let source = self.source(db.is_postgres());
+                let count = format!("select count(*) {}", source.count);
+                db.fetch_scalar_i64(&count, &source.args).await?
             }
         };
         Ok((json, total))
@@ -406,22 +504,21 @@ impl<'a, R: TableRow> Listing<'a, R> {
     /// The JSON array and the total count (from the first row, when there is one).
     async fn render(&self, db: &Database, limit: i64, offset: i64) -> Result<(Vec<u8>, Option<i64>), sqlx::Error> {
         let sql = R::sql();
+        let Source {
+            from,
+            count,
+            order,
+            mut args,
+        } = self.source(db.is_postgres());
         // A constant subquery: the database runs it once, not once per row.
-        let lead = format!("(select count(*) from {} where {})", sql.table, self.condition);
-        let n = self.args.len();
-        let order = if self.order.is_empty() {
+        let lead = format!("(select count(*) {count})");
+        let n = args.len();
+        let order = if order.is_empty() {
             String::new()
         } else {
-            format!(" order by {}", self.order)
+            format!(" order by {order}")
         };
-        let rest = format!(
-            "from {} where {}{order} limit ${} offset ${}",
-            sql.table,
-            self.condition,
-            n + 1,
-            n + 2
-        );
-        let mut args = self.args.clone();
+        let rest = format!("{from}{order} limit ${} offset ${}", n + 1, n + 2);
         args.push(Arg::from(limit));
         args.push(Arg::from(offset));
         match db {
@@ -446,6 +543,29 @@ impl<'a, R: TableRow> Listing<'a, R> {
             }
         }
     }
+}
+
+/// The `LIKE` pattern that finds `tag` in a JSON array of tags (a whole element, quotes
+/// included, so `work` does not find `homework`).
+pub fn tag_pattern(tag: &str) -> String {
+    format!("%{}%", escape_like(&serde_json::Value::from(tag).to_string()))
+}
+
+/// Where a [`Listing`]'s rows come from (`from ... where ...`), how to count them, their
+/// order, and the arguments.
+struct Source<'a> {
+    from: String,
+    count: String,
+    order: String,
+    args: Vec<Arg<'a>>,
+}
+
+/// A search of a [`Listing`]: the index, the words as typed (PostgreSQL's `plainto_tsquery`
+/// reads them) and as an FTS5 query that cannot fail to parse.
+struct Search {
+    index: &'static FullText,
+    q: String,
+    fts5: Option<String>,
 }
 
 /// `%`, `_` and `\` lose their LIKE meaning.

@@ -1,8 +1,16 @@
 //! Reads of the `tasks` and `task_activities` tables, as the API needs them.
 use joan_commands::{Arg, Database, args};
 
-use crate::table::{Listing, escape_like};
+use crate::search::FullText;
+use crate::table::{Listing, tag_pattern};
 use crate::tasks::TaskRow;
+
+/// The tasks' full-text index over title and description (a word in the title weighs more).
+pub static TASKS_TEXT: FullText = FullText {
+    fts5: "tasks_fts",
+    weights: "0.0, 4.0, 1.0",
+    tsvector: "(setweight(to_tsvector('english', title), 'A') || to_tsvector('english', coalesce(description, '')))",
+};
 
 /// Filters of `GET /tasks`; every one is optional and they combine with AND.
 #[derive(Debug, Clone, Default)]
@@ -16,7 +24,7 @@ pub struct TaskFilter {
     pub due_after: Option<String>,
     /// A tag, matched exactly against the JSON array.
     pub tag: Option<String>,
-    /// Case-insensitive text in the title or description.
+    /// Words that must all occur in the title or description; best match first.
     pub q: Option<String>,
     /// The caller is a member of `project_id`: every task of the project, whoever owns it.
     pub whole_project: bool,
@@ -31,14 +39,7 @@ pub async fn list_json(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<u8>, i64), sqlx::Error> {
-    let tag = filter
-        .tag
-        .as_ref()
-        .map(|t| format!("%{}%", escape_like(&serde_json::Value::from(t.as_str()).to_string())));
-    let q = filter
-        .q
-        .as_ref()
-        .map(|q| format!("%{}%", escape_like(&q.to_lowercase())));
+    let tag = filter.tag.as_deref().map(tag_pattern);
     let mut page = match (&filter.project_id, filter.whole_project) {
         (Some(project), true) => Listing::<TaskRow>::new("project_id = $1", vec![Arg::from(project)]),
         _ => Listing::<TaskRow>::owned_by(user),
@@ -60,11 +61,8 @@ pub async fn list_json(
             filter.due_after.as_ref().map(Arg::from),
         )
         .and_some("tags like ? escape '\\'", tag.as_ref().map(Arg::from));
-    if let Some(q) = &q {
-        page.and(
-            "(lower(title) like ? escape '\\' or lower(coalesce(description, '')) like ? escape '\\')",
-            Arg::from(q),
-        );
+    if let Some(q) = &filter.q {
+        page.search(&TASKS_TEXT, q);
     }
     page.page_json(db, limit, offset).await
 }

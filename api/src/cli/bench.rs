@@ -24,6 +24,8 @@ pub enum BenchCommand {
     Commands(CommandsArgs),
     /// Replay speed: fills the log to `--events` (if short), then rebuilds every projection.
     Replay(ReplayBenchArgs),
+    /// Note search latency, full text beside a `LIKE` scan (fills the notes table if short).
+    Notes(super::bench_notes::NotesBenchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -72,6 +74,7 @@ pub async fn run(storage: &StorageArgs, cmd: BenchCommand) -> Result<(), AppErro
                 report.swap.as_secs_f64()
             );
         }
+        BenchCommand::Notes(args) => super::bench_notes::run(&core, args).await?,
     }
     if let Ok(core) = Arc::try_unwrap(core) {
         core.close().await;

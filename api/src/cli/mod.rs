@@ -5,6 +5,7 @@ use crate::config::{ServeArgs, StorageArgs};
 use crate::error::AppError;
 
 mod bench;
+mod bench_notes;
 mod replay;
 mod serve;
 

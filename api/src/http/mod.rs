@@ -75,6 +75,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .merge(routes::clients::router())
         .merge(routes::settings::router())
         .merge(routes::onboarding::router())
+        .merge(routes::folders::router())
+        .merge(routes::notes::router())
 }
 
 /// The whole application.

@@ -94,6 +94,14 @@ pub fn replay_until<F: Fold>(mut events: Vec<StoredEvent>, at: Timestamp) -> Res
         .ok_or(ApiError::NotFound)
 }
 
+/// The caller's row `id` of `R`'s table, or 404 (missing, deleted, or someone else's).
+pub async fn read<R: TableRow>(state: &AppState, user: &str, id: &str) -> Result<R, ApiError> {
+    table::get::<R>(&mut state.core.store.db(), user, id)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or(ApiError::NotFound)
+}
+
 /// `?as_of=`: a single resource as it was at an instant.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -61,6 +61,16 @@ pub fn pattern(pattern: &str, max: usize) -> ObjectBuilder {
     string().max_length(Some(max)).pattern(Some(pattern))
 }
 
+/// `?q=`: words to search for (`SearchText` of the domain).
+pub fn search_text() -> Object {
+    long_text(joan_domain::text::SearchText::MAX_CHARS).build()
+}
+
+/// `?tag=`: a tag to filter by.
+pub fn tag_filter() -> Object {
+    long_text(joan_domain::text::Tags::MAX_CHARS).build()
+}
+
 /// One of fixed words.
 pub fn one_of(words: &[&str]) -> ObjectBuilder {
     string().enum_values(Some(words.iter().copied()))

@@ -1,8 +1,10 @@
 //! One module per resource, each exposing `router()`.
 pub mod auth;
 pub mod clients;
+pub mod folders;
 pub mod goals;
 pub mod kanban;
+pub mod notes;
 pub mod onboarding;
 pub mod projects;
 pub mod settings;

@@ -31,7 +31,9 @@ on_both_backends!(
     boards_keep_the_conventions,
     goals_keep_the_conventions,
     projects_keep_the_conventions,
-    clients_keep_the_conventions
+    clients_keep_the_conventions,
+    folders_keep_the_conventions,
+    notes_keep_the_conventions,
 );
 
 async fn tasks_keep_the_conventions(backend: Backend) {
@@ -52,6 +54,14 @@ async fn projects_keep_the_conventions(backend: Backend) {
 
 async fn clients_keep_the_conventions(backend: Backend) {
     conform(backend, &CLIENTS).await;
+}
+
+async fn folders_keep_the_conventions(backend: Backend) {
+    conform(backend, &FOLDERS).await;
+}
+
+async fn notes_keep_the_conventions(backend: Backend) {
+    conform(backend, &NOTES).await;
 }
 
 const TASKS: Case = Case {
@@ -154,6 +164,34 @@ const CLIENTS: Case = Case {
         r#"{"name": "x", "phone": "call me"}"#,
         r#"{"name": "x", "status": "gone"}"#,
         r#"{"name": "x", "nope": 1}"#,
+    ],
+    actions: &[],
+};
+
+const FOLDERS: Case = Case {
+    base: "/api/v1/folders",
+    create: || json!({"name": "Conformance", "color": "#112233", "icon": "star"}),
+    change: || json!({"name": "Changed", "position": 3}),
+    field: "name",
+    invalid: &[
+        "{",
+        r#"{"name": ""}"#,
+        r#"{"name": "x", "color": "blue"}"#,
+        r#"{"name": "x", "nope": 1}"#,
+    ],
+    actions: &[],
+};
+
+const NOTES: Case = Case {
+    base: "/api/v1/notes",
+    create: || json!({"title": "Conformance", "content": "# Hello", "tags": ["a"]}),
+    change: || json!({"content": "*changed*", "is_pinned": true}),
+    field: "content_html",
+    invalid: &[
+        "{",
+        r#"{"title": ""}"#,
+        r#"{"title": "x", "is_pinned": "yes"}"#,
+        r#"{"title": "x", "nope": 1}"#,
     ],
     actions: &[],
 };

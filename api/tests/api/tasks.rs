@@ -247,11 +247,14 @@ async fn the_list_filters_pages_and_counts(backend: Backend) {
         count(Box::leak(format!("folder_id={folder}").into_boxed_str())).await,
         "1"
     );
+    // `q` searches words (full text), never substrings: `%` and `_` are no wildcards.
     assert_eq!(count("q=MILK").await, "1");
     assert_eq!(count("q=100%25").await, "1");
-    assert_eq!(count("q=k_n").await, "1");
-    assert_eq!(count("q=0%25").await, "1");
-    assert_eq!(count("q=%25").await, "1", "a % in q is a literal, not a wildcard");
+    assert_eq!(count("q=milk_now").await, "1");
+    assert_eq!(count("q=k_n").await, "0");
+    assert_eq!(count("q=ilk").await, "0");
+    assert_eq!(count("q=0%25").await, "1", "the word 0, of Task 0");
+    assert_eq!(count("q=%25").await, "0", "a % in q is no wildcard (and no word)");
     assert_eq!(count("due_before=2026-02-01").await, "1");
     assert_eq!(count("due_after=2026-02-01").await, "0");
     assert_eq!(count("goal_id=00000000-0000-0000-0000-000000000001").await, "0");

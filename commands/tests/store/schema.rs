@@ -1,5 +1,7 @@
 //! migrations/postgres mirrors migrations/sqlite: the same tables with the same columns, so
-//! projector and query SQL is written once. PostgreSQL adds only `events.tx`.
+//! projector and query SQL is written once. PostgreSQL adds only `events.tx`; SQLite only its
+//! full-text search tables (FTS5 virtual tables and their shadow tables), which PostgreSQL
+//! has as GIN indexes.
 use std::collections::BTreeSet;
 
 use joan_commands::Database;
@@ -13,7 +15,10 @@ async fn columns(db: &Database) -> BTreeSet<(String, String)> {
          where table_schema = current_schema() and table_name <> '_sqlx_migrations'"
     } else {
         "select m.name, p.name from sqlite_master m join pragma_table_info(m.name) p \
-         where m.type = 'table' and m.name not like 'sqlite_%' and m.name <> '_sqlx_migrations'"
+         where m.type = 'table' and m.name not like 'sqlite_%' and m.name <> '_sqlx_migrations' \
+         and not exists (select 1 from sqlite_master v where v.type = 'table' \
+           and lower(v.sql) like 'create virtual table%' \
+           and (m.name = v.name or m.name like v.name || '\\_%' escape '\\'))"
     };
     let rows: Vec<(String, String)> = db.fetch_all(sql, &[]).await.unwrap();
     rows.into_iter().collect()

@@ -9,8 +9,10 @@ use crate::text::{ValueError, short_text};
 
 crate::word_enum! {
     /// Where a project stands.
+    #[derive(Default)]
     pub enum ProjectStatus {
         Planning = "planning",
+        #[default]
         Active = "active",
         OnHold = "on_hold",
         Completed = "completed",
@@ -18,11 +20,6 @@ crate::word_enum! {
     }
 }
 
-impl Default for ProjectStatus {
-    fn default() -> Self {
-        ProjectStatus::Active
-    }
-}
 
 crate::word_enum! {
     /// What a member may do: owners and admins manage the project and its members, members

@@ -3,26 +3,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::values::Timestamp;
 
-use crate::text::short_text;
-pub use crate::text::{Description, ValueError};
-
-/// A task title: 1 to 500 characters after trimming.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Title(String);
-
-impl Title {
-    pub const MAX_CHARS: usize = 500;
-
-    pub fn parse(raw: &str) -> Result<Self, ValueError> {
-        short_text(raw, Self::MAX_CHARS).map(Self)
-    }
-}
-
-impl From<Title> for String {
-    fn from(t: Title) -> String {
-        t.0
-    }
-}
+pub use crate::text::{Description, Tags, Title, ValueError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -132,34 +113,5 @@ impl Minutes {
 impl From<Minutes> for u32 {
     fn from(m: Minutes) -> u32 {
         m.0
-    }
-}
-
-/// Up to 50 distinct tags of 1 to 50 characters each, trimmed, first occurrence kept.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Tags(Vec<String>);
-
-impl Tags {
-    pub const MAX_TAGS: usize = 50;
-    pub const MAX_CHARS: usize = 50;
-
-    pub fn parse<S: AsRef<str>>(raw: &[S]) -> Result<Self, ValueError> {
-        if raw.len() > Self::MAX_TAGS {
-            return Err(ValueError::TooMany(Self::MAX_TAGS));
-        }
-        let mut tags: Vec<String> = Vec::with_capacity(raw.len());
-        for tag in raw {
-            let tag = short_text(tag.as_ref(), Self::MAX_CHARS)?;
-            if !tags.contains(&tag) {
-                tags.push(tag);
-            }
-        }
-        Ok(Self(tags))
-    }
-}
-
-impl From<Tags> for Vec<String> {
-    fn from(t: Tags) -> Vec<String> {
-        t.0
     }
 }

@@ -20,7 +20,9 @@ use crate::http::extract::{
     ApiJson, ApiQuery, Caller, ConditionalHeaders, CurrentUser, IdempotencyHeaders, IfMatch, Page,
 };
 use crate::http::fields::Fields;
-use crate::http::resource::{AsOf, HistoryEntry, RenderRow, Resource, idempotent, respond, respond_page, respond_raw};
+use crate::http::resource::{
+    AsOf, HistoryEntry, RenderRow, Resource, idempotent, read, respond, respond_page, respond_raw,
+};
 use crate::http::state::AppState;
 
 pub mod body;
@@ -38,10 +40,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 async fn read_goal(state: &AppState, user: &str, id: &str) -> Result<GoalRow, ApiError> {
-    table::get::<GoalRow>(&mut state.core.store.db(), user, id)
-        .await
-        .map_err(ApiError::internal)?
-        .ok_or(ApiError::NotFound)
+    read::<GoalRow>(state, user, id).await
 }
 
 fn goal_response(status: StatusCode, location: Option<&str>, row: &GoalRow) -> Response {

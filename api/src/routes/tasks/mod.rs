@@ -24,7 +24,7 @@ use crate::http::idempotency::Render;
 use crate::http::resource::{
     AsOf, HistoryEntry, Resource, idempotent, replay_until, respond, respond_page, respond_raw,
 };
-use crate::http::schema::date_or_time;
+use crate::http::schema::{date_or_time, search_text, tag_filter};
 use crate::http::state::AppState;
 
 pub mod access;
@@ -103,8 +103,10 @@ pub struct TaskQuery {
     #[param(schema_with = date_or_time)]
     pub due_after: Option<String>,
     /// Has this tag.
+    #[param(schema_with = tag_filter)]
     pub tag: Option<String>,
-    /// Text in the title or description (case-insensitive).
+    /// Words that must all occur in the title or description; the best match comes first.
+    #[param(schema_with = search_text)]
     pub q: Option<String>,
     /// Rows to return, 1 to 200 (default 50).
     #[param(minimum = 1, maximum = 200)]
@@ -118,11 +120,14 @@ impl TaskQuery {
     /// The filter and page, or every invalid parameter at once.
     fn parse(self) -> Result<(TaskFilter, i64, i64), ApiError> {
         use joan_domain::task::{DueDate, Priority};
+        use joan_domain::text::SearchText;
         let mut f = Fields::default();
         let status = f.opt("status", self.status.as_deref(), TaskStatus::parse);
         let priority = f.opt("priority", self.priority, Priority::parse);
         let due_before = f.opt("due_before", self.due_before.as_deref(), DueDate::parse);
         let due_after = f.opt("due_after", self.due_after.as_deref(), DueDate::parse);
+        let tag = f.opt("tag", self.tag.as_deref(), SearchText::tag);
+        let q = f.opt("q", self.q.as_deref(), SearchText::parse);
         let (limit, offset) = f.page(Page {
             limit: self.limit,
             offset: self.offset,
@@ -135,8 +140,8 @@ impl TaskQuery {
             goal_id: self.goal_id.map(|u| u.to_string()),
             due_before: due_before.map(String::from),
             due_after: due_after.map(String::from),
-            tag: self.tag,
-            q: self.q,
+            tag: tag.map(String::from),
+            q: q.map(String::from),
             whole_project: false,
         };
         f.finish((filter, limit, offset)).map_err(ApiError::Validation)

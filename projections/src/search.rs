@@ -1,0 +1,71 @@
+//! Full-text search over a read table, ranked, on both backends: SQLite's FTS5 (an
+//! external-content table kept in step with the table by triggers, see the migrations) and
+//! PostgreSQL's `tsvector` (a GIN index on the expression). Never a `LIKE` scan.
+
+/// A table's full-text index.
+#[derive(Debug)]
+pub struct FullText {
+    /// SQLite: the FTS5 table whose rowids are the table's rowids ...
+    pub fts5: &'static str,
+    /// ... and its `bm25` weights, one per column in the index's order (`owner` first, 0).
+    pub weights: &'static str,
+    /// PostgreSQL: the expression the GIN index is built on (written exactly as there).
+    pub tsvector: &'static str,
+}
+
+/// The text search configuration of the PostgreSQL indexes (stemmed, as SQLite's `porter`).
+pub const PG_CONFIG: &str = "english";
+
+/// A user's search as an FTS5 query that cannot be a syntax error: every word becomes a
+/// quoted string (its `"` doubled), so `AND`, `NEAR(`, `*`, `-` and quotes are only text; the
+/// words must all occur. With `owner`, only that user's rows match: the index holds each row's
+/// owner as one token (the user id without dashes, in the `owner` column), so the index
+/// narrows to the user's rows itself rather than matching every user's and dropping most.
+/// `None` when no word has a letter or digit (nothing can match).
+pub fn fts5_query(q: &str, owner: Option<&str>) -> Option<String> {
+    let terms: Vec<String> = q
+        .split_whitespace()
+        .filter(|word| word.chars().any(char::is_alphanumeric))
+        .map(|word| format!("\"{}\"", word.replace('"', "\"\"")))
+        .collect();
+    if terms.is_empty() {
+        return None;
+    }
+    let words = terms.join(" ");
+    Some(match owner {
+        Some(user) => format!("owner : \"{}\" AND ({words})", owner_token(user)),
+        None => words,
+    })
+}
+
+/// A user id as the one token the `owner` column of the FTS5 indexes holds (the migrations
+/// write `replace(user_id, '-', '')`).
+fn owner_token(user: &str) -> String {
+    user.chars().filter(char::is_ascii_alphanumeric).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fts5_query;
+
+    #[test]
+    fn every_word_is_quoted_and_punctuation_alone_is_nothing() {
+        assert_eq!(fts5_query("budget  plan", None).as_deref(), Some("\"budget\" \"plan\""));
+        assert_eq!(
+            fts5_query("say \"hi\"", None).as_deref(),
+            Some("\"say\" \"\"\"hi\"\"\"")
+        );
+        assert_eq!(fts5_query("NEAR(a b", None), Some("\"NEAR(a\" \"b\"".into()));
+        for nothing in ["", "  ", "*", "\"", "-", "'", "( )"] {
+            assert_eq!(fts5_query(nothing, Some("u")), None, "{nothing:?}");
+        }
+    }
+
+    #[test]
+    fn an_owner_narrows_the_match_to_their_token() {
+        assert_eq!(
+            fts5_query("x", Some("0196-ab")).as_deref(),
+            Some("owner : \"0196ab\" AND (\"x\")")
+        );
+    }
+}

@@ -20,7 +20,6 @@ crate::word_enum! {
     }
 }
 
-
 crate::word_enum! {
     /// What a member may do: owners and admins manage the project and its members, members
     /// work on its tasks, viewers only read.

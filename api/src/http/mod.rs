@@ -123,7 +123,7 @@ pub fn router(state: AppState, options: &HttpOptions) -> Router {
                 .unwrap_or("");
             tracing::info_span!("request", method = %req.method(), route = %route, request_id = %id)
         }))
-        .layer(middleware::from_fn(request_id::assign))
+        .layer(tower::util::MapRequestLayer::new(request_id::assign))
         .with_state(state)
 }
 

@@ -2,8 +2,6 @@
 //! (too long, odd characters, absent) is replaced by a fresh UUID.
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue};
-use axum::middleware::Next;
-use axum::response::Response;
 
 pub const HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -21,18 +19,22 @@ pub fn is_safe(id: &str) -> bool {
 }
 
 /// Sets the request's id before anything reads it.
-pub async fn assign(mut req: Request, next: Next) -> Response {
+///
+/// A plain request map (`tower::util::MapRequestLayer`), not an axum `from_fn` middleware:
+/// that one clones and boxes the whole service stack under it on every request.
+pub fn assign(mut req: Request) -> Request {
     let kept = req
         .headers()
         .get(&HEADER)
         .and_then(|v| v.to_str().ok())
         .is_some_and(is_safe);
     if !kept {
-        let fresh = uuid::Uuid::new_v4().to_string();
-        let value = HeaderValue::from_str(&fresh).expect("a UUID is a valid header value");
+        let mut buf = uuid::Uuid::encode_buffer();
+        let fresh = uuid::Uuid::new_v4().hyphenated().encode_lower(&mut buf);
+        let value = HeaderValue::from_str(fresh).expect("a UUID is a valid header value");
         req.headers_mut().insert(HEADER, value);
     }
-    next.run(req).await
+    req
 }
 
 #[cfg(test)]

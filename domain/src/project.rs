@@ -257,11 +257,7 @@ impl Project {
         let (start, end) = (text(changes.start_date), text(changes.end_date));
         let start_after = start.clone().unwrap_or_else(|| self.start_date.clone());
         let end_after = end.clone().unwrap_or_else(|| self.end_date.clone());
-        if let (Some(start), Some(end)) = (&start_after, &end_after) {
-            if end < start {
-                return Err(ProjectError::EndBeforeStart);
-            }
-        }
+        check_dates(start_after.as_deref(), end_after.as_deref())?;
         let mut out = Vec::new();
         push_change(&mut out, &self.client_id, changes.client_id, |from, to| {
             ProjectClientChanged { from, to, at }
@@ -301,11 +297,7 @@ impl Project {
         use ProjectEvent::*;
         if let ProjectCommand::Create(new) = command {
             self.life.check_new()?;
-            if let (Some(start), Some(end)) = (&new.start_date, &new.end_date) {
-                if end < start {
-                    return Err(ProjectError::EndBeforeStart);
-                }
-            }
+            check_dates(new.start_date.as_ref(), new.end_date.as_ref())?;
             return Ok(vec![ProjectCreated {
                 project_id: new.id,
                 user_id: actor,
@@ -367,6 +359,14 @@ impl Project {
                 Ok(vec![ProjectMemberRemoved { user_id, at }])
             }
         }
+    }
+}
+
+/// A project never ends before it starts (days compare as text).
+fn check_dates<D: PartialOrd + ?Sized>(start: Option<&D>, end: Option<&D>) -> Result<(), ProjectError> {
+    match (start, end) {
+        (Some(start), Some(end)) if end < start => Err(ProjectError::EndBeforeStart),
+        _ => Ok(()),
     }
 }
 

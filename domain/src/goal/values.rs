@@ -1,55 +1,25 @@
 //! Parsed goal values, valid once built.
-use serde::{Deserialize, Serialize};
-
 use crate::text::ValueError;
 
-/// What kind of goal: an outcome to reach, a habit to keep, a milestone to pass.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, strum::EnumString, strum::IntoStaticStr,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum GoalType {
-    #[default]
-    Outcome,
-    Habit,
-    Milestone,
-}
-
-impl GoalType {
-    pub const NAMES: &'static str = "outcome, habit, milestone";
-
-    pub fn parse(raw: &str) -> Result<Self, ValueError> {
-        raw.parse().map_err(|_| ValueError::NotOneOf(Self::NAMES))
-    }
-
-    pub fn as_str(self) -> &'static str {
-        self.into()
+crate::word_enum! {
+    /// What kind of goal: an outcome to reach, a habit to keep, a milestone to pass.
+    #[derive(Default)]
+    pub enum GoalType {
+        #[default]
+        Outcome = "outcome",
+        Habit = "habit",
+        Milestone = "milestone",
     }
 }
 
-/// Where a goal stands; `achieved` stamps its `completed_at`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, strum::EnumString, strum::IntoStaticStr,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum GoalStatus {
-    #[default]
-    Active,
-    Achieved,
-    Abandoned,
-}
-
-impl GoalStatus {
-    pub const NAMES: &'static str = "active, achieved, abandoned";
-
-    pub fn parse(raw: &str) -> Result<Self, ValueError> {
-        raw.parse().map_err(|_| ValueError::NotOneOf(Self::NAMES))
-    }
-
-    pub fn as_str(self) -> &'static str {
-        self.into()
+crate::word_enum! {
+    /// Where a goal stands; `achieved` stamps its `completed_at`.
+    #[derive(Default)]
+    pub enum GoalStatus {
+        #[default]
+        Active = "active",
+        Achieved = "achieved",
+        Abandoned = "abandoned",
     }
 }
 

@@ -113,23 +113,20 @@ pub(crate) mod schemas {
 
     use crate::http::schema::{integer, nullable, one_of};
 
-    const TYPES: [GoalType; 3] = [GoalType::Outcome, GoalType::Habit, GoalType::Milestone];
-    const STATUSES: [GoalStatus; 3] = [GoalStatus::Active, GoalStatus::Achieved, GoalStatus::Abandoned];
-
     pub fn goal_type() -> Object {
-        one_of(&TYPES.map(GoalType::as_str)).build()
+        one_of(GoalType::WORDS).build()
     }
 
     pub fn goal_type_or_null() -> Object {
-        nullable(one_of(&TYPES.map(GoalType::as_str)))
+        nullable(one_of(GoalType::WORDS))
     }
 
     pub fn status() -> Object {
-        one_of(&STATUSES.map(GoalStatus::as_str)).build()
+        one_of(GoalStatus::WORDS).build()
     }
 
     pub fn status_or_null() -> Object {
-        nullable(one_of(&STATUSES.map(GoalStatus::as_str)))
+        nullable(one_of(GoalStatus::WORDS))
     }
 
     pub fn progress() -> Object {

@@ -138,7 +138,7 @@ pub(crate) mod schemas {
     }
 
     pub fn status() -> Object {
-        one_of(&ProjectStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()).build()
+        one_of(ProjectStatus::WORDS).build()
     }
 
     pub fn status_or_null() -> Object {
@@ -148,7 +148,7 @@ pub(crate) mod schemas {
     }
 
     pub fn role() -> Object {
-        one_of(&Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>()).build()
+        one_of(Role::WORDS).build()
     }
 
     pub fn day() -> Object {

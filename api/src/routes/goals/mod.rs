@@ -39,10 +39,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(goal_history))
 }
 
-async fn read_goal(state: &AppState, user: &str, id: &str) -> Result<GoalRow, ApiError> {
-    read::<GoalRow>(state, user, id).await
-}
-
 fn goal_response(status: StatusCode, location: Option<&str>, row: &GoalRow) -> Response {
     respond(status, row.version, location, row)
 }
@@ -123,7 +119,7 @@ async fn create_goal(
             .execute_new(&id, &caller.ctx, GoalCommand::Create(new), hook)
             .await
             .map_err(from_command)?;
-        let row = read_goal(&state, &user, &id).await?;
+        let row = read::<GoalRow>(&state, &user, &id).await?;
         Ok(goal_response(StatusCode::CREATED, Some(&location), &row))
     })
     .await
@@ -169,7 +165,7 @@ async fn patch_goal(
         .execute(&id, &caller.ctx, GoalCommand::Update(changes), expected, None)
         .await
         .map_err(from_command)?;
-    let row = read_goal(&state, &caller.user.to_string(), &id).await?;
+    let row = read::<GoalRow>(&state, &caller.user.to_string(), &id).await?;
     Ok(goal_response(StatusCode::OK, None, &row))
 }
 
@@ -192,12 +188,13 @@ async fn delete_goal(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The goal and task ids of a link route, both the caller's (else 404).
-async fn link_ids(state: &AppState, user: &str, id: &str, task: &str) -> Result<(String, String), ApiError> {
-    let (_, goal) = GOALS.id::<GoalId>(id)?;
+/// The goal and task of a link route; the goal must be the caller's (else 404), the task's
+/// own command checks the task.
+async fn link_ids(state: &AppState, user: &str, id: &str, task: &str) -> Result<(GoalId, String, String), ApiError> {
+    let (goal_id, goal) = GOALS.id::<GoalId>(id)?;
     let (_, task) = GOALS.id::<TaskId>(task)?;
-    read_goal(state, user, &goal).await?;
-    Ok((goal, task))
+    read::<GoalRow>(state, user, &goal).await?;
+    Ok((goal_id, goal, task))
 }
 
 /// Counts one of the caller's tasks toward the goal (linking twice changes nothing); answers
@@ -211,10 +208,9 @@ async fn link_task(
     Path((id, task)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let user = caller.user.to_string();
-    let (goal, task) = link_ids(&state, &user, &id, &task).await?;
+    let (goal_id, goal, task) = link_ids(&state, &user, &id, &task).await?;
     let route = format!("POST /goals/{goal}/tasks/{task}");
     idempotent(&state, &caller, &route, &(), async |idem| {
-        let goal_id = GOALS.id::<GoalId>(&goal)?.0;
         let hook = idem.recorder(StatusCode::OK, None, RenderRow::<GoalRow>::new(&user, &goal));
         state
             .core
@@ -222,7 +218,7 @@ async fn link_task(
             .execute(&task, &caller.ctx, TaskCommand::LinkGoal(goal_id), None, hook)
             .await
             .map_err(from_command)?;
-        let row = read_goal(&state, &user, &goal).await?;
+        let row = read::<GoalRow>(&state, &user, &goal).await?;
         Ok(goal_response(StatusCode::OK, None, &row))
     })
     .await
@@ -236,8 +232,7 @@ async fn unlink_task(
     caller: Caller,
     Path((id, task)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let (goal, task) = link_ids(&state, &caller.user.to_string(), &id, &task).await?;
-    let goal_id = GOALS.id::<GoalId>(&goal)?.0;
+    let (goal_id, _, task) = link_ids(&state, &caller.user.to_string(), &id, &task).await?;
     state
         .core
         .tasks

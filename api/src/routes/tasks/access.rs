@@ -41,16 +41,20 @@ pub async fn stream(state: &AppState, user: UserId, id: &str) -> Result<Vec<Stor
 
 /// Runs a task command as the caller, first as the owner; when that finds nothing, again with
 /// the caller's role in the task's project (the aggregate decides what the role allows).
+/// `hook` makes the append hook for the task's owner (the caller, then the one found).
 pub async fn execute(
     state: &AppState,
     caller: &Caller,
     id: &str,
     command: TaskCommand,
     expected: Option<i64>,
-    hook: impl Fn() -> Option<Box<dyn AppendHook>>,
+    hook: impl Fn(&str) -> Option<Box<dyn AppendHook>>,
 ) -> Result<(), ApiError> {
     let tasks = &state.core.tasks;
-    let first = tasks.execute(id, &caller.ctx, command.clone(), expected, hook()).await;
+    let owner = caller.user.to_string();
+    let first = tasks
+        .execute(id, &caller.ctx, command.clone(), expected, hook(&owner))
+        .await;
     let not_found = matches!(
         first,
         Err(CommandError::NotFound | CommandError::Domain(TaskError::Entity(EntityError::NotFound)))
@@ -64,7 +68,7 @@ pub async fn execute(
     let mut ctx = caller.ctx.clone();
     ctx.grant = Some(shared.grant);
     tasks
-        .execute(id, &ctx, command, expected, hook())
+        .execute(id, &ctx, command, expected, hook(&shared.owner))
         .await
         .map(drop)
         .map_err(from_command)

@@ -175,7 +175,8 @@ async fn list_tasks(
 #[utoipa::path(post, path = "/tasks", tag = "tasks", request_body = CreateTask, security(("bearer" = [])),
     params(IdempotencyHeaders),
     responses((status = 201, body = TaskRow), (status = 400, body = Problem), (status = 401, body = Problem),
-        (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
+        (status = 403, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem),
+        (status = 422, body = Problem)))]
 async fn create_task(
     State(state): State<AppState>,
     caller: Caller,
@@ -212,7 +213,8 @@ async fn create_task(
 
 /// Creates up to 100 tasks in one transaction: all of them, or none.
 #[utoipa::path(post, path = "/tasks/batch", tag = "tasks", request_body = CreateTasks, security(("bearer" = [])),
-    responses((status = 201, body = [TaskRow]), (status = 401, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = [TaskRow]), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 422, body = Problem)))]
 async fn create_tasks(
     State(state): State<AppState>,
     caller: Caller,
@@ -303,8 +305,8 @@ async fn get_task(
 /// Changes some fields. `If-Match` makes it conditional on the version.
 #[utoipa::path(patch, path = "/tasks/{id}", tag = "tasks", request_body = PatchTask, security(("bearer" = [])),
     params(("id" = Uuid, Path), ConditionalHeaders),
-    responses((status = 200, body = TaskRow), (status = 404, body = Problem), (status = 412, body = Problem),
-        (status = 422, body = Problem)))]
+    responses((status = 200, body = TaskRow), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 412, body = Problem), (status = 422, body = Problem)))]
 async fn patch_task(
     State(state): State<AppState>,
     caller: Caller,
@@ -315,7 +317,7 @@ async fn patch_task(
     let (_, id) = TASKS.id::<TaskId>(&id)?;
     let changes = body.parse().map_err(ApiError::Validation)?;
     access::check_project(&state, caller.user, changes.project_id.flatten()).await?;
-    access::execute(&state, &caller, &id, TaskCommand::Update(changes), expected, || None).await?;
+    access::execute(&state, &caller, &id, TaskCommand::Update(changes), expected, |_| None).await?;
     let row = read_task(&state, caller.user, &id).await?;
     Ok(respond(StatusCode::OK, row.version, None, &row))
 }
@@ -323,7 +325,8 @@ async fn patch_task(
 /// Deletes a task; its history stays.
 #[utoipa::path(delete, path = "/tasks/{id}", tag = "tasks", security(("bearer" = [])),
     params(("id" = Uuid, Path), ConditionalHeaders),
-    responses((status = 204), (status = 404, body = Problem), (status = 412, body = Problem)))]
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 412, body = Problem)))]
 async fn delete_task(
     State(state): State<AppState>,
     caller: Caller,
@@ -331,7 +334,7 @@ async fn delete_task(
     IfMatch(expected): IfMatch,
 ) -> Result<StatusCode, ApiError> {
     let (_, id) = TASKS.id::<TaskId>(&id)?;
-    access::execute(&state, &caller, &id, TaskCommand::Delete, expected, || None).await?;
+    access::execute(&state, &caller, &id, TaskCommand::Delete, expected, |_| None).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -345,13 +348,9 @@ async fn transition(
 ) -> Result<Response, ApiError> {
     let (_, id) = TASKS.id::<TaskId>(id)?;
     idempotent(state, &caller, &format!("{route} {id}"), &(), async |idem| {
-        let owner = match access::shared(state, caller.user, &id).await? {
-            Some(shared) => shared.owner,
-            None => caller.user.to_string(),
-        };
-        let hook = || {
+        let hook = |owner: &str| {
             let render = RenderTasks {
-                user: owner.clone(),
+                user: owner.to_string(),
                 ids: vec![id.clone()],
                 many: false,
             };
@@ -366,7 +365,8 @@ async fn transition(
 
 /// Marks a task completed (sets `completed_at`).
 #[utoipa::path(post, path = "/tasks/{id}/complete", tag = "tasks", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, body = TaskRow), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 200, body = TaskRow), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem)))]
 async fn complete_task(
     State(state): State<AppState>,
     caller: Caller,
@@ -377,7 +377,8 @@ async fn complete_task(
 
 /// Reopens a completed task (clears `completed_at`).
 #[utoipa::path(post, path = "/tasks/{id}/reopen", tag = "tasks", params(("id" = Uuid, Path)), security(("bearer" = [])),
-    responses((status = 200, body = TaskRow), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 200, body = TaskRow), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem)))]
 async fn reopen_task(
     State(state): State<AppState>,
     caller: Caller,

@@ -11,6 +11,7 @@ on_both_backends!(
     deleting_a_folder_that_holds_anything_is_409_unless_its_contents_move_to_the_parent,
     another_users_folders_are_404_and_cannot_be_a_parent,
     folder_fields_are_checked,
+    racing_moves_of_two_folders_under_each_other_never_make_a_cycle,
 );
 
 pub const FOLDERS: &str = "/api/v1/folders";
@@ -274,4 +275,34 @@ async fn folder_fields_are_checked(backend: Backend) {
         ),
         (json!("Work"), json!("📁"), json!(2))
     );
+}
+
+async fn racing_moves_of_two_folders_under_each_other_never_make_a_cycle(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
+    let token = app.token_for_new_user();
+    for round in 0..20 {
+        let a = create_folder(&app, &token, json!({"name": format!("A{round}")})).await;
+        let b = create_folder(&app, &token, json!({"name": format!("B{round}")})).await;
+        let (a_path, b_path) = (format!("{FOLDERS}/{a}"), format!("{FOLDERS}/{b}"));
+        let a_under_b = json!({"parent_id": b});
+        let b_under_a = json!({"parent_id": a});
+        let (first, second) = tokio::join!(
+            app.patch(&a_path).token(&token).json(&a_under_b).send(),
+            app.patch(&b_path).token(&token).json(&b_under_a).send(),
+        );
+        let mut statuses = [first.status, second.status];
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            [StatusCode::OK, StatusCode::UNPROCESSABLE_ENTITY],
+            "round {round}: one move wins, the other would close a cycle: {} / {}",
+            first.text,
+            second.text
+        );
+        let parents = (
+            get(&app, &token, &a_path).await["parent_id"].clone(),
+            get(&app, &token, &b_path).await["parent_id"].clone(),
+        );
+        assert!(parents.0.is_null() || parents.1.is_null(), "round {round}: a cycle: {parents:?}");
+    }
 }

@@ -23,6 +23,7 @@ use crate::http::resource::{AsOf, HistoryEntry, RenderRow, Resource, idempotent,
 use crate::http::state::AppState;
 
 pub mod body;
+mod moves;
 
 use body::{CreateFolder, PatchFolder};
 
@@ -147,6 +148,11 @@ async fn patch_folder(
     let (_, id) = FOLDERS.id::<FolderId>(&id)?;
     let user = caller.user.to_string();
     let mut changes = body.parse().map_err(ApiError::Validation)?;
+    // Held from reading the new parent's ancestors through the append (see `moves`).
+    let _moving = match body.parent_id {
+        Some(_) => Some(moves::lock(&caller.user).await),
+        None => None,
+    };
     if let Some(wanted) = body.parent_id {
         // A stranger's folder is a 404 before its parent is looked at.
         read::<FolderRow>(&state, &user, &id).await?;
@@ -192,6 +198,7 @@ async fn delete_folder(
     if expected.is_some_and(|v| v != folder.version) {
         return Err(ApiError::PreconditionFailed);
     }
+    let _moving = moves::lock(&caller.user).await;
     let db = state.core.store.db();
     let mut contents = folders::contents(db, &user, &id).await.map_err(ApiError::internal)?;
     if query.move_contents == Some(true) && !contents.is_empty() {

@@ -8,8 +8,8 @@
 use std::str::FromStr;
 
 use async_trait::async_trait;
-use joan_commands::{Conn, StoredEvent, args};
-use joan_domain::Timestamp;
+use joan_commands::{Conn, Executor, StoredEvent, args};
+use joan_domain::{GoalId, Timestamp};
 use joan_domain::goal::{GoalEvent, GoalEventKind, GoalStatus};
 use joan_domain::task::{TaskEvent, TaskEventKind};
 
@@ -272,6 +272,50 @@ async fn recompute(conn: &mut Conn<'_>, goal: &str) -> Result<(), ProjectionErro
     )
     .await?;
     Ok(())
+}
+
+/// The tasks of `owner` ever linked to `goal` (linked still or not): the streams that decide
+/// the goal's progress at a past instant. Read from the log, since links end.
+pub async fn tasks_ever_linked(ex: &mut impl Executor, owner: &str, goal: &str) -> Result<Vec<String>, sqlx::Error> {
+    let pattern = format!("%{goal}%");
+    let rows: Vec<(String,)> = ex
+        .fetch_all(
+            "select distinct aggregate_id from events where owner_id = $1 and aggregate_type = 'task' \
+             and event_type = 'TaskGoalLinked' and payload like $2 order by aggregate_id",
+            &args![owner, pattern.as_str()],
+        )
+        .await?;
+    Ok(rows.into_iter().map(|(task,)| task).collect())
+}
+
+/// The progress a goal that follows its tasks had when `streams` (each task's events up to an
+/// instant) ended: the same rule as the table's (share of linked tasks done, whole percent
+/// rounded down, 0 without tasks), folded in memory.
+pub fn progress_from_tasks(streams: &[Vec<StoredEvent>], goal: GoalId) -> Result<i64, ProjectionError> {
+    let (mut linked, mut done) = (0i64, 0i64);
+    for stream in streams {
+        let mut state: Option<bool> = None; // Some(done) while linked
+        for event in stream {
+            use TaskEventKind::*;
+            let kind = TaskEventKind::from_str(&event.event_type).ok();
+            match kind {
+                Some(TaskGoalLinked | TaskGoalUnlinked) => match decode::<TaskEvent>(event)? {
+                    TaskEvent::TaskGoalLinked { goal_id, done, .. } if goal_id == goal => state = Some(done),
+                    TaskEvent::TaskGoalUnlinked { goal_id, .. } if goal_id == goal => state = None,
+                    _ => {}
+                },
+                Some(TaskCompleted) => state = state.map(|_| true),
+                Some(TaskReopened) => state = state.map(|_| false),
+                Some(TaskDeleted) => state = None,
+                _ => {}
+            }
+        }
+        if let Some(task_done) = state {
+            linked += 1;
+            done += i64::from(task_done);
+        }
+    }
+    Ok(if linked == 0 { 0 } else { done * 100 / linked })
 }
 
 /// Filters of `GET /goals`; they combine with AND.

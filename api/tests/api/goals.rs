@@ -151,6 +151,7 @@ async fn progress_follows_the_linked_tasks_as_they_are_completed_reopened_and_de
         .send()
         .await;
     assert_eq!(progress(&app, &token, &goal).await, 66);
+    let two_of_three = joan_domain::Timestamp::from_datetime(time::OffsetDateTime::now_utc()).to_rfc3339();
 
     // Deleting an open task leaves two done of two; unlinking one leaves one of one.
     let deleted = app
@@ -178,6 +179,13 @@ async fn progress_follows_the_linked_tasks_as_they_are_completed_reopened_and_de
         .send()
         .await;
     assert_eq!(progress(&app, &token, &goal).await, 0);
+    // The past shows the tasks' past: three linked, two done then.
+    let past = app
+        .get(&format!("{GOALS}/{goal}?as_of={}", two_of_three.replace('+', "%2B")))
+        .token(&token)
+        .send()
+        .await;
+    assert_eq!(past.body["progress"], 66, "{}", past.text);
 
     // The links are in the task's activity.
     let activity = app

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use joan_domain::goal::{GoalCommand, GoalStatus, GoalType};
 use joan_domain::task::TaskCommand;
-use joan_domain::{GoalId, TaskId};
+use joan_domain::{GoalId, TaskId, Timestamp};
 use joan_projections::goals::{self, GoalFilter, GoalRow, Goals};
 use joan_projections::table;
 use serde::Deserialize;
@@ -125,8 +125,8 @@ async fn create_goal(
     .await
 }
 
-/// One goal, now or `as_of` an earlier instant. A past state shows progress set by hand as it
-/// was; progress that follows the tasks is shown as the goal's events left it (0).
+/// One goal, now or `as_of` an earlier instant. A past state shows progress as it was then:
+/// set by hand, or the share of the tasks linked then that were done then.
 #[utoipa::path(get, path = "/goals/{id}", tag = "goals", params(("id" = Uuid, Path), AsOf),
     security(("bearer" = [])), responses((status = 200, body = GoalRow)))]
 async fn get_goal(
@@ -135,9 +135,12 @@ async fn get_goal(
     Path(id): Path<String>,
     ApiQuery(as_of): ApiQuery<AsOf>,
 ) -> Result<Response, ApiError> {
-    let (_, id) = GOALS.id::<GoalId>(&id)?;
+    let (goal, id) = GOALS.id::<GoalId>(&id)?;
     if let Some(at) = as_of.parse()? {
-        let row = GOALS.as_of::<Goals>(&state, user, &id, at).await?;
+        let mut row = GOALS.as_of::<Goals>(&state, user, &id, at).await?;
+        if !row.progress_manual.0 {
+            row.progress = progress_at(&state, &user.to_string(), goal, at).await?;
+        }
         return Ok(goal_response(StatusCode::OK, None, &row));
     }
     let (body, version) = table::get_json::<GoalRow>(state.core.store.db(), &user.to_string(), &id)
@@ -145,6 +148,22 @@ async fn get_goal(
         .map_err(ApiError::internal)?
         .ok_or(ApiError::NotFound)?;
     Ok(respond_raw(version, body))
+}
+
+/// The progress of a goal that follows its tasks, as the tasks' events up to `at` leave it.
+async fn progress_at(state: &AppState, user: &str, goal: GoalId, at: Timestamp) -> Result<i64, ApiError> {
+    let store = &state.core.store;
+    let tasks = goals::tasks_ever_linked(&mut store.db(), user, &goal.to_string())
+        .await
+        .map_err(ApiError::internal)?;
+    let cut = at.to_rfc3339();
+    let mut streams = Vec::with_capacity(tasks.len());
+    for task in &tasks {
+        let mut events = store.load_stream("task", task).await.map_err(ApiError::internal)?;
+        events.retain(|e| e.recorded_at <= cut);
+        streams.push(events);
+    }
+    goals::progress_from_tasks(&streams, goal).map_err(ApiError::internal)
 }
 
 /// Changes some fields. `progress: null` hands the progress back to the linked tasks.

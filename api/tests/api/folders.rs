@@ -303,6 +303,9 @@ async fn racing_moves_of_two_folders_under_each_other_never_make_a_cycle(backend
             get(&app, &token, &a_path).await["parent_id"].clone(),
             get(&app, &token, &b_path).await["parent_id"].clone(),
         );
-        assert!(parents.0.is_null() || parents.1.is_null(), "round {round}: a cycle: {parents:?}");
+        assert!(
+            parents.0.is_null() || parents.1.is_null(),
+            "round {round}: a cycle: {parents:?}"
+        );
     }
 }

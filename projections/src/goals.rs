@@ -9,9 +9,9 @@ use std::str::FromStr;
 
 use async_trait::async_trait;
 use joan_commands::{Conn, Executor, StoredEvent, args};
-use joan_domain::{GoalId, Timestamp};
 use joan_domain::goal::{GoalEvent, GoalEventKind, GoalStatus};
 use joan_domain::task::{TaskEvent, TaskEventKind};
+use joan_domain::{GoalId, Timestamp};
 
 use crate::error::ProjectionError;
 use crate::fold::{Fold, FoldProjector};

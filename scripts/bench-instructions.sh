@@ -9,6 +9,7 @@
 # start-up, sign-up and seeding (argon2 alone would dwarf a request), then counts REQUESTS
 # requests (default 2000) after 200 of warm-up. Counts user-space instructions in every
 # thread of the server (HTTP, the writer, the catch-up tail); the kernel's are not counted.
+# JOAN_BENCH_PROFILE=DIR keeps the callgrind profiles there for callgrind_annotate.
 # Needs valgrind, oha (cargo install oha --locked), curl and python3.
 set -euo pipefail
 
@@ -65,5 +66,9 @@ oha --no-tui -n "$requests" -c 32 "${args[@]}" >"$work/oha.txt"
 callgrind_control -i off "$pid" >/dev/null 2>&1
 callgrind_control -d "$pid" >/dev/null 2>&1
 grep -qP "Success rate:\s+100" "$work/oha.txt" || { echo "some requests failed:" >&2; cat "$work/oha.txt" >&2; exit 1; }
+if [ -n "${JOAN_BENCH_PROFILE:-}" ]; then
+    # Keep the profiles for callgrind_annotate --inclusive=yes.
+    mkdir -p "$JOAN_BENCH_PROFILE" && cp "$work"/callgrind.out* "$JOAN_BENCH_PROFILE"/
+fi
 total=$(cat "$work"/callgrind.out* | awk '/^(summary|totals):/ {s += $2} END {print s}')
 echo "$(basename "$joan") $phase: $((total / requests)) instructions per request ($requests requests)"

@@ -1,15 +1,15 @@
 //! The HTTP face: one router and its layers; the server that runs it is in [`server`].
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
-use axum::middleware::{self, Next};
-use axum::response::Response;
-use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::request_id::PropagateRequestIdLayer;
+use tower::ServiceBuilder;
+use tower::util::{Either, MapRequest};
+use tower_http::cors::{AllowOrigin, Cors, CorsLayer};
+use tower_http::request_id::{PropagateRequestId, PropagateRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
+use tower_http::timeout::{Timeout, TimeoutLayer};
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -21,6 +21,7 @@ pub mod extract;
 pub mod fields;
 pub mod idempotency;
 pub mod metrics;
+pub mod observe;
 pub mod ops;
 pub mod request_id;
 pub mod resource;
@@ -31,9 +32,10 @@ pub mod server;
 pub mod state;
 
 use crate::config::Secret;
-use crate::http::body_limit::BodyLimitLayer;
+use crate::http::body_limit::{BodyLimit, BodyLimitLayer};
 use crate::http::error::ApiError;
-use crate::http::security_headers::SecurityHeadersLayer;
+use crate::http::observe::ObserveLayer;
+use crate::http::security_headers::{SecurityHeaders, SecurityHeadersLayer};
 use crate::http::state::AppState;
 use crate::routes;
 
@@ -79,8 +81,15 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .merge(routes::notes::router())
 }
 
-/// The whole application.
-pub fn router(state: AppState, options: &HttpOptions) -> Router {
+/// The whole application, as one service: hyper clones it for every request (cheap: no box,
+/// the router is a reference count).
+pub type App = MapRequest<PropagateRequestId<SecurityHeaders<Either<Cors<Guarded>, Guarded>>>, fn(Request) -> Request>;
+type Guarded = Timeout<BodyLimit<Router>>;
+
+/// The whole application. The layers that need the matched route (metrics, the request's
+/// log span) sit on the router, which applies them to each route; axum clones a route's
+/// stack (boxed) for every request, so every other layer wraps the router once instead.
+pub fn router(state: AppState, options: &HttpOptions) -> App {
     // The outer document is Joan's too: `OpenApiRouter::new()` would describe utoipa-axum.
     let (api, mut openapi) = OpenApiRouter::with_openapi(docs::ApiDoc::openapi())
         .nest("/api/v1", api_routes())
@@ -96,21 +105,13 @@ pub fn router(state: AppState, options: &HttpOptions) -> Router {
             HeaderValue::from_static("no-store"),
         ));
     let metrics = options.metrics_token.clone().map(ops::guarded_metrics_router);
-    Router::new()
+    let routes = Router::new()
         .merge(api)
         .merge(ops::router())
         .merge(metrics.unwrap_or_default())
         .merge(docs::router(openapi))
         .fallback(|| async { ApiError::RouteNotFound })
-        .layer(BodyLimitLayer::new(options.max_body_bytes))
-        .layer(middleware::from_fn_with_state(state.clone(), observe))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            options.request_timeout,
-        ))
-        .layer(tower::util::option_layer(cors(&options.cors_origins)))
-        .layer(SecurityHeadersLayer::new(options.hsts))
-        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(ObserveLayer::new(state.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             let route = req
                 .extensions()
@@ -123,8 +124,18 @@ pub fn router(state: AppState, options: &HttpOptions) -> Router {
                 .unwrap_or("");
             tracing::info_span!("request", method = %req.method(), route = %route, request_id = %id)
         }))
-        .layer(tower::util::MapRequestLayer::new(request_id::assign))
-        .with_state(state)
+        .with_state(state);
+    ServiceBuilder::new()
+        .map_request(request_id::assign as fn(Request) -> Request)
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SecurityHeadersLayer::new(options.hsts))
+        .option_layer(cors(&options.cors_origins))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            options.request_timeout,
+        ))
+        .layer(BodyLimitLayer::new(options.max_body_bytes))
+        .service(routes)
 }
 
 /// CORS for the configured origins only; with none (the default) no CORS layer at all, so no
@@ -157,19 +168,6 @@ fn cors(origins: &[String]) -> Option<CorsLayer> {
         ])
         .max_age(Duration::from_secs(600));
     Some(layer)
-}
-
-/// Counts and times every request by matched route.
-async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let method = req.method().clone();
-    let route = req.extensions().get::<MatchedPath>().cloned();
-    let response = next.run(req).await;
-    let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
-    state
-        .metrics
-        .record(method.as_str(), route, response.status().as_u16(), started.elapsed());
-    response
 }
 
 /// `/metrics` alone, for its own listener; it carries the same security headers.

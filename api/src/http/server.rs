@@ -7,15 +7,15 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request};
+use axum::response::Response;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, watch};
-use tower::ServiceExt;
+use tower::{Service, ServiceExt};
 
 /// Connection settings of [`serve`].
 #[derive(Debug, Clone)]
@@ -69,11 +69,22 @@ pub fn connection_cap(configured: Option<usize>) -> usize {
     configured.unwrap_or(ceiling).min(ceiling)
 }
 
+/// What [`serve`] can serve: the application, or a plain router.
+pub trait App:
+    Service<Request, Response = Response, Error = Infallible, Future: Send> + Clone + Send + 'static
+{
+}
+
+impl<S> App for S where
+    S: Service<Request, Response = Response, Error = Infallible, Future: Send> + Clone + Send + 'static
+{
+}
+
 /// Serves `router` on `listener` until `shutdown` completes, then finishes in-flight requests
 /// (connections stop reading new ones) and returns when the last connection is done.
 pub async fn serve(
     listener: TcpListener,
-    router: Router,
+    router: impl App,
     options: ServerOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
@@ -121,7 +132,7 @@ fn serve_connection(
     http: &hyper::server::conn::http1::Builder,
     stream: TcpStream,
     peer: SocketAddr,
-    router: Router,
+    router: impl App,
     mut stopping: watch::Receiver<()>,
 ) -> impl Future<Output = ()> + Send + 'static {
     let _ = stream.set_nodelay(true);

@@ -2,7 +2,6 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
@@ -22,7 +21,7 @@ use crate::support::open_core_at;
 pub const TEST_ENCRYPTION_KEY: [u8; 32] = [0x5e; 32];
 
 pub struct TestApp {
-    pub router: Router,
+    pub router: joan_api::http::App,
     pub state: AppState,
     /// The app's own database, dropped with the last node that shares it.
     pub db: Arc<TestDb>,

@@ -276,7 +276,8 @@ pub struct Rhythm {
 }
 
 impl Rhythm {
-    fn completed(&mut self, kind: SessionType) {
+    /// Counts a session of `kind` that ran its course.
+    pub fn completed(&mut self, kind: SessionType) {
         match kind {
             SessionType::Work => self.work_since_long_break += 1,
             SessionType::LongBreak => self.work_since_long_break = 0,

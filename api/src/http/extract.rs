@@ -64,7 +64,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for OptionalJson<T> {
         if !has_body {
             return Ok(OptionalJson(None));
         }
-        ApiJson::from_request(req, state).await.map(|ApiJson(body)| OptionalJson(Some(body)))
+        ApiJson::from_request(req, state)
+            .await
+            .map(|ApiJson(body)| OptionalJson(Some(body)))
     }
 }
 

@@ -157,7 +157,7 @@ pub async fn step(store: &EventStore, reaction: &dyn Reaction, cursor: Cursor) -
     }
     let save = SaveCheckpoint {
         name: reaction.name(),
-        cursor: page.end,
+        cursor: Some(page.end),
     };
     store.exclusive(Box::new(save)).await?;
     Ok(Some(page.end))
@@ -184,10 +184,16 @@ pub async fn read_checkpoint(db: &Database, name: &str) -> Result<Cursor, StoreE
     Ok(row.map_or(Cursor::START, |(tx, position)| Cursor { tx, position }))
 }
 
-/// Moves a reactor's checkpoint forward (never back: two nodes may race).
+/// Forgets a reactor's checkpoint, so that it reacts to the whole log again (which its
+/// idempotent reactions make harmless): for operators, and for tests of that very property.
+pub async fn reset_checkpoint(store: &EventStore, name: &'static str) -> Result<(), StoreError> {
+    store.exclusive(Box::new(SaveCheckpoint { name, cursor: None })).await
+}
+
+/// Moves a reactor's checkpoint forward (never back: two nodes may race), or forgets it.
 struct SaveCheckpoint {
     name: &'static str,
-    cursor: Cursor,
+    cursor: Option<Cursor>,
 }
 
 #[async_trait]
@@ -195,15 +201,25 @@ impl ExclusiveJob for SaveCheckpoint {
     async fn run(self: Box<Self>, conn: &mut Conn<'_>) -> Result<(), StoreError> {
         let now = joan_domain::Timestamp::from_datetime(time::OffsetDateTime::now_utc()).to_rfc3339();
         conn.begin().await?;
-        let saved = conn
-            .execute(
-                "insert into reactor_checkpoints (name, position, tx, updated_at) values ($1, $2, $3, $4) \
-                 on conflict (name) do update set position = excluded.position, tx = excluded.tx, \
-                 updated_at = excluded.updated_at \
-                 where (reactor_checkpoints.tx, reactor_checkpoints.position) < (excluded.tx, excluded.position)",
-                &crate::args![self.name, self.cursor.position, self.cursor.tx, now.as_str()],
-            )
-            .await;
+        let saved = match self.cursor {
+            Some(cursor) => {
+                conn.execute(
+                    "insert into reactor_checkpoints (name, position, tx, updated_at) values ($1, $2, $3, $4) \
+                     on conflict (name) do update set position = excluded.position, tx = excluded.tx, \
+                     updated_at = excluded.updated_at \
+                     where (reactor_checkpoints.tx, reactor_checkpoints.position) < (excluded.tx, excluded.position)",
+                    &crate::args![self.name, cursor.position, cursor.tx, now.as_str()],
+                )
+                .await
+            }
+            None => {
+                conn.execute(
+                    "delete from reactor_checkpoints where name = $1",
+                    &crate::args![self.name],
+                )
+                .await
+            }
+        };
         match saved {
             Ok(_) => Ok(conn.commit().await?),
             Err(e) => {

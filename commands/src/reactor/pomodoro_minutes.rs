@@ -31,8 +31,7 @@ impl Reaction for PomodoroMinutes {
     }
 
     fn handles(&self, event: &StoredEvent) -> bool {
-        event.aggregate_type == Pomodoro::TYPE
-            && event.event_type == <&str>::from(PomodoroEventKind::PomodoroCompleted)
+        event.aggregate_type == Pomodoro::TYPE && event.event_type == <&str>::from(PomodoroEventKind::PomodoroCompleted)
     }
 
     async fn react(&self, event: &StoredEvent) -> Result<(), StoreError> {
@@ -45,7 +44,10 @@ impl Reaction for PomodoroMinutes {
         };
         let mut ctx = CommandContext::new(actor, change.at());
         ctx.correlation_id = event.meta().correlation_id;
-        ctx.causation_id = Some(format!("{}:{}:{}", event.aggregate_type, event.aggregate_id, event.sequence));
+        ctx.causation_id = Some(format!(
+            "{}:{}:{}",
+            event.aggregate_type, event.aggregate_id, event.sequence
+        ));
         let command = TaskCommand::LogPomodoro { session_id, minutes };
         match self.tasks.execute(&task.to_string(), &ctx, command, None, None).await {
             Ok(_) => Ok(()),

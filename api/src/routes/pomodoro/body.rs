@@ -97,11 +97,7 @@ impl PatchPomodoroSettings {
         let minutes = |m: i64| SessionMinutes::parse(m);
         let changes = PomodoroSettingsChanges {
             work_duration: f.required("work_duration", Whole::patch(self.work_duration), minutes),
-            short_break_duration: f.required(
-                "short_break_duration",
-                Whole::patch(self.short_break_duration),
-                minutes,
-            ),
+            short_break_duration: f.required("short_break_duration", Whole::patch(self.short_break_duration), minutes),
             long_break_duration: f.required("long_break_duration", Whole::patch(self.long_break_duration), minutes),
             sessions_until_long_break: f.required(
                 "sessions_until_long_break",

@@ -152,7 +152,13 @@ async fn start_session(
         state
             .core
             .pomodoro
-            .execute(&stream_id(caller.user), &caller.ctx, PomodoroCommand::Start(new), None, hook)
+            .execute(
+                &stream_id(caller.user),
+                &caller.ctx,
+                PomodoroCommand::Start(new),
+                None,
+                hook,
+            )
             .await
             .map_err(from_command)?;
         let row = read::<PomodoroSessionRow>(&state, &user, &id).await?;
@@ -166,7 +172,14 @@ async fn start_session(
 #[utoipa::path(post, path = "/pomodoro/complete", tag = "pomodoro", security(("bearer" = [])),
     params(IdempotencyHeaders), responses((status = 200, body = PomodoroSessionRow), (status = 409, body = Problem)))]
 async fn complete_session(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
-    end_session(&state, &caller, "POST /pomodoro/complete", &(), PomodoroCommand::Complete).await
+    end_session(
+        &state,
+        &caller,
+        "POST /pomodoro/complete",
+        &(),
+        PomodoroCommand::Complete,
+    )
+    .await
 }
 
 /// Cancels (interrupts) the running session, with an optional reason (409
@@ -207,7 +220,10 @@ pub struct CurrentView {
 /// suggested next session type.
 #[utoipa::path(get, path = "/pomodoro/current", tag = "pomodoro", security(("bearer" = [])),
     responses((status = 200, body = CurrentView)))]
-async fn current(State(state): State<AppState>, CurrentUser(user): CurrentUser) -> Result<axum::Json<CurrentView>, ApiError> {
+async fn current(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+) -> Result<axum::Json<CurrentView>, ApiError> {
     let (pomodoro, _) = state
         .core
         .pomodoro
@@ -215,13 +231,11 @@ async fn current(State(state): State<AppState>, CurrentUser(user): CurrentUser) 
         .await
         .map_err(ApiError::store)?;
     let session = match &pomodoro.running {
-        Some(running) => table::get::<PomodoroSessionRow>(
-            &mut state.core.store.db(),
-            &user.to_string(),
-            &running.id.to_string(),
-        )
-        .await
-        .map_err(ApiError::internal)?,
+        Some(running) => {
+            table::get::<PomodoroSessionRow>(&mut state.core.store.db(), &user.to_string(), &running.id.to_string())
+                .await
+                .map_err(ApiError::internal)?
+        }
         None => None,
     };
     let running = pomodoro.running.as_ref();

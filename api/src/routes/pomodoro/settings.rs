@@ -112,7 +112,10 @@ async fn get_settings(
 ) -> Result<Response, ApiError> {
     let row = match as_of.parse()? {
         None => read_row(&state, user).await?,
-        Some(at) => match POMODORO.as_of::<PomodoroSettingsFold>(&state, user, &stream_id(user), at).await {
+        Some(at) => match POMODORO
+            .as_of::<PomodoroSettingsFold>(&state, user, &stream_id(user), at)
+            .await
+        {
             Ok(row) => Some(row),
             Err(ApiError::NotFound) => None,
             Err(e) => return Err(e),

@@ -147,13 +147,24 @@ async fn run(
 
 /// One page after `cursor`: each handled event reacted to, then the checkpoint moved past the
 /// page. The new cursor, or `None` when there was nothing new.
+///
+/// A partial page with nothing to react to leaves the stored checkpoint behind (only the
+/// running reactor's moves): every append wakes the reactor, and a write to the writer for
+/// each would double its transactions. After a restart those events are read again, and
+/// passed over again.
 pub async fn step(store: &EventStore, reaction: &dyn Reaction, cursor: Cursor) -> Result<Option<Cursor>, StoreError> {
     let page = store.read_after(cursor, Horizon::Settled, BATCH).await?;
     if page.events.is_empty() {
         return Ok(None);
     }
+    let mut reacted = false;
     for event in page.events.iter().filter(|e| reaction.handles(e)) {
         reaction.react(event).await?;
+        reacted = true;
+    }
+    let full = i64::try_from(page.events.len()).is_ok_and(|n| n >= BATCH);
+    if !(reacted || full) {
+        return Ok(Some(page.end));
     }
     let save = SaveCheckpoint {
         name: reaction.name(),

@@ -13,6 +13,7 @@ on_both_backends!(
     a_completed_work_session_adds_its_minutes_to_the_task_once,
     breaks_cancelled_sessions_and_deleted_tasks_add_nothing,
     a_project_member_may_work_on_a_shared_task,
+    minutes_missed_when_the_reactor_was_down_arrive_after_a_restart,
 );
 
 async fn task(app: &TestApp, token: &str, id: &str) -> Value {
@@ -139,4 +140,27 @@ async fn a_project_member_may_work_on_a_shared_task(backend: Backend) {
     complete(&app, &member.access).await;
     let credited = task(&app, &owner.access, &id).await;
     assert_eq!(credited["actual_minutes"], 20);
+}
+
+async fn minutes_missed_when_the_reactor_was_down_arrive_after_a_restart(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
+    let token = app.token_for_new_user();
+    let id = create_task(&app, &token, json!({"title": "Write"})).await;
+    started(
+        &app,
+        &token,
+        json!({"type": "work", "duration_minutes": 25, "task_id": id}),
+    )
+    .await;
+    // The process dies between the completion and the task's command: here, its reactor stops.
+    for reactor in &app.state.core.reactors {
+        reactor.abort();
+    }
+    assert_eq!(complete(&app, &token).await.status, StatusCode::OK);
+    assert_eq!(task(&app, &token, &id).await["actual_minutes"], Value::Null);
+    // Started again (another node over the same database), the reactor resumes from its
+    // checkpoint and the minutes arrive, once.
+    let restarted = app.second_node().await;
+    settle(&restarted.state.core).await;
+    assert_eq!(task(&restarted, &token, &id).await["actual_minutes"], 25);
 }

@@ -15,11 +15,15 @@ use cqrs_es::event_sink::EventSink;
 use serde::{Deserialize, Serialize};
 
 use crate::command::Stamped;
-use crate::entity::{Entity, EntityError, Lifecycle, Refusal, Refuse, push_change};
+use crate::entity::{Entity, EntityError, Lifecycle, Refusal, Refuse};
 use crate::ids::{PomodoroId, PomodoroSessionId, TaskId, UserId};
 use crate::values::Timestamp;
 
+mod settings;
+mod timer;
 mod values;
+pub use settings::{PomodoroSettings, PomodoroSettingsChanges};
+pub use timer::{Rhythm, RunningSession};
 pub use values::{CancelReason, LongBreakEvery, SessionMinutes, SessionNotes, SessionType};
 
 impl PomodoroId {
@@ -27,57 +31,6 @@ impl PomodoroId {
     pub fn of(user: UserId) -> Self {
         Self(user.0)
     }
-}
-
-/// A user's pomodoro settings, as events carry them whole (the stream's first event writes
-/// the defaults out, so a replay never depends on today's defaults).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PomodoroSettings {
-    pub work_duration: u32,
-    pub short_break_duration: u32,
-    pub long_break_duration: u32,
-    /// Completed work sessions after which the suggested break is a long one.
-    pub sessions_until_long_break: u32,
-    pub auto_start_breaks: bool,
-    pub auto_start_pomodoros: bool,
-    pub sound_enabled: bool,
-}
-
-impl Default for PomodoroSettings {
-    fn default() -> Self {
-        Self {
-            work_duration: 25,
-            short_break_duration: 5,
-            long_break_duration: 15,
-            sessions_until_long_break: 4,
-            auto_start_breaks: false,
-            auto_start_pomodoros: false,
-            sound_enabled: true,
-        }
-    }
-}
-
-impl PomodoroSettings {
-    /// The default length of a session of `kind`.
-    pub fn minutes_for(&self, kind: SessionType) -> u32 {
-        match kind {
-            SessionType::Work => self.work_duration,
-            SessionType::ShortBreak => self.short_break_duration,
-            SessionType::LongBreak => self.long_break_duration,
-        }
-    }
-}
-
-/// A partial change of the settings: `None` leaves a field alone.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PomodoroSettingsChanges {
-    pub work_duration: Option<SessionMinutes>,
-    pub short_break_duration: Option<SessionMinutes>,
-    pub long_break_duration: Option<SessionMinutes>,
-    pub sessions_until_long_break: Option<LongBreakEvery>,
-    pub auto_start_breaks: Option<bool>,
-    pub auto_start_pomodoros: Option<bool>,
-    pub sound_enabled: Option<bool>,
 }
 
 /// A session to start: its length is the settings' for its type unless given.
@@ -244,59 +197,6 @@ impl Refuse for PomodoroError {
     }
 }
 
-/// The session that runs now.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RunningSession {
-    pub id: PomodoroSessionId,
-    pub session_type: SessionType,
-    pub duration_minutes: u32,
-    pub task_id: Option<TaskId>,
-    pub started_at: Timestamp,
-}
-
-impl RunningSession {
-    /// When the session's time is up.
-    pub fn ends_at(&self) -> Timestamp {
-        let length = time::Duration::minutes(i64::from(self.duration_minutes));
-        Timestamp::from_datetime(self.started_at.datetime() + length)
-    }
-
-    /// Whole seconds left at `now` (0 once the time is up).
-    pub fn remaining_seconds(&self, now: Timestamp) -> i64 {
-        (self.ends_at().datetime() - now.datetime()).whole_seconds().max(0)
-    }
-}
-
-/// The long-break rhythm: which session last ran its course, and how many work sessions were
-/// completed since the last completed long break. Cancelled sessions do not count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct Rhythm {
-    pub last_completed: Option<SessionType>,
-    pub work_since_long_break: u32,
-}
-
-impl Rhythm {
-    /// Counts a session of `kind` that ran its course.
-    pub fn completed(&mut self, kind: SessionType) {
-        match kind {
-            SessionType::Work => self.work_since_long_break += 1,
-            SessionType::LongBreak => self.work_since_long_break = 0,
-            SessionType::ShortBreak => {}
-        }
-        self.last_completed = Some(kind);
-    }
-
-    /// The session to suggest next: a break after work, a long one once `every` work
-    /// sessions were completed since the last long break; work otherwise.
-    pub fn suggest(&self, every: u32) -> SessionType {
-        match self.last_completed {
-            Some(SessionType::Work) if self.work_since_long_break >= every => SessionType::LongBreak,
-            Some(SessionType::Work) => SessionType::ShortBreak,
-            _ => SessionType::Work,
-        }
-    }
-}
-
 /// The decision state of one user's pomodoro.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Pomodoro {
@@ -354,47 +254,8 @@ impl Pomodoro {
                     at,
                 }])
             }
-            PomodoroCommand::ChangeSettings(c) => Ok(self.decide_settings(c, at)),
+            PomodoroCommand::ChangeSettings(c) => Ok(self.settings.decide(c, at)),
         }
-    }
-
-    /// One event per setting that really changes, in a fixed order.
-    fn decide_settings(&self, c: PomodoroSettingsChanges, at: Timestamp) -> Vec<PomodoroEvent> {
-        use PomodoroEvent::*;
-        let s = &self.settings;
-        let mut out = Vec::new();
-        let minutes = |m: Option<SessionMinutes>| m.map(u32::from);
-        push_change(&mut out, &s.work_duration, minutes(c.work_duration), |from, to| {
-            PomodoroWorkDurationChanged { from, to, at }
-        });
-        push_change(
-            &mut out,
-            &s.short_break_duration,
-            minutes(c.short_break_duration),
-            |from, to| PomodoroShortBreakDurationChanged { from, to, at },
-        );
-        push_change(
-            &mut out,
-            &s.long_break_duration,
-            minutes(c.long_break_duration),
-            |from, to| PomodoroLongBreakDurationChanged { from, to, at },
-        );
-        push_change(
-            &mut out,
-            &s.sessions_until_long_break,
-            c.sessions_until_long_break.map(u32::from),
-            |from, to| PomodoroLongBreakRhythmChanged { from, to, at },
-        );
-        push_change(&mut out, &s.auto_start_breaks, c.auto_start_breaks, |from, to| {
-            PomodoroAutoStartBreaksChanged { from, to, at }
-        });
-        push_change(&mut out, &s.auto_start_pomodoros, c.auto_start_pomodoros, |from, to| {
-            PomodoroAutoStartPomodorosChanged { from, to, at }
-        });
-        push_change(&mut out, &s.sound_enabled, c.sound_enabled, |from, to| {
-            PomodoroSoundChanged { from, to, at }
-        });
-        out
     }
 }
 

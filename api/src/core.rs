@@ -1,11 +1,15 @@
 //! The running core: event store, projections, command services, catch-up tails.
+use std::sync::Arc;
+
 use joan_commands::db::{self, Location};
+use joan_commands::reactor::{PomodoroMinutes, Reactor};
 use joan_commands::{CommandService, EventStore, StoreOptions};
 use joan_domain::board::Board;
 use joan_domain::client::Client;
 use joan_domain::folder::Folder;
 use joan_domain::goal::Goal;
 use joan_domain::note::Note;
+use joan_domain::pomodoro::Pomodoro;
 use joan_domain::project::Project;
 use joan_domain::settings::Settings;
 use joan_domain::task::Task;
@@ -27,19 +31,24 @@ pub struct Core {
     pub settings: CommandService<Settings>,
     pub folders: CommandService<Folder>,
     pub notes: CommandService<Note>,
+    pub pomodoro: CommandService<Pomodoro>,
     pub catch_up: Vec<CatchUp>,
+    /// Process managers turning events into commands (see `joan_commands::reactor`).
+    pub reactors: Vec<Reactor>,
     shutdown: watch::Sender<bool>,
 }
 
 impl Core {
     /// Migrates `location`, opens the store with the inline projectors, and starts the
-    /// catch-up projectors.
+    /// catch-up projectors and the reactors.
     pub async fn open(location: &Location, options: StoreOptions) -> Result<Self, AppError> {
         db::migrate(location).await?;
         let projections = Projections::new();
         let store = EventStore::open(location, options, vec![projections.inline_hook()]).await?;
         let (shutdown, stop) = watch::channel(false);
-        let catch_up = projections.start_catch_up(&store, stop).await?;
+        let catch_up = projections.start_catch_up(&store, stop.clone()).await?;
+        let minutes = PomodoroMinutes::new(CommandService::new(store.clone(), ()));
+        let reactors = vec![Reactor::start(store.clone(), Arc::new(minutes), stop).await?];
         Ok(Self {
             tasks: CommandService::new(store.clone(), ()),
             users: CommandService::new(store.clone(), ()),
@@ -50,17 +59,23 @@ impl Core {
             settings: CommandService::new(store.clone(), ()),
             folders: CommandService::new(store.clone(), ()),
             notes: CommandService::new(store.clone(), ()),
+            pomodoro: CommandService::new(store.clone(), ()),
             store,
             projections,
             catch_up,
+            reactors,
             shutdown,
         })
     }
 
-    /// Waits until every catch-up projector has applied the log up to `position`.
+    /// Waits until every catch-up projector has applied the log up to `position`, and every
+    /// reactor has reacted to it.
     pub async fn wait_for(&self, position: i64) {
         for c in &self.catch_up {
             c.wait_for(position).await;
+        }
+        for r in &self.reactors {
+            r.wait_for(position).await;
         }
     }
 
@@ -74,6 +89,9 @@ impl Core {
         let _ = self.shutdown.send(true);
         for c in &self.catch_up {
             c.abort();
+        }
+        for r in &self.reactors {
+            r.abort();
         }
         self.store.db().close().await;
     }

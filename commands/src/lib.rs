@@ -6,6 +6,7 @@ pub mod db;
 pub mod error;
 pub mod event;
 pub mod hook;
+pub mod reactor;
 pub mod service;
 pub mod store;
 #[cfg(feature = "testkit")]

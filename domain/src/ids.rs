@@ -63,4 +63,8 @@ entity_ids! {
     ProjectId,
     /// A user's settings: one stream per user, whose id is the user's own UUID.
     SettingsId,
+    /// A user's pomodoro timer and its settings: one stream per user, under the user's UUID.
+    PomodoroId,
+    /// One pomodoro session (a work session or a break) within its user's pomodoro stream.
+    PomodoroSessionId,
 }

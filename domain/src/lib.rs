@@ -10,6 +10,7 @@ pub mod folder;
 pub mod goal;
 pub mod ids;
 pub mod note;
+pub mod pomodoro;
 pub mod project;
 pub mod settings;
 pub mod task;

@@ -6,7 +6,7 @@ use std::fmt;
 
 use crate::command::Stamped;
 use crate::entity::{Entity, EntityError, Lifecycle, Refusal, Refuse, push_change};
-use crate::ids::{BoardId, FolderId, GoalId, ProjectId, TaskId, UserId};
+use crate::ids::{BoardId, FolderId, GoalId, PomodoroSessionId, ProjectId, TaskId, UserId};
 use crate::project::Grant;
 use crate::values::Timestamp;
 
@@ -62,6 +62,14 @@ pub enum TaskCommand {
     /// Counts the task toward a goal's progress; linking twice changes nothing.
     LinkGoal(GoalId),
     UnlinkGoal(GoalId),
+    /// Adds a completed pomodoro session's minutes to `actual_minutes`: the reaction to the
+    /// session's completion, run as the session's owner. Whether they may work on the task was
+    /// checked when the session started, so only a missing or deleted task refuses it; a
+    /// session already logged changes nothing (a retried reaction counts once).
+    LogPomodoro {
+        session_id: PomodoroSessionId,
+        minutes: u32,
+    },
 }
 
 /// What happened to a task. The variant's name is the stored `event_type`; [`TaskEventKind`]
@@ -165,6 +173,12 @@ pub enum TaskEvent {
         goal_id: GoalId,
         at: Timestamp,
     },
+    /// A completed pomodoro session added `minutes` to the task's `actual_minutes`.
+    TaskPomodoroLogged {
+        session_id: PomodoroSessionId,
+        minutes: u32,
+        at: Timestamp,
+    },
 }
 
 impl TaskEvent {
@@ -187,6 +201,7 @@ impl TaskEvent {
             | TaskMovedOnBoard { at, .. }
             | TaskGoalLinked { at, .. }
             | TaskGoalUnlinked { at, .. }
+            | TaskPomodoroLogged { at, .. }
             | TaskDeleted { at } => *at,
         }
     }
@@ -212,6 +227,7 @@ impl TaskEvent {
             TaskMovedOnBoard { .. } => "moved",
             TaskGoalLinked { .. } => "goal_linked",
             TaskGoalUnlinked { .. } => "goal_unlinked",
+            TaskPomodoroLogged { .. } => "pomodoro_logged",
         }
     }
 }
@@ -264,6 +280,9 @@ pub struct Task {
     /// The goals the task counts toward.
     #[serde(default)]
     pub goals: Vec<GoalId>,
+    /// The pomodoro sessions whose minutes are counted in `actual_minutes`.
+    #[serde(default)]
+    pub pomodoros: Vec<PomodoroSessionId>,
 }
 
 impl Entity for Task {
@@ -440,6 +459,22 @@ impl Aggregate for Task {
                 }
                 vec![TaskEvent::TaskGoalUnlinked { goal_id, at }]
             }
+            TaskCommand::LogPomodoro { session_id, minutes } => {
+                if !self.life.exists() {
+                    return Err(EntityError::NotFound.into());
+                }
+                if self.life.deleted {
+                    return Err(EntityError::Deleted.into());
+                }
+                (!self.pomodoros.contains(&session_id))
+                    .then_some(TaskEvent::TaskPomodoroLogged {
+                        session_id,
+                        minutes,
+                        at,
+                    })
+                    .into_iter()
+                    .collect()
+            }
         };
         for event in events {
             sink.write(event, self).await;
@@ -480,6 +515,7 @@ impl Aggregate for Task {
                     tags,
                     completed_at: (status == TaskStatus::Completed).then_some(at),
                     goals: Vec::new(),
+                    pomodoros: Vec::new(),
                 };
             }
             TaskTitleChanged { to, .. } => self.title = to,
@@ -505,6 +541,12 @@ impl Aggregate for Task {
             TaskMovedOnBoard { .. } => {}
             TaskGoalLinked { goal_id, .. } => self.goals.push(goal_id),
             TaskGoalUnlinked { goal_id, .. } => self.goals.retain(|g| *g != goal_id),
+            TaskPomodoroLogged {
+                session_id, minutes, ..
+            } => {
+                self.actual_minutes = Some(self.actual_minutes.unwrap_or(0).saturating_add(minutes));
+                self.pomodoros.push(session_id);
+            }
         }
         self.life.touch(at);
     }

@@ -15,6 +15,7 @@ pub mod kanban;
 pub mod kanban_queries;
 pub mod markdown;
 pub mod notes;
+pub mod pomodoro;
 pub mod projector;
 pub mod projects;
 pub mod rebuild;

@@ -13,6 +13,7 @@ use crate::goals::GoalsProjector;
 use crate::inline::InlineProjectors;
 use crate::kanban::KanbanProjector;
 use crate::notes::Notes;
+use crate::pomodoro::{PomodoroSessionsProjector, PomodoroSettingsFold};
 use crate::projector::Projector;
 use crate::projects::ProjectsProjector;
 use crate::settings::UserSettings;
@@ -55,6 +56,8 @@ impl Projections {
                 (Mode::Inline, Arc::new(FoldProjector::<UserSettings>::default())),
                 (Mode::Inline, Arc::new(FoldProjector::<Folders>::default())),
                 (Mode::Inline, Arc::new(FoldProjector::<Notes>::default())),
+                (Mode::Inline, Arc::new(FoldProjector::<PomodoroSettingsFold>::default())),
+                (Mode::Inline, Arc::new(PomodoroSessionsProjector)),
             ],
         }
     }

@@ -71,6 +71,9 @@ impl Fold for Tasks {
             TaskProjectChanged { to, .. } => row.project_id = to.map(|u| u.to_string()),
             TaskEstimateChanged { to, .. } => row.estimated_minutes = to.map(i64::from),
             TaskActualMinutesChanged { to, .. } => row.actual_minutes = to.map(i64::from),
+            TaskPomodoroLogged { minutes, .. } => {
+                row.actual_minutes = Some(row.actual_minutes.unwrap_or(0) + i64::from(minutes));
+            }
             TaskTagsChanged { to, .. } => row.tags = JsonText::of(&to),
             TaskCompleted { at, .. } => {
                 row.status = TaskStatus::Completed.as_str().to_string();

@@ -48,6 +48,28 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// A JSON object body that may be left out: no `Content-Type` or an empty body is `None`;
+/// a body sent is taken as [`ApiJson`] takes it.
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for OptionalJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let headers = req.headers();
+        let has_body = headers.contains_key(header::CONTENT_TYPE)
+            && headers
+                .get(header::CONTENT_LENGTH)
+                .is_none_or(|length| length.as_bytes() != b"0");
+        if !has_body {
+            return Ok(OptionalJson(None));
+        }
+        ApiJson::from_request(req, state)
+            .await
+            .map(|ApiJson(body)| OptionalJson(Some(body)))
+    }
+}
+
 /// `application/json` or `application/*+json`, with no charset or UTF-8 (JSON's only one).
 fn is_json_utf8(content_type: &str) -> bool {
     let mut parts = content_type.split(';');

@@ -79,6 +79,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .merge(routes::onboarding::router())
         .merge(routes::folders::router())
         .merge(routes::notes::router())
+        .merge(routes::pomodoro::router())
 }
 
 /// The whole application, as one service: hyper clones it for every request (cheap: no box,

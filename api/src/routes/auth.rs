@@ -1,5 +1,5 @@
 //! `/auth`: registration, login, refresh-token rotation, logout, and who the caller is.
-use axum::extract::{FromRequest, Request, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use joan_commands::CommandError;
@@ -18,7 +18,7 @@ use crate::auth::refresh::{self, NewToken, Rotation};
 use crate::auth::tokens::ACCESS_TTL_SECONDS;
 use crate::auth::{password, write};
 use crate::http::error::{ApiError, FieldError, Problem};
-use crate::http::extract::{ApiJson, CurrentUser, etag, header_text, now};
+use crate::http::extract::{ApiJson, CurrentUser, OptionalJson, etag, header_text, now};
 use crate::http::schema;
 use crate::http::state::AppState;
 use crate::routes::users::{UserView, email_taken, read_user, user_error};
@@ -308,18 +308,9 @@ async fn refresh_tokens(
 async fn logout(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    request: Request,
+    OptionalJson(body): OptionalJson<Logout>,
 ) -> Result<StatusCode, ApiError> {
-    let headers = request.headers();
-    let has_body = headers.contains_key(header::CONTENT_TYPE)
-        && headers
-            .get(header::CONTENT_LENGTH)
-            .is_none_or(|length| length.as_bytes() != b"0");
-    let token = if has_body {
-        ApiJson::<Logout>::from_request(request, &state).await?.0.refresh_token
-    } else {
-        None
-    };
+    let token = body.and_then(|b| b.refresh_token);
     let store = &state.core.store;
     let (user_id, at) = (user.to_string(), now());
     let ended = match token {

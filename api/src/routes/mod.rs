@@ -6,6 +6,7 @@ pub mod goals;
 pub mod kanban;
 pub mod notes;
 pub mod onboarding;
+pub mod pomodoro;
 pub mod projects;
 pub mod settings;
 pub mod tasks;

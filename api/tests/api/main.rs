@@ -15,6 +15,7 @@ mod goals;
 mod hardening;
 mod kanban;
 mod notes;
+mod pomodoro;
 mod postgres;
 mod projects;
 mod replay;

@@ -99,6 +99,7 @@ fn a_created_task_holds_every_field_and_its_creation_time() {
             tags: strings(&["work", "q1"]),
             completed_at: None,
             goals: vec![],
+            pomodoros: vec![],
         }
     );
 }

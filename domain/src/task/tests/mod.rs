@@ -12,6 +12,7 @@ mod create;
 mod goals;
 mod lifecycle;
 mod ownership;
+mod pomodoros;
 mod projects;
 mod stored_events;
 mod update;

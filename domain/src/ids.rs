@@ -63,4 +63,11 @@ entity_ids! {
     ProjectId,
     /// A user's settings: one stream per user, whose id is the user's own UUID.
     SettingsId,
+    /// A user's day: one stream per user and date (`ScheduleId::of`).
+    ScheduleId,
+    /// A schedule template.
+    TemplateId,
+    /// A personal activity.
+    ActivityId,
+    ActivityGoalId,
 }

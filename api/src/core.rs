@@ -1,12 +1,16 @@
 //! The running core: event store, projections, command services, catch-up tails.
 use joan_commands::db::{self, Location};
 use joan_commands::{CommandService, EventStore, StoreOptions};
+use joan_domain::activity::Activity;
+use joan_domain::activity_goal::ActivityGoal;
 use joan_domain::board::Board;
 use joan_domain::client::Client;
 use joan_domain::folder::Folder;
 use joan_domain::goal::Goal;
 use joan_domain::note::Note;
 use joan_domain::project::Project;
+use joan_domain::schedule::Schedule;
+use joan_domain::schedule_template::Template;
 use joan_domain::settings::Settings;
 use joan_domain::task::Task;
 use joan_domain::user::User;
@@ -27,6 +31,10 @@ pub struct Core {
     pub settings: CommandService<Settings>,
     pub folders: CommandService<Folder>,
     pub notes: CommandService<Note>,
+    pub schedules: CommandService<Schedule>,
+    pub templates: CommandService<Template>,
+    pub activities: CommandService<Activity>,
+    pub activity_goals: CommandService<ActivityGoal>,
     pub catch_up: Vec<CatchUp>,
     shutdown: watch::Sender<bool>,
 }
@@ -50,6 +58,10 @@ impl Core {
             settings: CommandService::new(store.clone(), ()),
             folders: CommandService::new(store.clone(), ()),
             notes: CommandService::new(store.clone(), ()),
+            schedules: CommandService::new(store.clone(), ()),
+            templates: CommandService::new(store.clone(), ()),
+            activities: CommandService::new(store.clone(), ()),
+            activity_goals: CommandService::new(store.clone(), ()),
             store,
             projections,
             catch_up,

@@ -77,6 +77,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .merge(routes::onboarding::router())
         .merge(routes::folders::router())
         .merge(routes::notes::router())
+        .merge(routes::schedule::router())
+        .merge(routes::activities::router())
 }
 
 /// The whole application.

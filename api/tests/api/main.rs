@@ -2,6 +2,7 @@
 use joan_commands::testkit as backend;
 
 mod accounts;
+mod activities;
 mod app;
 mod auth;
 mod clients;
@@ -18,6 +19,7 @@ mod notes;
 mod postgres;
 mod projects;
 mod replay;
+mod schedules;
 mod sessions;
 mod settings;
 mod support;

@@ -138,11 +138,12 @@ struct Periods {
 }
 
 impl Periods {
-    fn of(frequency: &str, periods: &Self) -> (Date, Date) {
+    /// The period of a goal of `frequency`.
+    fn of(&self, frequency: &str) -> (Date, Date) {
         match Frequency::parse(frequency) {
-            Ok(Frequency::Daily) => (periods.day, periods.day),
-            Ok(Frequency::Monthly) => periods.month,
-            _ => periods.week,
+            Ok(Frequency::Daily) => (self.day, self.day),
+            Ok(Frequency::Monthly) => self.month,
+            _ => self.week,
         }
     }
 }
@@ -208,7 +209,7 @@ impl From<&ActivityGoalRow> for Targets {
 
 /// The progress of a goal with these targets, from its tally.
 fn progress(goal: &Targets, periods: &Periods, count: i64, minutes: i64) -> Progress {
-    let (start, end) = Periods::of(&goal.target_frequency, periods);
+    let (start, end) = periods.of(&goal.target_frequency);
     let share = |done: i64, target: Option<i64>| target.filter(|t| *t > 0).map(|t| (done * 100 / t).min(100));
     let percent = [
         share(count, goal.target_count),

@@ -431,4 +431,12 @@ async fn one_template_is_the_default_and_templates_apply_to_a_day(backend: Backe
             .unwrap()
             .is_empty()
     );
+
+    // Replayed in one batch, the last template made default is still the only one.
+    let core = &app.state.core;
+    settle(core).await;
+    let live = dump(core.store.db()).await;
+    rebuild(&core.store, core.projections.all(), &()).await.unwrap();
+    settle(core).await;
+    assert_same_dump(&dump(core.store.db()).await, &live, templates);
 }

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use crate::command::Stamped;
 use crate::entity::{Entity, EntityError, Lifecycle, push_change};
 use crate::ids::{ActivityId, GoalId, UserId};
-use crate::project::Day;
 use crate::text::{Description, Tags};
+use crate::values::Day;
 use crate::values::{ClockTime, Timestamp};
 
 mod values;

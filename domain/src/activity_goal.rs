@@ -9,7 +9,7 @@ use crate::activity::ActivityType;
 use crate::command::Stamped;
 use crate::entity::{Entity, EntityError, Lifecycle, Refusal, Refuse, push_change};
 use crate::ids::{ActivityGoalId, UserId};
-use crate::project::Day;
+use crate::values::Day;
 use crate::values::{ClockTime, Timestamp};
 
 mod period;

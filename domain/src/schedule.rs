@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::command::Stamped;
 use crate::entity::{Entity, EntityError, Lifecycle, Refusal, Refuse};
 use crate::ids::{ScheduleId, TemplateId, UserId};
-use crate::project::Day;
+use crate::values::Day;
 use crate::values::Timestamp;
 
 mod blocks;

@@ -216,6 +216,27 @@ impl From<JsonObject> for serde_json::Map<String, serde_json::Value> {
     }
 }
 
+/// A calendar day, `YYYY-MM-DD`; text order is time order. Project dates, schedule days,
+/// activity days and goal dates.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Day(String);
+
+impl Day {
+    pub fn parse(raw: &str) -> Result<Self, crate::text::ValueError> {
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        match time::Date::parse(raw, &format) {
+            Ok(_) if raw.len() == 10 => Ok(Self(raw.to_string())),
+            _ => Err(crate::text::ValueError::NotADay),
+        }
+    }
+}
+
+impl From<Day> for String {
+    fn from(d: Day) -> String {
+        d.0
+    }
+}
+
 /// A time of day, `HH:MM` (24-hour), kept as minutes since midnight; serialised as its text.
 /// `24:00` (the end of the day) only where [`ClockTime::parse_end`] takes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -2,9 +2,9 @@
 use joan_domain::activity::{
     ActivityChanges, ActivityName, ActivityType, DurationMinutes, Feeling, Level, Levels, NewActivity, Place, Weather,
 };
-use joan_domain::project::Day;
 use joan_domain::text::{Description, Tags};
 use joan_domain::values::ClockTime;
+use joan_domain::values::Day;
 use joan_domain::{ActivityId, GoalId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -12,8 +12,8 @@ use joan_domain::activity::ActivityType;
 use joan_domain::activity_goal::{
     ActivityGoalChanges, ActivityGoalCommand, Frequency, NewActivityGoal, TargetCount, TargetMinutes,
 };
-use joan_domain::project::Day;
 use joan_domain::values::ClockTime;
+use joan_domain::values::Day;
 use joan_domain::{ActivityGoalId, Timestamp};
 use joan_projections::activity_goals::{self, ActivityGoalFilter, ActivityGoalRow, ActivityGoalView, ActivityGoals};
 use joan_projections::table;

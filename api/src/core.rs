@@ -4,6 +4,8 @@ use std::sync::Arc;
 use joan_commands::db::{self, Location};
 use joan_commands::reactor::{PomodoroMinutes, Reactor};
 use joan_commands::{CommandService, EventStore, StoreOptions};
+use joan_domain::activity::Activity;
+use joan_domain::activity_goal::ActivityGoal;
 use joan_domain::board::Board;
 use joan_domain::client::Client;
 use joan_domain::folder::Folder;
@@ -11,6 +13,8 @@ use joan_domain::goal::Goal;
 use joan_domain::note::Note;
 use joan_domain::pomodoro::Pomodoro;
 use joan_domain::project::Project;
+use joan_domain::schedule::Schedule;
+use joan_domain::schedule_template::Template;
 use joan_domain::settings::Settings;
 use joan_domain::task::Task;
 use joan_domain::user::User;
@@ -32,6 +36,10 @@ pub struct Core {
     pub folders: CommandService<Folder>,
     pub notes: CommandService<Note>,
     pub pomodoro: CommandService<Pomodoro>,
+    pub schedules: CommandService<Schedule>,
+    pub templates: CommandService<Template>,
+    pub activities: CommandService<Activity>,
+    pub activity_goals: CommandService<ActivityGoal>,
     pub catch_up: Vec<CatchUp>,
     /// Process managers turning events into commands (see `joan_commands::reactor`).
     pub reactors: Vec<Reactor>,
@@ -60,6 +68,10 @@ impl Core {
             folders: CommandService::new(store.clone(), ()),
             notes: CommandService::new(store.clone(), ()),
             pomodoro: CommandService::new(store.clone(), ()),
+            schedules: CommandService::new(store.clone(), ()),
+            templates: CommandService::new(store.clone(), ()),
+            activities: CommandService::new(store.clone(), ()),
+            activity_goals: CommandService::new(store.clone(), ()),
             store,
             projections,
             catch_up,

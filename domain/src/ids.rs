@@ -67,4 +67,11 @@ entity_ids! {
     PomodoroId,
     /// One pomodoro session (a work session or a break) within its user's pomodoro stream.
     PomodoroSessionId,
+    /// A user's day: one stream per user and date (`ScheduleId::of`).
+    ScheduleId,
+    /// A schedule template.
+    TemplateId,
+    /// A personal activity.
+    ActivityId,
+    ActivityGoalId,
 }

@@ -2,6 +2,8 @@
 //! invalid states unrepresentable. No IO lives here.
 #![forbid(unsafe_code)]
 
+pub mod activity;
+pub mod activity_goal;
 pub mod board;
 pub mod client;
 pub mod command;
@@ -12,6 +14,8 @@ pub mod ids;
 pub mod note;
 pub mod pomodoro;
 pub mod project;
+pub mod schedule;
+pub mod schedule_template;
 pub mod settings;
 pub mod task;
 pub mod text;

@@ -47,6 +47,8 @@ pub enum ValueError {
     MixedScripts,
     #[error("must be a date (YYYY-MM-DD)")]
     NotADay,
+    #[error("must be a time of day written HH:MM (00:00 to 23:59, or 24:00 for an end)")]
+    NotAClockTime,
     #[error("must be an amount as a string: digits, then at most 4 decimals (\"1250.50\")")]
     NotMoney,
 }

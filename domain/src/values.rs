@@ -215,3 +215,110 @@ impl From<JsonObject> for serde_json::Map<String, serde_json::Value> {
         o.0
     }
 }
+
+/// A calendar day, `YYYY-MM-DD`; text order is time order. Project dates, schedule days,
+/// activity days and goal dates.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Day(String);
+
+impl Day {
+    pub fn parse(raw: &str) -> Result<Self, crate::text::ValueError> {
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        match time::Date::parse(raw, &format) {
+            Ok(_) if raw.len() == 10 => Ok(Self(raw.to_string())),
+            _ => Err(crate::text::ValueError::NotADay),
+        }
+    }
+}
+
+impl From<Day> for String {
+    fn from(d: Day) -> String {
+        d.0
+    }
+}
+
+/// A time of day, `HH:MM` (24-hour), kept as minutes since midnight; serialised as its text.
+/// `24:00` (the end of the day) only where [`ClockTime::parse_end`] takes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ClockTime(u16);
+
+impl ClockTime {
+    /// `00:00` to `23:59`.
+    pub const PATTERN: &'static str = "^([01][0-9]|2[0-3]):[0-5][0-9]$";
+    /// `00:00` to `24:00`.
+    pub const END_PATTERN: &'static str = "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$";
+    pub const MIDNIGHT_END: u16 = 24 * 60;
+
+    /// A time within the day, `00:00` to `23:59`.
+    pub fn parse(raw: &str) -> Result<Self, crate::text::ValueError> {
+        Self::parse_end(raw).and_then(|t| {
+            if t.0 < Self::MIDNIGHT_END {
+                Ok(t)
+            } else {
+                Err(crate::text::ValueError::NotAClockTime)
+            }
+        })
+    }
+
+    /// A time within the day or its end, `00:00` to `24:00`.
+    pub fn parse_end(raw: &str) -> Result<Self, crate::text::ValueError> {
+        let bytes = raw.as_bytes();
+        let digit = |i: usize| bytes.get(i).filter(|b| b.is_ascii_digit()).map(|b| u16::from(b - b'0'));
+        let (Some(h1), Some(h2), Some(b':'), Some(m1), Some(m2), 5) = (
+            digit(0),
+            digit(1),
+            bytes.get(2).copied(),
+            digit(3),
+            digit(4),
+            bytes.len(),
+        ) else {
+            return Err(crate::text::ValueError::NotAClockTime);
+        };
+        let (hours, minutes) = (h1 * 10 + h2, m1 * 10 + m2);
+        let total = hours * 60 + minutes;
+        if minutes > 59 || total > Self::MIDNIGHT_END {
+            return Err(crate::text::ValueError::NotAClockTime);
+        }
+        Ok(Self(total))
+    }
+
+    /// Minutes since midnight.
+    pub fn minutes(self) -> u16 {
+        self.0
+    }
+}
+
+impl fmt::Display for ClockTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:02}:{:02}", self.0 / 60, self.0 % 60)
+    }
+}
+
+impl Serialize for ClockTime {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for ClockTime {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        ClockTime::parse_end(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod clock_tests {
+    use super::ClockTime;
+
+    #[test]
+    fn clock_times_are_hh_mm_within_the_day_and_only_ends_may_be_midnight() {
+        assert_eq!(ClockTime::parse("09:05").unwrap().minutes(), 545);
+        assert_eq!(ClockTime::parse("23:59").unwrap().to_string(), "23:59");
+        assert!(ClockTime::parse("24:00").is_err());
+        assert_eq!(ClockTime::parse_end("24:00").unwrap().minutes(), 1440);
+        for bad in ["24:01", "9:05", "09:60", "09-05", "09:05 ", "", "ab:cd", "٠٩:٠٥"] {
+            assert!(ClockTime::parse_end(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -2,6 +2,8 @@
 //! with the queries the API reads.
 #![forbid(unsafe_code)]
 
+pub mod activities;
+pub mod activity_goals;
 pub mod boards;
 pub mod catchup;
 pub mod checkpoint;
@@ -20,6 +22,7 @@ pub mod projector;
 pub mod projects;
 pub mod rebuild;
 pub mod registry;
+pub mod schedules;
 pub mod search;
 pub mod settings;
 pub mod table;

@@ -4,6 +4,8 @@ use std::sync::Arc;
 use joan_commands::{AppendHook, EventStore};
 use tokio::sync::watch;
 
+use crate::activities::Activities;
+use crate::activity_goals::ActivityGoals;
 use crate::catchup::CatchUp;
 use crate::clients::Clients;
 use crate::error::ProjectionError;
@@ -16,6 +18,7 @@ use crate::notes::Notes;
 use crate::pomodoro::{PomodoroSessionsProjector, PomodoroSettingsFold};
 use crate::projector::Projector;
 use crate::projects::ProjectsProjector;
+use crate::schedules::{Schedules, TemplatesProjector};
 use crate::settings::UserSettings;
 use crate::task_activities::TaskActivitiesProjector;
 use crate::task_daily_stats::TaskDailyStatsProjector;
@@ -58,6 +61,10 @@ impl Projections {
                 (Mode::Inline, Arc::new(FoldProjector::<Notes>::default())),
                 (Mode::Inline, Arc::new(FoldProjector::<PomodoroSettingsFold>::default())),
                 (Mode::Inline, Arc::new(PomodoroSessionsProjector)),
+                (Mode::Inline, Arc::new(FoldProjector::<Schedules>::default())),
+                (Mode::Inline, Arc::new(TemplatesProjector::default())),
+                (Mode::Inline, Arc::new(FoldProjector::<Activities>::default())),
+                (Mode::Inline, Arc::new(FoldProjector::<ActivityGoals>::default())),
             ],
         }
     }

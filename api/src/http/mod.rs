@@ -80,6 +80,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .merge(routes::folders::router())
         .merge(routes::notes::router())
         .merge(routes::pomodoro::router())
+        .merge(routes::schedule::router())
+        .merge(routes::activities::router())
 }
 
 /// The whole application, as one service: hyper clones it for every request (cheap: no box,

@@ -1,4 +1,5 @@
 //! One module per resource, each exposing `router()`.
+pub mod activities;
 pub mod auth;
 pub mod clients;
 pub mod folders;
@@ -8,6 +9,7 @@ pub mod notes;
 pub mod onboarding;
 pub mod pomodoro;
 pub mod projects;
+pub mod schedule;
 pub mod settings;
 pub mod tasks;
 pub mod users;

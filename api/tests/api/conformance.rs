@@ -34,6 +34,9 @@ on_both_backends!(
     clients_keep_the_conventions,
     folders_keep_the_conventions,
     notes_keep_the_conventions,
+    templates_keep_the_conventions,
+    activities_keep_the_conventions,
+    activity_goals_keep_the_conventions,
 );
 
 async fn tasks_keep_the_conventions(backend: Backend) {
@@ -62,6 +65,18 @@ async fn folders_keep_the_conventions(backend: Backend) {
 
 async fn notes_keep_the_conventions(backend: Backend) {
     conform(backend, &NOTES).await;
+}
+
+async fn templates_keep_the_conventions(backend: Backend) {
+    conform(backend, &TEMPLATES).await;
+}
+
+async fn activities_keep_the_conventions(backend: Backend) {
+    conform(backend, &ACTIVITIES).await;
+}
+
+async fn activity_goals_keep_the_conventions(backend: Backend) {
+    conform(backend, &ACTIVITY_GOALS).await;
 }
 
 const TASKS: Case = Case {
@@ -192,6 +207,52 @@ const NOTES: Case = Case {
         r#"{"title": ""}"#,
         r#"{"title": "x", "is_pinned": "yes"}"#,
         r#"{"title": "x", "nope": 1}"#,
+    ],
+    actions: &[],
+};
+
+const TEMPLATES: Case = Case {
+    base: "/api/v1/schedule/templates",
+    create: || json!({"name": "Workday", "blocks": [{"start": "09:00", "end": "12:00", "title": "Focus"}]}),
+    change: || json!({"name": "Changed", "is_default": true}),
+    field: "name",
+    invalid: &[
+        "{",
+        r#"{"name": "", "blocks": []}"#,
+        r#"{"name": "x", "blocks": [{"start": "09:00", "end": "10:00", "title": "A"}, {"start": "09:30", "end": "11:00", "title": "B"}]}"#,
+        r#"{"name": "x", "blocks": [{"start": "25:00", "end": "26:00", "title": "A"}]}"#,
+        r#"{"name": "x", "blocks": [], "nope": 1}"#,
+    ],
+    actions: &[("POST", "/apply", Some(r#"{"date": "2026-01-05"}"#))],
+};
+
+const ACTIVITIES: Case = Case {
+    base: "/api/v1/activities",
+    create: || json!({"type": "running", "name": "Run", "date": "2026-03-01", "mood_before": 4, "tags": ["a"]}),
+    change: || json!({"name": "Long run", "mood_after": 8, "duration_minutes": 45}),
+    field: "name",
+    invalid: &[
+        "{",
+        r#"{"type": "running", "name": ""}"#,
+        r#"{"type": "running", "name": "x", "mood_before": 11}"#,
+        r#"{"type": "running", "name": "x", "duration_minutes": 1441}"#,
+        r#"{"type": "running", "name": "x", "time": "7:00"}"#,
+        r#"{"type": "running", "name": "x", "nope": 1}"#,
+    ],
+    actions: &[],
+};
+
+const ACTIVITY_GOALS: Case = Case {
+    base: "/api/v1/activities/goals",
+    create: || json!({"activity_type": "running", "target_frequency": "weekly", "target_count": 3}),
+    change: || json!({"activity_type": "cycling", "target_duration_minutes": 90}),
+    field: "activity_type",
+    invalid: &[
+        "{",
+        r#"{"activity_type": ""}"#,
+        r#"{"activity_type": "x", "target_frequency": "hourly", "target_count": 1}"#,
+        r#"{"activity_type": "x", "target_count": 0}"#,
+        r#"{"activity_type": "x", "target_count": 1, "nope": 1}"#,
     ],
     actions: &[],
 };

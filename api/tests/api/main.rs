@@ -2,6 +2,7 @@
 use joan_commands::testkit as backend;
 
 mod accounts;
+mod activities;
 mod app;
 mod auth;
 mod clients;
@@ -19,6 +20,7 @@ mod pomodoro;
 mod postgres;
 mod projects;
 mod replay;
+mod schedules;
 mod sessions;
 mod settings;
 mod support;

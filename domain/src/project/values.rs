@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 
 use crate::ids::UserId;
 use crate::text::{ValueError, short_text};
+pub use crate::values::Day;
 
 crate::word_enum! {
     /// Where a project stands.
@@ -69,26 +70,6 @@ impl ProjectName {
 impl From<ProjectName> for String {
     fn from(n: ProjectName) -> String {
         n.0
-    }
-}
-
-/// A calendar day, `YYYY-MM-DD`; text order is time order.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Day(String);
-
-impl Day {
-    pub fn parse(raw: &str) -> Result<Self, ValueError> {
-        let format = time::macros::format_description!("[year]-[month]-[day]");
-        match time::Date::parse(raw, &format) {
-            Ok(_) if raw.len() == 10 => Ok(Self(raw.to_string())),
-            _ => Err(ValueError::NotADay),
-        }
-    }
-}
-
-impl From<Day> for String {
-    fn from(d: Day) -> String {
-        d.0
     }
 }
 

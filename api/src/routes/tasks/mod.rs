@@ -48,7 +48,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// The task, when it is the caller's or in a project they are a member of.
-async fn read_task(state: &AppState, user: UserId, id: &str) -> Result<TaskRow, ApiError> {
+pub(crate) async fn read_task(state: &AppState, user: UserId, id: &str) -> Result<TaskRow, ApiError> {
     let own = table::get::<TaskRow>(&mut state.core.store.db(), &user.to_string(), id)
         .await
         .map_err(ApiError::internal)?;

@@ -63,4 +63,5 @@ entity_ids! {
     ProjectId,
     /// A user's settings: one stream per user, whose id is the user's own UUID.
     SettingsId,
+    AttachmentId,
 }

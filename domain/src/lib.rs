@@ -2,6 +2,7 @@
 //! invalid states unrepresentable. No IO lives here.
 #![forbid(unsafe_code)]
 
+pub mod attachment;
 pub mod board;
 pub mod client;
 pub mod command;

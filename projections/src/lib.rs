@@ -2,6 +2,7 @@
 //! with the queries the API reads.
 #![forbid(unsafe_code)]
 
+pub mod attachments;
 pub mod boards;
 pub mod catchup;
 pub mod checkpoint;

@@ -4,6 +4,7 @@ use std::sync::Arc;
 use joan_commands::{AppendHook, EventStore};
 use tokio::sync::watch;
 
+use crate::attachments::Attachments;
 use crate::catchup::CatchUp;
 use crate::clients::Clients;
 use crate::error::ProjectionError;
@@ -55,6 +56,7 @@ impl Projections {
                 (Mode::Inline, Arc::new(FoldProjector::<UserSettings>::default())),
                 (Mode::Inline, Arc::new(FoldProjector::<Folders>::default())),
                 (Mode::Inline, Arc::new(FoldProjector::<Notes>::default())),
+                (Mode::Inline, Arc::new(FoldProjector::<Attachments>::default())),
             ],
         }
     }

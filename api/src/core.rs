@@ -1,6 +1,7 @@
 //! The running core: event store, projections, command services, catch-up tails.
 use joan_commands::db::{self, Location};
 use joan_commands::{CommandService, EventStore, StoreOptions};
+use joan_domain::attachment::Attachment;
 use joan_domain::board::Board;
 use joan_domain::client::Client;
 use joan_domain::folder::Folder;
@@ -27,6 +28,7 @@ pub struct Core {
     pub settings: CommandService<Settings>,
     pub folders: CommandService<Folder>,
     pub notes: CommandService<Note>,
+    pub attachments: CommandService<Attachment>,
     pub catch_up: Vec<CatchUp>,
     shutdown: watch::Sender<bool>,
 }
@@ -50,6 +52,7 @@ impl Core {
             settings: CommandService::new(store.clone(), ()),
             folders: CommandService::new(store.clone(), ()),
             notes: CommandService::new(store.clone(), ()),
+            attachments: CommandService::new(store.clone(), ()),
             store,
             projections,
             catch_up,

@@ -77,6 +77,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .merge(routes::onboarding::router())
         .merge(routes::folders::router())
         .merge(routes::notes::router())
+        .merge(routes::attachments::router())
 }
 
 /// The whole application.
@@ -102,7 +103,10 @@ pub fn router(state: AppState, options: &HttpOptions) -> Router {
         .merge(metrics.unwrap_or_default())
         .merge(docs::router(openapi))
         .fallback(|| async { ApiError::RouteNotFound })
-        .layer(BodyLimitLayer::new(options.max_body_bytes))
+        .layer(BodyLimitLayer::new(options.max_body_bytes).with_route(
+            routes::attachments::UPLOAD_PATH,
+            routes::attachments::upload_limit(&state),
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

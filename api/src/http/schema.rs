@@ -7,9 +7,9 @@ use utoipa::openapi::schema::{
 };
 
 /// Characters refused everywhere: C0 and C1 controls.
-const CONTROL: &str = r"\u0000-\u001F\u007F-\u009F";
+pub const CONTROL: &str = r"\u0000-\u001F\u007F-\u009F";
 /// Characters trimmed at the ends of one-line text (white space and invisible characters).
-const INVISIBLE: &str = r"\s\u00AD\u180E\u200B-\u200D\u2060-\u2064\uFEFF";
+pub const INVISIBLE: &str = r"\s\u00AD\u180E\u200B-\u200D\u2060-\u2064\uFEFF";
 
 /// One line with at least one visible character and no control character.
 pub fn short_text_pattern() -> String {

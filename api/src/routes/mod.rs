@@ -1,4 +1,5 @@
 //! One module per resource, each exposing `router()`.
+pub mod attachments;
 pub mod auth;
 pub mod clients;
 pub mod folders;

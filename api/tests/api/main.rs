@@ -3,6 +3,7 @@ use joan_commands::testkit as backend;
 
 mod accounts;
 mod app;
+mod attachments;
 mod auth;
 mod clients;
 mod concurrency;

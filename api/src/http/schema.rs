@@ -150,6 +150,10 @@ pub fn nullable(schema: ObjectBuilder) -> Object {
     if let SchemaType::Type(t) = object.schema_type {
         object.schema_type = SchemaType::from_iter([t, Type::Null]);
     }
+    // An `enum` binds on its own: without `null` among its values, `null` would still be refused.
+    if let Some(values) = object.enum_values.as_mut() {
+        values.push(serde_json::Value::Null);
+    }
     object
 }
 

@@ -6,8 +6,10 @@ use utoipa::{IntoParams, ToSchema};
 use crate::http::error::FieldError;
 use crate::http::fields::Fields;
 
-/// `POST /attachments/upload`, as multipart/form-data parts.
-#[derive(Debug, ToSchema)]
+/// `POST /attachments/upload`, as multipart/form-data parts; no other part is allowed. Read
+/// part by part by the handler: this type only describes the form.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct UploadForm {
     /// The file. Its part's file name is kept for display, sanitised (path, quotes and control

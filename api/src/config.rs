@@ -101,6 +101,8 @@ pub struct ServeArgs {
     /// Also serve `/metrics` on the API port to `Authorization: Bearer <this token>`.
     #[arg(long, env = "JOAN_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<Secret>,
+    #[command(flatten)]
+    pub uploads: UploadArgs,
 }
 
 impl ServeArgs {
@@ -132,4 +134,37 @@ pub fn stored_secret(dir: &std::path::Path, name: &str) -> std::io::Result<Secre
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     options.open(&path)?.write_all(secret.as_bytes())?;
     Ok(Secret::new(secret))
+}
+
+/// Where attachments are kept and how much a user may store (`joan serve`).
+#[derive(Debug, Clone, Args)]
+pub struct UploadArgs {
+    /// Largest attachment in bytes; a bigger upload is refused with 413 and nothing is kept.
+    #[arg(long, env = "JOAN_MAX_UPLOAD_BYTES", default_value_t = 25 * 1024 * 1024)]
+    pub max_upload_bytes: u64,
+    /// Bytes of attachments each user may keep in all.
+    #[arg(long, env = "JOAN_UPLOAD_QUOTA_BYTES", default_value_t = 1024 * 1024 * 1024)]
+    pub upload_quota_bytes: u64,
+    /// `local` (a directory under the data dir) or `s3` (any S3-compatible store, such as R2).
+    #[arg(long, env = "JOAN_STORAGE", default_value = "local")]
+    pub storage: StorageKind,
+    /// The S3 endpoint URL (R2: `https://<account>.r2.cloudflarestorage.com`); default: AWS.
+    #[arg(long, env = "JOAN_S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
+    #[arg(long, env = "JOAN_S3_BUCKET")]
+    pub s3_bucket: Option<String>,
+    /// The region requests are signed for (R2: `auto`).
+    #[arg(long, env = "JOAN_S3_REGION", default_value = "us-east-1")]
+    pub s3_region: String,
+    #[arg(long, env = "JOAN_S3_ACCESS_KEY_ID", hide_env_values = true)]
+    pub s3_access_key_id: Option<Secret>,
+    #[arg(long, env = "JOAN_S3_SECRET_ACCESS_KEY", hide_env_values = true)]
+    pub s3_secret_access_key: Option<Secret>,
+}
+
+/// The object stores attachments can live in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StorageKind {
+    Local,
+    S3,
 }

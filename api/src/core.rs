@@ -6,6 +6,7 @@ use joan_commands::reactor::{PomodoroMinutes, Reactor};
 use joan_commands::{CommandService, EventStore, StoreOptions};
 use joan_domain::activity::Activity;
 use joan_domain::activity_goal::ActivityGoal;
+use joan_domain::attachment::Attachment;
 use joan_domain::board::Board;
 use joan_domain::client::Client;
 use joan_domain::folder::Folder;
@@ -40,6 +41,7 @@ pub struct Core {
     pub templates: CommandService<Template>,
     pub activities: CommandService<Activity>,
     pub activity_goals: CommandService<ActivityGoal>,
+    pub attachments: CommandService<Attachment>,
     pub catch_up: Vec<CatchUp>,
     /// Process managers turning events into commands (see `joan_commands::reactor`).
     pub reactors: Vec<Reactor>,
@@ -72,6 +74,7 @@ impl Core {
             templates: CommandService::new(store.clone(), ()),
             activities: CommandService::new(store.clone(), ()),
             activity_goals: CommandService::new(store.clone(), ()),
+            attachments: CommandService::new(store.clone(), ()),
             store,
             projections,
             catch_up,

@@ -10,3 +10,4 @@ pub mod data_dir;
 pub mod error;
 pub mod http;
 pub mod routes;
+pub mod uploads;

@@ -74,4 +74,5 @@ entity_ids! {
     /// A personal activity.
     ActivityId,
     ActivityGoalId,
+    AttachmentId,
 }

@@ -4,6 +4,7 @@
 
 pub mod activity;
 pub mod activity_goal;
+pub mod attachment;
 pub mod board;
 pub mod client;
 pub mod command;

@@ -51,6 +51,8 @@ pub enum ValueError {
     NotAClockTime,
     #[error("must be an amount as a string: digits, then at most 4 decimals (\"1250.50\")")]
     NotMoney,
+    #[error("must be a file name: no / \\ or \", not only dots")]
+    NotAFilename,
 }
 
 /// Characters that take no room on screen: trimmed at the ends like white space.

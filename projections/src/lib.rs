@@ -4,6 +4,7 @@
 
 pub mod activities;
 pub mod activity_goals;
+pub mod attachments;
 pub mod boards;
 pub mod catchup;
 pub mod checkpoint;

@@ -6,6 +6,7 @@ use tokio::sync::watch;
 
 use crate::activities::Activities;
 use crate::activity_goals::ActivityGoals;
+use crate::attachments::Attachments;
 use crate::catchup::CatchUp;
 use crate::clients::Clients;
 use crate::error::ProjectionError;
@@ -65,6 +66,7 @@ impl Projections {
                 (Mode::Inline, Arc::new(TemplatesProjector::default())),
                 (Mode::Inline, Arc::new(FoldProjector::<Activities>::default())),
                 (Mode::Inline, Arc::new(FoldProjector::<ActivityGoals>::default())),
+                (Mode::Inline, Arc::new(FoldProjector::<Attachments>::default())),
             ],
         }
     }

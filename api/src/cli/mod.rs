@@ -20,8 +20,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Serve the API (applies migrations first).
-    Serve(ServeArgs),
+    /// Serve the API (applies migrations first). Boxed: its settings outweigh the others'.
+    Serve(Box<ServeArgs>),
     /// Apply migrations and exit.
     Migrate,
     /// Rebuild projections from the event log.
@@ -35,7 +35,7 @@ impl Cli {
     pub async fn run(self) -> Result<(), AppError> {
         crate::data_dir::prepare(&self.storage.data_dir)?;
         match self.command {
-            Command::Serve(args) => serve::run(&self.storage, args).await,
+            Command::Serve(args) => serve::run(&self.storage, *args).await,
             Command::Migrate => {
                 joan_commands::db::migrate(&self.storage.location()).await?;
                 Ok(())

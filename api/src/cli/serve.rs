@@ -6,6 +6,7 @@ use futures::FutureExt;
 use joan_commands::StoreOptions;
 use tokio::net::TcpListener;
 
+use crate::auth::policy::AuthPolicy;
 use crate::config::{ServeArgs, StorageArgs, stored_secret};
 use crate::core::Core;
 use crate::crypto::Keyring;
@@ -13,6 +14,7 @@ use crate::error::AppError;
 use crate::http::server::{ServerOptions, connection_cap, raise_descriptor_limit, serve};
 use crate::http::state::AppState;
 use crate::http::{HttpOptions, metrics_router, router};
+use crate::uploads::Uploads;
 
 pub async fn run(storage: &StorageArgs, args: ServeArgs) -> Result<(), AppError> {
     let secret = match args.jwt_secret.clone() {
@@ -31,7 +33,8 @@ pub async fn run(storage: &StorageArgs, args: ServeArgs) -> Result<(), AppError>
         max_connections: connection_cap(args.max_connections),
     };
     let core = Core::open(&storage.location(), StoreOptions::default()).await?;
-    let state = AppState::new(core, &secret, keyring);
+    let uploads = Uploads::open(&args.uploads, &storage.data_dir)?;
+    let state = AppState::with_uploads(core, &secret, keyring, AuthPolicy::default(), uploads);
     let options = HttpOptions {
         cors_origins: args.cors_origins.clone(),
         max_body_bytes: args.max_body_bytes,

@@ -22,17 +22,26 @@ pub const DRAIN_BYTES: u64 = 16 * 1024 * 1024;
 /// The longest spent reading an over-limit body.
 pub const DRAIN_TIME: Duration = Duration::from_secs(10);
 
-/// Refuses requests whose `Content-Length` is over `limit` bytes.
+/// Refuses requests whose `Content-Length` is over `limit` bytes (or over the limit of the one
+/// route that has its own: attachment uploads).
 #[derive(Debug, Clone, Copy)]
 pub struct BodyLimitLayer {
     limit: u64,
+    route: Option<(&'static str, u64)>,
 }
 
 impl BodyLimitLayer {
     pub fn new(limit: usize) -> Self {
         Self {
             limit: u64::try_from(limit).unwrap_or(u64::MAX),
+            route: None,
         }
+    }
+
+    /// Requests to `path` may declare up to `limit` bytes instead.
+    pub fn with_route(mut self, path: &'static str, limit: u64) -> Self {
+        self.route = Some((path, limit));
+        self
     }
 }
 
@@ -43,6 +52,7 @@ impl<S> Layer<S> for BodyLimitLayer {
         BodyLimit {
             inner,
             limit: self.limit,
+            route: self.route,
         }
     }
 }
@@ -51,6 +61,7 @@ impl<S> Layer<S> for BodyLimitLayer {
 pub struct BodyLimit<S> {
     inner: S,
     limit: u64,
+    route: Option<(&'static str, u64)>,
 }
 
 impl<S> Service<Request> for BodyLimit<S>
@@ -67,8 +78,12 @@ where
     }
 
     fn call(&mut self, request: Request) -> Self::Future {
+        let limit = match self.route {
+            Some((path, limit)) if request.uri().path() == path => limit,
+            _ => self.limit,
+        };
         match declared_length(request.headers()) {
-            Some(length) if length > self.limit => Either::Right(Box::pin(refuse(request, length))),
+            Some(length) if length > limit => Either::Right(Box::pin(refuse(request, length))),
             _ => Either::Left(self.inner.call(request)),
         }
     }

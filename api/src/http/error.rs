@@ -65,6 +65,12 @@ pub enum ApiError {
     PayloadTooLarge,
     #[error("expected Content-Type: application/json")]
     UnsupportedMediaType,
+    #[error("expected Content-Type: multipart/form-data with a boundary")]
+    NotMultipart,
+    #[error("the file is larger than the {0}-byte limit")]
+    UploadTooLarge(u64),
+    #[error("this upload would bring your attachments to {needed} bytes, over your quota of {quota}")]
+    QuotaExceeded { needed: u64, quota: u64 },
     #[error("the request is invalid")]
     Validation(Vec<FieldError>),
     #[error("this Idempotency-Key was used with a different request")]
@@ -119,6 +125,13 @@ impl ApiError {
                 "unsupported_media_type",
                 "Unsupported media type",
             ),
+            NotMultipart => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Unsupported media type",
+            ),
+            UploadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "Payload too large"),
+            QuotaExceeded { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "quota_exceeded", "Quota exceeded"),
             Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "Invalid request"),
             IdempotencyKeyReused => (
                 StatusCode::UNPROCESSABLE_ENTITY,

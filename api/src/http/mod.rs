@@ -82,6 +82,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .merge(routes::pomodoro::router())
         .merge(routes::schedule::router())
         .merge(routes::activities::router())
+        .merge(routes::attachments::router())
 }
 
 /// The whole application, as one service: hyper clones it for every request (cheap: no box,
@@ -108,6 +109,7 @@ pub fn router(state: AppState, options: &HttpOptions) -> App {
             HeaderValue::from_static("no-store"),
         ));
     let metrics = options.metrics_token.clone().map(ops::guarded_metrics_router);
+    let upload_limit = routes::attachments::upload_limit(&state);
     let routes = Router::new()
         .merge(api)
         .merge(ops::router())
@@ -137,7 +139,7 @@ pub fn router(state: AppState, options: &HttpOptions) -> App {
             StatusCode::REQUEST_TIMEOUT,
             options.request_timeout,
         ))
-        .layer(BodyLimitLayer::new(options.max_body_bytes))
+        .layer(BodyLimitLayer::new(options.max_body_bytes).with_route(routes::attachments::UPLOAD_PATH, upload_limit))
         .service(routes)
 }
 

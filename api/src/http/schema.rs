@@ -7,9 +7,9 @@ use utoipa::openapi::schema::{
 };
 
 /// Characters refused everywhere: C0 and C1 controls.
-const CONTROL: &str = r"\u0000-\u001F\u007F-\u009F";
+pub const CONTROL: &str = r"\u0000-\u001F\u007F-\u009F";
 /// Characters trimmed at the ends of one-line text (white space and invisible characters).
-const INVISIBLE: &str = r"\s\u00AD\u180E\u200B-\u200D\u2060-\u2064\uFEFF";
+pub const INVISIBLE: &str = r"\s\u00AD\u180E\u200B-\u200D\u2060-\u2064\uFEFF";
 
 /// One line with at least one visible character and no control character.
 pub fn short_text_pattern() -> String {
@@ -149,6 +149,10 @@ pub fn nullable(schema: ObjectBuilder) -> Object {
     let mut object = schema.build();
     if let SchemaType::Type(t) = object.schema_type {
         object.schema_type = SchemaType::from_iter([t, Type::Null]);
+    }
+    // An `enum` binds on its own: without `null` among its values, `null` would still be refused.
+    if let Some(values) = object.enum_values.as_mut() {
+        values.push(serde_json::Value::Null);
     }
     object
 }

@@ -10,6 +10,7 @@ use crate::auth::tokens::TokenKeys;
 use crate::core::Core;
 use crate::crypto::Keyring;
 use crate::http::metrics::Metrics;
+use crate::uploads::Uploads;
 
 /// The application's shared parts behind one `Arc`: extractors clone the state several times
 /// a request, and one reference count is cheaper than four.
@@ -30,6 +31,8 @@ pub struct Shared {
     pub metrics: Metrics,
     /// Seals and opens users' API keys.
     pub keyring: Keyring,
+    /// Where attachments' bytes are kept, and their limits.
+    pub uploads: Uploads,
 }
 
 impl std::ops::Deref for AppState {
@@ -47,6 +50,17 @@ impl AppState {
 
     /// [`AppState::new`] with other limits (tests shorten them).
     pub fn with_policy(core: Core, jwt_secret: &crate::config::Secret, keyring: Keyring, policy: AuthPolicy) -> Self {
+        Self::with_uploads(core, jwt_secret, keyring, policy, Uploads::default())
+    }
+
+    /// [`AppState::with_policy`] keeping attachments in `uploads` (by default: in memory).
+    pub fn with_uploads(
+        core: Core,
+        jwt_secret: &crate::config::Secret,
+        keyring: Keyring,
+        policy: AuthPolicy,
+        uploads: Uploads,
+    ) -> Self {
         Self(Arc::new(Shared {
             sessions: Sessions::new(core.store.db()),
             core: Arc::new(core),
@@ -57,6 +71,7 @@ impl AppState {
             policy,
             metrics: Metrics::default(),
             keyring,
+            uploads,
         }))
     }
 }

@@ -11,6 +11,7 @@ use joan_api::config::Secret;
 use joan_api::crypto::Keyring;
 use joan_api::http::state::AppState;
 use joan_api::http::{HttpOptions, router};
+use joan_api::uploads::Uploads;
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -54,6 +55,20 @@ impl Reply {
     }
 }
 
+/// What came back, as bytes.
+#[derive(Debug)]
+pub struct RawReply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub bytes: Vec<u8>,
+}
+
+impl RawReply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
 /// A request under construction.
 pub struct Call<'a> {
     app: &'a TestApp,
@@ -92,6 +107,19 @@ impl<'a> Call<'a> {
         self
     }
 
+    /// Sends, keeping the body as bytes (downloads).
+    pub async fn raw_bytes(self) -> RawReply {
+        let mut request = self.request.body(self.body).unwrap();
+        request.extensions_mut().insert(ConnectInfo(self.peer));
+        let response = self.app.router.clone().oneshot(request).await.unwrap();
+        let (parts, body) = response.into_parts();
+        RawReply {
+            status: parts.status,
+            headers: parts.headers,
+            bytes: body.collect().await.unwrap().to_bytes().to_vec(),
+        }
+    }
+
     pub async fn send(self) -> Reply {
         let mut request = self.request.body(self.body).unwrap();
         request.extensions_mut().insert(ConnectInfo(self.peer));
@@ -120,20 +148,26 @@ impl TestApp {
     /// [`TestApp::new`] with other limits (shorter windows, smaller budgets).
     pub async fn with_policy(backend: Backend, policy: AuthPolicy) -> Option<Self> {
         let db = TestDb::create(backend).await?;
-        Some(Self::over(Arc::new(db), policy).await)
+        Some(Self::over(Arc::new(db), policy, Uploads::default()).await)
+    }
+
+    /// [`TestApp::new`] keeping attachments in `uploads`.
+    pub async fn with_uploads(backend: Backend, uploads: Uploads) -> Option<Self> {
+        let db = TestDb::create(backend).await?;
+        Some(Self::over(Arc::new(db), AuthPolicy::default(), uploads).await)
     }
 
     /// Another node over the same database, with the same token secret and limits (what a
     /// second `joan serve` beside this one is).
     pub async fn second_node(&self) -> Self {
-        Self::over(self.db.clone(), self.state.policy).await
+        Self::over(self.db.clone(), self.state.policy, self.state.uploads.clone()).await
     }
 
-    async fn over(db: Arc<TestDb>, policy: AuthPolicy) -> Self {
+    async fn over(db: Arc<TestDb>, policy: AuthPolicy, uploads: Uploads) -> Self {
         let core = open_core_at(&db.location).await;
         let keyring = Keyring::from_bytes(&TEST_ENCRYPTION_KEY);
         let secret = Secret::new("test-secret-not-for-production");
-        let state = AppState::with_policy(core, &secret, keyring, policy);
+        let state = AppState::with_uploads(core, &secret, keyring, policy, uploads);
         let router = router(state.clone(), &HttpOptions::default());
         Self { router, state, db }
     }

@@ -4,6 +4,7 @@ use joan_commands::testkit as backend;
 mod accounts;
 mod activities;
 mod app;
+mod attachments;
 mod auth;
 mod clients;
 mod concurrency;

@@ -123,6 +123,37 @@ pub fn json_object(
     Ok(map)
 }
 
+/// A whole number in a closed range, one type per rule: `parse` refuses anything outside
+/// `MIN..=MAX` with the range; `default N` adds a `DEFAULT`. Once built, always valid.
+#[macro_export]
+macro_rules! bounded_number {
+    ($(#[$meta:meta])* $name:ident: $repr:ty, $min:literal..=$max:literal $(, default $default:literal)?) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct $name($repr);
+
+        impl $name {
+            pub const MIN: i64 = $min;
+            pub const MAX: i64 = $max;
+            $(pub const DEFAULT: $repr = $default;)?
+
+            pub fn parse(raw: i64) -> Result<Self, $crate::text::ValueError> {
+                <$repr>::try_from(raw)
+                    .ok()
+                    .filter(|n| (Self::MIN..=Self::MAX).contains(&i64::from(*n)))
+                    .map(Self)
+                    .ok_or($crate::text::ValueError::OutOfRange(Self::MIN, Self::MAX))
+            }
+        }
+
+        impl From<$name> for $repr {
+            fn from(n: $name) -> $repr {
+                n.0
+            }
+        }
+    };
+}
+
 /// Declares a closed set of words as an enum: serialised as its word, with `ALL`, `as_str` and
 /// a `parse` that refuses any other word with the list of the allowed ones.
 #[macro_export]

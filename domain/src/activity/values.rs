@@ -46,50 +46,15 @@ line!(
     100
 );
 
-/// How long an activity lasted: 0 to 1,440 minutes (a day).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DurationMinutes(u16);
+crate::bounded_number!(
+    /// How long an activity lasted: 0 to 1,440 minutes (a day).
+    DurationMinutes: u16, 0..=1_440
+);
 
-impl DurationMinutes {
-    pub const MAX: i64 = 1_440;
-
-    pub fn parse(raw: i64) -> Result<Self, ValueError> {
-        u16::try_from(raw)
-            .ok()
-            .filter(|m| i64::from(*m) <= Self::MAX)
-            .map(Self)
-            .ok_or(ValueError::OutOfRange(0, Self::MAX))
-    }
-}
-
-impl From<DurationMinutes> for u16 {
-    fn from(m: DurationMinutes) -> u16 {
-        m.0
-    }
-}
-
-/// A mood or energy level, 1 to 10.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Level(u8);
-
-impl Level {
-    pub const MIN: i64 = 1;
-    pub const MAX: i64 = 10;
-
-    pub fn parse(raw: i64) -> Result<Self, ValueError> {
-        u8::try_from(raw)
-            .ok()
-            .filter(|l| (Self::MIN..=Self::MAX).contains(&i64::from(*l)))
-            .map(Self)
-            .ok_or(ValueError::OutOfRange(Self::MIN, Self::MAX))
-    }
-}
-
-impl From<Level> for u8 {
-    fn from(l: Level) -> u8 {
-        l.0
-    }
-}
+crate::bounded_number!(
+    /// A mood or energy level, 1 to 10.
+    Level: u8, 1..=10
+);
 
 crate::word_enum! {
     /// Which of an activity's four levels: mood and energy, before and after.

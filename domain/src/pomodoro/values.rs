@@ -10,41 +10,13 @@ crate::word_enum! {
     }
 }
 
-/// A whole number in a closed range, one type per rule.
-macro_rules! bounded {
-    ($(#[$meta:meta])* $name:ident, $min:literal..=$max:literal) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub struct $name(u32);
-
-        impl $name {
-            pub const MIN: i64 = $min;
-            pub const MAX: i64 = $max;
-
-            pub fn parse(raw: i64) -> Result<Self, ValueError> {
-                u32::try_from(raw)
-                    .ok()
-                    .filter(|m| (Self::MIN..=Self::MAX).contains(&i64::from(*m)))
-                    .map(Self)
-                    .ok_or(ValueError::OutOfRange(Self::MIN, Self::MAX))
-            }
-        }
-
-        impl From<$name> for u32 {
-            fn from(m: $name) -> u32 {
-                m.0
-            }
-        }
-    };
-}
-
-bounded!(
+crate::bounded_number!(
     /// A session's length, and each default length in the settings: 1 to 240 minutes.
-    SessionMinutes, 1..=240
+    SessionMinutes: u32, 1..=240
 );
-bounded!(
+crate::bounded_number!(
     /// Work sessions completed before the suggested break is a long one: 1 to 12.
-    LongBreakEvery, 1..=12
+    LongBreakEvery: u32, 1..=12
 );
 
 /// What the user notes about a session: free text, at most 2,000 characters.

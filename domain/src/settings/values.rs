@@ -22,42 +22,13 @@ crate::word_enum! {
     }
 }
 
-/// Minutes in a closed range, one type per setting.
-macro_rules! minutes {
-    ($(#[$meta:meta])* $name:ident, $min:literal..=$max:literal, default $default:literal) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub struct $name(u32);
-
-        impl $name {
-            pub const MIN: i64 = $min;
-            pub const MAX: i64 = $max;
-            pub const DEFAULT: u32 = $default;
-
-            pub fn parse(raw: i64) -> Result<Self, ValueError> {
-                u32::try_from(raw)
-                    .ok()
-                    .filter(|m| (Self::MIN..=Self::MAX).contains(&i64::from(*m)))
-                    .map(Self)
-                    .ok_or(ValueError::OutOfRange(Self::MIN, Self::MAX))
-            }
-        }
-
-        impl From<$name> for u32 {
-            fn from(m: $name) -> u32 {
-                m.0
-            }
-        }
-    };
-}
-
-minutes!(
+crate::bounded_number!(
     /// A focus session's default length: 1 to 240 minutes (25 by default).
-    WorkMinutes, 1..=240, default 25
+    WorkMinutes: u32, 1..=240, default 25
 );
-minutes!(
+crate::bounded_number!(
     /// A break's default length: 1 to 120 minutes (5 by default).
-    BreakMinutes, 1..=120, default 5
+    BreakMinutes: u32, 1..=120, default 5
 );
 
 /// An IANA time-zone name (`Europe/Paris`, `UTC`), spelled exactly as the tz database bundled

@@ -264,7 +264,7 @@ impl Aggregate for Activity {
                     name: new.name.into(),
                     description: new.description.map(String::from),
                     duration_minutes: new.duration_minutes.map(u16::from),
-                    // Without a date, the day it was recorded (UTC).
+                    // Without a date (the API gives the user's own day), the day it was recorded in UTC.
                     date: new.date.map_or_else(|| at.day(), String::from),
                     time: new.time,
                     levels: new.levels,

@@ -268,6 +268,14 @@ impl From<Day> for String {
     }
 }
 
+impl From<time::Date> for Day {
+    fn from(date: time::Date) -> Self {
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        // A four-digit year always formats; the fallback is never reached.
+        Self(date.format(&format).unwrap_or_default())
+    }
+}
+
 /// A time of day, `HH:MM` (24-hour), kept as minutes since midnight; serialised as its text.
 /// `24:00` (the end of the day) only where [`ClockTime::parse_end`] takes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -149,7 +149,7 @@ impl Periods {
 }
 
 /// The user's time zone from their settings (UTC before any change).
-async fn timezone(ex: &mut impl Executor, user: &str) -> Result<String, sqlx::Error> {
+pub async fn timezone(ex: &mut impl Executor, user: &str) -> Result<String, sqlx::Error> {
     let row: Option<(String,)> = ex
         .fetch_optional("select timezone from user_settings where user_id = $1", &args![user])
         .await?;

@@ -14,6 +14,7 @@ on_both_backends!(
     weekly_progress_follows_the_users_week_across_a_sunday_midnight,
     monthly_and_daily_progress_turn_over_at_the_users_midnight,
     goal_rules_across_fields_are_422_and_filters_apply,
+    an_activity_without_a_date_is_on_the_users_own_today,
 );
 
 const ACTIVITIES: &str = "/api/v1/activities";
@@ -436,4 +437,30 @@ async fn goal_rules_across_fields_are_422_and_filters_apply(backend: Backend) {
         .send()
         .await;
     as_activity.assert_problem(StatusCode::NOT_FOUND, "not_found");
+}
+
+async fn an_activity_without_a_date_is_on_the_users_own_today(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
+    // Kiritimati is UTC+14 all year: its today is UTC's tomorrow for 14 hours of the day,
+    // Pago Pago (UTC-11) is UTC's yesterday for 11; between them one always differs from UTC.
+    for (zone, hours) in [("Pacific/Kiritimati", 14), ("Pacific/Pago_Pago", -11)] {
+        let token = app.token_for_new_user();
+        let tz = app
+            .patch("/api/v1/settings")
+            .token(&token)
+            .json(&json!({"timezone": zone}))
+            .send()
+            .await;
+        assert_eq!(tz.status, StatusCode::OK, "{}", tz.text);
+        let local_today = || {
+            (time::OffsetDateTime::now_utc() + time::Duration::hours(hours))
+                .date()
+                .to_string()
+        };
+        let before = local_today();
+        let activity = record(&app, &token, json!({"type": "walk", "name": "Evening walk"})).await;
+        let after = local_today();
+        let date = activity["date"].as_str().unwrap();
+        assert!(date == before || date == after, "{zone}: {date}, expected {before}");
+    }
 }

@@ -4,10 +4,12 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use joan_domain::activity::{ActivityCommand, ActivityType};
+use joan_domain::activity_goal::local_day;
 use joan_domain::text::SearchText;
 use joan_domain::values::Day;
 use joan_domain::{ActivityId, GoalId, UserId};
 use joan_projections::activities::{self, Activities, ActivityFilter, ActivityRow};
+use joan_projections::activity_goals;
 use joan_projections::goals::GoalRow;
 use joan_projections::table;
 use serde::Deserialize;
@@ -120,9 +122,16 @@ async fn create_activity(
 ) -> Result<Response, ApiError> {
     idempotent(&state, &caller, "POST /activities", &body, async |idem| {
         let id = ActivityId::generate();
-        let new = body.parse(id).map_err(ApiError::Validation)?;
+        let mut new = body.parse(id).map_err(ApiError::Validation)?;
         check_goal(&state, caller.user, new.goal_id).await?;
         let (id, user) = (id.to_string(), caller.user.to_string());
+        if new.date.is_none() {
+            // Today, as the user's own calendar (their settings' time zone) has it.
+            let zone = activity_goals::timezone(&mut state.core.store.db(), &user)
+                .await
+                .map_err(ApiError::internal)?;
+            new.date = Some(Day::from(local_day(caller.ctx.at, &zone)));
+        }
         let location = ACTIVITIES.location(&id);
         let render = RenderRow::<ActivityRow>::new(&user, &id);
         let hook = idem.recorder(StatusCode::CREATED, Some(location.clone()), render);

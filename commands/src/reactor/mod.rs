@@ -81,16 +81,7 @@ impl Reactor {
 
     /// Waits until the reactor has handled the event at `position` and everything before it.
     pub async fn wait_for(&self, position: i64) {
-        let target = loop {
-            match tail::cursor_at(&self.db, position).await {
-                Ok(target) => break target,
-                Err(e) => {
-                    tracing::warn!(reactor = self.name, error = %e, "cannot look up position {position}; retrying");
-                    tokio::time::sleep(RETRY).await;
-                }
-            }
-        };
-        if let Some(target) = target {
+        if let Some(target) = tail::cursor_at_retrying(&self.db, position, self.name, RETRY).await {
             let _ = self.checkpoint.clone().wait_for(|c| *c >= target).await;
         }
     }

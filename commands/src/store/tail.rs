@@ -198,6 +198,26 @@ pub async fn cursor_at(db: &Database, position: i64) -> Result<Option<Cursor>, S
     Ok(row.map(|(tx, position)| Cursor { tx, position }))
 }
 
+/// [`cursor_at`], asked again every `pause` until the database answers: what a tail's
+/// `wait_for` (catch-up projectors, reactors) looks up before it waits. `tail` names the
+/// waiter in the warning.
+pub async fn cursor_at_retrying(
+    db: &Database,
+    position: i64,
+    tail: &str,
+    pause: std::time::Duration,
+) -> Option<Cursor> {
+    loop {
+        match cursor_at(db, position).await {
+            Ok(target) => return target,
+            Err(e) => {
+                tracing::warn!(tail, error = %e, "cannot look up position {position}; retrying");
+                tokio::time::sleep(pause).await;
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

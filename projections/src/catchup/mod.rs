@@ -77,16 +77,8 @@ impl CatchUp {
     /// Waits until the projector has applied the event at `position` and everything before
     /// it (on whichever node runs it).
     pub async fn wait_for(&self, position: i64) {
-        let target = loop {
-            match tail::cursor_at(&self.db, position).await {
-                Ok(target) => break target,
-                Err(e) => {
-                    tracing::warn!(projector = self.name, error = %e, "cannot look up position {position}; retrying");
-                    tokio::time::sleep(Duration::from_millis(200)).await;
-                }
-            }
-        };
-        let Some(target) = target else {
+        let Some(target) = tail::cursor_at_retrying(&self.db, position, self.name, Duration::from_millis(200)).await
+        else {
             return;
         };
         let mut rx = self.checkpoint.clone();

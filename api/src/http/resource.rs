@@ -85,6 +85,37 @@ impl Resource {
     }
 }
 
+impl Resource {
+    /// A per-user singleton (settings) `id`: its row now, or as it was at `at`; `None`
+    /// before its first event.
+    pub async fn singleton<F: Fold>(
+        &self,
+        state: &AppState,
+        user: UserId,
+        id: &str,
+        at: Option<Timestamp>,
+    ) -> Result<Option<F::Row>, ApiError> {
+        let Some(at) = at else {
+            return table::get::<F::Row>(&mut state.core.store.db(), &user.to_string(), id)
+                .await
+                .map_err(ApiError::internal);
+        };
+        match self.as_of::<F>(state, user, id, at).await {
+            Ok(row) => Ok(Some(row)),
+            Err(ApiError::NotFound) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// A singleton's view with its `ETag`, or its defaults (no `ETag`: no version to match yet).
+pub fn row_or_defaults<R: TableRow, V: Serialize + From<R>>(row: Option<R>, defaults: impl FnOnce() -> V) -> Response {
+    match row {
+        Some(row) => respond(StatusCode::OK, row.version(), None, &V::from(row)),
+        None => axum::Json(defaults()).into_response(),
+    }
+}
+
 /// The row `F` makes of `events` recorded up to `at`; 404 when there is none then.
 pub fn replay_until<F: Fold>(mut events: Vec<StoredEvent>, at: Timestamp) -> Result<F::Row, ApiError> {
     let at = at.to_rfc3339();

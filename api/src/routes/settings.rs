@@ -4,8 +4,7 @@
 //! Keys are sealed here, before the command, so events, rows and logs only ever hold the
 //! ciphertext, the id of the key that sealed it, and the mask shown to the user.
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use joan_commands::CommandError;
 use joan_domain::settings::{
     BreakMinutes, LocalLlmModel, LocalLlmUrl, Provider, SealedKey, Settings, SettingsChanges, SettingsCommand, Theme,
@@ -13,7 +12,6 @@ use joan_domain::settings::{
 };
 use joan_domain::{SettingsId, UserId};
 use joan_projections::settings::{SettingsRow, UserSettings};
-use joan_projections::table;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -24,7 +22,7 @@ use crate::crypto::{CryptoError, Keyring, mask};
 use crate::http::error::{ApiError, from_command};
 use crate::http::extract::{ApiJson, ApiQuery, Caller, ConditionalHeaders, CurrentUser, IfMatch};
 use crate::http::fields::{Fields, Whole, present};
-use crate::http::resource::{AsOf, HistoryEntry, Resource, respond};
+use crate::http::resource::{AsOf, HistoryEntry, Resource, row_or_defaults};
 use crate::http::state::AppState;
 
 pub const SETTINGS: Resource = Resource::new("settings", "/api/v1/settings");
@@ -46,7 +44,8 @@ fn key_context(user: UserId, provider: Provider) -> String {
 /// The caller's `provider` key in the clear, for code that calls the provider; `None` when
 /// none is set. The [`Secret`] prints `<redacted>`; never log what `expose` gives.
 pub async fn api_key(state: &AppState, user: UserId, provider: Provider) -> Result<Option<Secret>, ApiError> {
-    let row = read_row(state, user).await?;
+    let id = SettingsId::of(user).to_string();
+    let row = SETTINGS.singleton::<UserSettings>(state, user, &id, None).await?;
     let Some(stored) = row.as_ref().and_then(|r| r.api_key(provider).0) else {
         return Ok(None);
     };
@@ -224,21 +223,6 @@ impl PatchSettings {
     }
 }
 
-async fn read_row(state: &AppState, user: UserId) -> Result<Option<SettingsRow>, ApiError> {
-    let id = SettingsId::of(user).to_string();
-    table::get::<SettingsRow>(&mut state.core.store.db(), &user.to_string(), &id)
-        .await
-        .map_err(ApiError::internal)
-}
-
-/// The settings with their `ETag`, or the defaults (no `ETag`: no version to match yet).
-fn settings_response(user: UserId, row: Option<SettingsRow>) -> Response {
-    match row {
-        Some(row) => respond(StatusCode::OK, row.version, None, &SettingsView::from(row)),
-        None => axum::Json(SettingsView::defaults(user)).into_response(),
-    }
-}
-
 /// The caller's settings, now or `as_of` an earlier instant; the defaults before any change.
 #[utoipa::path(get, path = "/settings", tag = "settings", params(AsOf), security(("bearer" = [])),
     responses((status = 200, body = SettingsView)))]
@@ -247,18 +231,11 @@ async fn get_settings(
     CurrentUser(user): CurrentUser,
     ApiQuery(as_of): ApiQuery<AsOf>,
 ) -> Result<Response, ApiError> {
-    let row = match as_of.parse()? {
-        None => read_row(&state, user).await?,
-        Some(at) => {
-            let id = SettingsId::of(user).to_string();
-            match SETTINGS.as_of::<UserSettings>(&state, user, &id, at).await {
-                Ok(row) => Some(row),
-                Err(ApiError::NotFound) => None,
-                Err(e) => return Err(e),
-            }
-        }
-    };
-    Ok(settings_response(user, row))
+    let id = SettingsId::of(user).to_string();
+    let row = SETTINGS
+        .singleton::<UserSettings>(&state, user, &id, as_of.parse()?)
+        .await?;
+    Ok(row_or_defaults(row, || SettingsView::defaults(user)))
 }
 
 /// Changes some settings; the first change keeps the defaults for the rest. `If-Match` makes
@@ -283,7 +260,11 @@ async fn patch_settings(
             CommandError::NotFound => ApiError::PreconditionFailed,
             other => from_command(other),
         })?;
-    Ok(settings_response(caller.user, read_row(&state, caller.user).await?))
+    let id = SettingsId::of(caller.user).to_string();
+    let row = SETTINGS
+        .singleton::<UserSettings>(&state, caller.user, &id, None)
+        .await?;
+    Ok(row_or_defaults(row, || SettingsView::defaults(caller.user)))
 }
 
 /// The settings' events, oldest first (a key's ciphertext left out: only its mask shows).

@@ -1,14 +1,12 @@
 //! `/pomodoro/settings`: the caller's pomodoro settings (the defaults until the first change),
 //! kept in their pomodoro stream; the `ETag` is that stream's version, which sessions move too.
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use joan_commands::CommandError;
 use joan_domain::UserId;
 use joan_domain::pomodoro::{PomodoroCommand, PomodoroEvent, PomodoroSettings};
 use joan_projections::pomodoro::{PomodoroSettingsFold, PomodoroSettingsRow};
 use joan_projections::projector::decode;
-use joan_projections::table;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -18,7 +16,7 @@ use super::body::PatchPomodoroSettings;
 use super::{POMODORO, stream_id};
 use crate::http::error::{ApiError, from_command};
 use crate::http::extract::{ApiJson, ApiQuery, Caller, ConditionalHeaders, CurrentUser, IfMatch};
-use crate::http::resource::{AsOf, HistoryEntry, respond};
+use crate::http::resource::{AsOf, HistoryEntry, row_or_defaults};
 use crate::http::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -87,20 +85,6 @@ impl PomodoroSettingsView {
     }
 }
 
-async fn read_row(state: &AppState, user: UserId) -> Result<Option<PomodoroSettingsRow>, ApiError> {
-    table::get::<PomodoroSettingsRow>(&mut state.core.store.db(), &user.to_string(), &stream_id(user))
-        .await
-        .map_err(ApiError::internal)
-}
-
-/// The settings with their `ETag`, or the defaults (no `ETag`: no version to match yet).
-fn settings_response(user: UserId, row: Option<PomodoroSettingsRow>) -> Response {
-    match row {
-        Some(row) => respond(StatusCode::OK, row.version, None, &PomodoroSettingsView::from(row)),
-        None => axum::Json(PomodoroSettingsView::defaults(user)).into_response(),
-    }
-}
-
 /// The caller's pomodoro settings, now or `as_of` an earlier instant; the defaults before
 /// their first use.
 #[utoipa::path(get, path = "/pomodoro/settings", tag = "pomodoro", params(AsOf), security(("bearer" = [])),
@@ -110,18 +94,10 @@ async fn get_settings(
     CurrentUser(user): CurrentUser,
     ApiQuery(as_of): ApiQuery<AsOf>,
 ) -> Result<Response, ApiError> {
-    let row = match as_of.parse()? {
-        None => read_row(&state, user).await?,
-        Some(at) => match POMODORO
-            .as_of::<PomodoroSettingsFold>(&state, user, &stream_id(user), at)
-            .await
-        {
-            Ok(row) => Some(row),
-            Err(ApiError::NotFound) => None,
-            Err(e) => return Err(e),
-        },
-    };
-    Ok(settings_response(user, row))
+    let row = POMODORO
+        .singleton::<PomodoroSettingsFold>(&state, user, &stream_id(user), as_of.parse()?)
+        .await?;
+    Ok(row_or_defaults(row, || PomodoroSettingsView::defaults(user)))
 }
 
 /// Changes some settings; a running session keeps its length. `If-Match` makes it
@@ -151,7 +127,10 @@ async fn patch_settings(
             CommandError::NotFound => ApiError::PreconditionFailed,
             other => from_command(other),
         })?;
-    Ok(settings_response(caller.user, read_row(&state, caller.user).await?))
+    let row = POMODORO
+        .singleton::<PomodoroSettingsFold>(&state, caller.user, &stream_id(caller.user), None)
+        .await?;
+    Ok(row_or_defaults(row, || PomodoroSettingsView::defaults(caller.user)))
 }
 
 /// The settings' events, oldest first (the stream's session events left out).

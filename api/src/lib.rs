@@ -1,6 +1,7 @@
 //! Joan's outer layer: configuration, the command line, authentication and the HTTP API.
 #![forbid(unsafe_code)]
 
+pub mod ai;
 pub mod auth;
 pub mod cli;
 pub mod config;

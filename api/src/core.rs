@@ -23,6 +23,7 @@ use joan_projections::{CatchUp, Projections};
 use tokio::sync::watch;
 
 use crate::error::AppError;
+use crate::live::LiveFeed;
 
 pub struct Core {
     pub store: EventStore,
@@ -45,6 +46,8 @@ pub struct Core {
     pub catch_up: Vec<CatchUp>,
     /// Process managers turning events into commands (see `joan_commands::reactor`).
     pub reactors: Vec<Reactor>,
+    /// Every committed event, for `GET /events/stream`.
+    pub live: LiveFeed,
     shutdown: watch::Sender<bool>,
 }
 
@@ -59,6 +62,7 @@ impl Core {
         let catch_up = projections.start_catch_up(&store, stop.clone()).await?;
         let minutes = PomodoroMinutes::new(CommandService::new(store.clone(), ()));
         let reactors = vec![Reactor::start(store.clone(), Arc::new(minutes), stop).await?];
+        let live = LiveFeed::start(store.clone()).await?;
         Ok(Self {
             tasks: CommandService::new(store.clone(), ()),
             users: CommandService::new(store.clone(), ()),
@@ -79,6 +83,7 @@ impl Core {
             projections,
             catch_up,
             reactors,
+            live,
             shutdown,
         })
     }
@@ -108,6 +113,7 @@ impl Core {
         for r in &self.reactors {
             r.abort();
         }
+        self.live.close();
         self.store.db().close().await;
     }
 }

@@ -10,5 +10,6 @@ pub mod crypto;
 pub mod data_dir;
 pub mod error;
 pub mod http;
+pub mod live;
 pub mod routes;
 pub mod uploads;

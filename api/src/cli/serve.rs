@@ -55,6 +55,10 @@ pub async fn run(storage: &StorageArgs, args: ServeArgs) -> Result<(), AppError>
         "joan is listening"
     );
     let shutdown = shutdown_signal().boxed().shared();
+    // Live-feed connections never end on their own: close them when shutting down, so that
+    // the graceful shutdown does not wait for them.
+    let live = state.core.live.clone();
+    tokio::spawn(shutdown.clone().map(move |()| live.close()));
     let api = serve(
         listener,
         router(state.clone(), &options),

@@ -69,6 +69,8 @@ impl Default for HttpOptions {
 pub fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(docs::ApiDoc::openapi())
         .merge(routes::auth::router())
+        .merge(routes::audit::router())
+        .merge(routes::events::router())
         .merge(routes::users::router())
         .merge(routes::tasks::router())
         .merge(routes::kanban::router())

@@ -1,8 +1,10 @@
 //! One module per resource, each exposing `router()`.
 pub mod activities;
 pub mod attachments;
+pub mod audit;
 pub mod auth;
 pub mod clients;
+pub mod events;
 pub mod folders;
 pub mod goals;
 pub mod kanban;

@@ -120,6 +120,13 @@ impl<'a> Call<'a> {
         }
     }
 
+    /// Sends, handing back the response with its body unread (streams).
+    pub async fn open(self) -> axum::response::Response {
+        let mut request = self.request.body(self.body).unwrap();
+        request.extensions_mut().insert(ConnectInfo(self.peer));
+        self.app.router.clone().oneshot(request).await.unwrap()
+    }
+
     pub async fn send(self) -> Reply {
         let mut request = self.request.body(self.body).unwrap();
         request.extensions_mut().insert(ConnectInfo(self.peer));

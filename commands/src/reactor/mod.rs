@@ -111,17 +111,11 @@ async fn run(
                 cursor = end;
                 checkpoint.send_replace(cursor);
             }
-            // SQLite moves the head on every durable commit; PostgreSQL events also settle
-            // when unrelated transactions end, which nobody announces.
-            Ok(None) if postgres => tokio::select! {
-                _ = head.changed() => {}
-                _ = tokio::time::sleep(IDLE_POLL) => {}
-                _ = shutdown.changed() => {}
-            },
-            Ok(None) => tokio::select! {
-                changed = head.wait_for(|h| *h > cursor.position) => if changed.is_err() { return },
-                _ = shutdown.changed() => {}
-            },
+            Ok(None) => {
+                if !tail::wait_for_append(&mut head, cursor, postgres, IDLE_POLL, &mut shutdown).await {
+                    return;
+                }
+            }
             Err(e) => {
                 if *shutdown.borrow() {
                     return;

@@ -41,6 +41,9 @@ pub enum Horizon {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Page {
     pub events: Vec<StoredEvent>,
+    /// The cursor of the first event (`end` when empty): everything strictly between the
+    /// cursor the page was read after and this one is in no page.
+    pub first: Cursor,
     pub end: Cursor,
 }
 
@@ -118,8 +121,10 @@ fn finish(rows: Vec<TailRow>, after: Cursor, horizon: Horizon, postgres: bool) -
     };
     let rows: Vec<TailRow> = rows.into_iter().take_while(keep).collect();
     let end = rows.last().map_or(after, TailRow::cursor);
+    let first = rows.first().map_or(end, TailRow::cursor);
     Page {
         events: rows.into_iter().map(|r| r.event).collect(),
+        first,
         end,
     }
 }
@@ -196,6 +201,31 @@ pub async fn cursor_at(db: &Database, position: i64) -> Result<Option<Cursor>, S
          order by position desc limit 1";
     let row: Option<(i64, i64)> = db.fetch_optional(SQL, &[Arg::from(position)]).await?;
     Ok(row.map(|(tx, position)| Cursor { tx, position }))
+}
+
+/// Waits until the log may hold events after `cursor`: SQLite moves the head on every
+/// durable commit; PostgreSQL events also settle when unrelated transactions end, which
+/// nobody announces, so there the wait is also cut short every `idle_poll`. `false` when the
+/// store is gone; a change of `shutdown` also ends the wait (the caller looks at it).
+pub async fn wait_for_append(
+    head: &mut tokio::sync::watch::Receiver<i64>,
+    cursor: Cursor,
+    postgres: bool,
+    idle_poll: std::time::Duration,
+    shutdown: &mut tokio::sync::watch::Receiver<bool>,
+) -> bool {
+    if postgres {
+        tokio::select! {
+            _ = head.changed() => {}
+            _ = tokio::time::sleep(idle_poll) => {}
+            _ = shutdown.changed() => {}
+        }
+        return true;
+    }
+    tokio::select! {
+        changed = head.wait_for(|h| *h > cursor.position) => changed.is_ok(),
+        _ = shutdown.changed() => true,
+    }
 }
 
 /// [`cursor_at`], asked again every `pause` until the database answers: what a tail's

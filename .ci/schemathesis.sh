@@ -68,9 +68,11 @@ st() { # from the scratch directory, where its hypothesis cache goes
 }
 
 # Logging out ends every session of the caller, so it runs last, on its own token: before
-# it, every other operation runs signed in.
+# it, every other operation runs signed in. The live feed (`/events/stream`) is left out: it
+# answers a stream that never ends, which no check can wait for (its tests are
+# api/tests/api/timeline.rs).
 status=0
-st 1 --exclude-path /api/v1/auth/logout || status=$?
+st 1 --exclude-path /api/v1/auth/logout --exclude-path /api/v1/events/stream || status=$?
 st 2 --include-path /api/v1/auth/logout || status=$?
 if grep -q "panicked" "$work/joan.log"; then
     echo "joan panicked during the run:" >&2

@@ -44,6 +44,12 @@ pub struct NoteChanges {
 pub enum NoteCommand {
     Create(NewNote),
     Update(NoteChanges),
+    /// Restores what the note was at `version` (given as the changes that take it back
+    /// there): `NoteReverted` and then each field's change.
+    Revert {
+        version: u32,
+        changes: NoteChanges,
+    },
     Delete,
 }
 
@@ -96,6 +102,11 @@ pub enum NoteEvent {
     NoteDeleted {
         at: Timestamp,
     },
+    /// The field changes after it take the note back to what it was at `version`.
+    NoteReverted {
+        version: u32,
+        at: Timestamp,
+    },
 }
 
 impl NoteEvent {
@@ -109,6 +120,7 @@ impl NoteEvent {
             | NoteTagsChanged { at, .. }
             | NotePinChanged { at, .. }
             | NoteArchiveChanged { at, .. }
+            | NoteReverted { at, .. }
             | NoteDeleted { at } => *at,
         }
     }
@@ -196,6 +208,17 @@ impl Aggregate for Note {
                 self.life.check_live(actor)?;
                 self.decide_update(changes, at)
             }
+            NoteCommand::Revert { version, changes } => {
+                self.life.check_live(actor)?;
+                let changes = self.decide_update(changes, at);
+                if changes.is_empty() {
+                    changes
+                } else {
+                    std::iter::once(NoteEvent::NoteReverted { version, at })
+                        .chain(changes)
+                        .collect()
+                }
+            }
             NoteCommand::Delete => {
                 self.life.check_live(actor)?;
                 vec![NoteEvent::NoteDeleted { at }]
@@ -239,6 +262,7 @@ impl Aggregate for Note {
             NotePinChanged { to, .. } => self.is_pinned = to,
             NoteArchiveChanged { to, .. } => self.is_archived = to,
             NoteDeleted { .. } => self.life.deleted = true,
+            NoteReverted { .. } => {}
         }
         self.life.touch(at);
     }

@@ -49,6 +49,12 @@ pub struct TaskChanges {
 pub enum TaskCommand {
     Create(NewTask),
     Update(TaskChanges),
+    /// Restores the fields the task had at `version` (given as the changes that take it back
+    /// there): `TaskReverted` and then each field's change, as a new step of its history.
+    Revert {
+        version: u32,
+        changes: TaskChanges,
+    },
     Complete,
     Reopen,
     Delete,
@@ -155,6 +161,11 @@ pub enum TaskEvent {
     TaskDeleted {
         at: Timestamp,
     },
+    /// The field changes after it take the task back to what it was at `version`.
+    TaskReverted {
+        version: u32,
+        at: Timestamp,
+    },
     /// The task was placed at `position` (0-based) of a board's column.
     TaskMovedOnBoard {
         board_id: BoardId,
@@ -202,6 +213,7 @@ impl TaskEvent {
             | TaskGoalLinked { at, .. }
             | TaskGoalUnlinked { at, .. }
             | TaskPomodoroLogged { at, .. }
+            | TaskReverted { at, .. }
             | TaskDeleted { at } => *at,
         }
     }
@@ -224,6 +236,7 @@ impl TaskEvent {
             TaskCompleted { .. } => "completed",
             TaskReopened { .. } => "reopened",
             TaskDeleted { .. } => "deleted",
+            TaskReverted { .. } => "reverted",
             TaskMovedOnBoard { .. } => "moved",
             TaskGoalLinked { .. } => "goal_linked",
             TaskGoalUnlinked { .. } => "goal_unlinked",
@@ -405,6 +418,17 @@ impl Aggregate for Task {
                 self.check_writable(actor, grant)?;
                 self.decide_update(changes, at)
             }
+            TaskCommand::Revert { version, changes } => {
+                self.check_writable(actor, grant)?;
+                let changes = self.decide_update(changes, at);
+                if changes.is_empty() {
+                    changes
+                } else {
+                    std::iter::once(TaskEvent::TaskReverted { version, at })
+                        .chain(changes)
+                        .collect()
+                }
+            }
             TaskCommand::Complete => {
                 self.check_writable(actor, grant)?;
                 if self.status == TaskStatus::Completed {
@@ -537,6 +561,7 @@ impl Aggregate for Task {
                 self.completed_at = None;
             }
             TaskDeleted { .. } => self.life.deleted = true,
+            TaskReverted { .. } => {}
             // Board placement lives in the board's read model; the task only records the move.
             TaskMovedOnBoard { .. } => {}
             TaskGoalLinked { goal_id, .. } => self.goals.push(goal_id),

@@ -103,7 +103,7 @@ impl Fold for Notes {
                     NoteTagsChanged { to, .. } => row.tags = JsonText::of(&to),
                     NotePinChanged { to, .. } => row.is_pinned = Flag(to),
                     NoteArchiveChanged { to, .. } => row.is_archived = Flag(to),
-                    NoteCreated { .. } | NoteDeleted { .. } => {}
+                    NoteReverted { .. } | NoteCreated { .. } | NoteDeleted { .. } => {}
                 }
             }
         }

@@ -88,6 +88,7 @@ impl Fold for Tasks {
             TaskMovedOnBoard { .. }
             | TaskGoalLinked { .. }
             | TaskGoalUnlinked { .. }
+            | TaskReverted { .. }
             | TaskCreated { .. }
             | TaskDeleted { .. } => {}
         }

@@ -26,6 +26,7 @@ pub mod ops;
 pub mod request_id;
 pub mod resource;
 pub mod responses;
+pub mod revert;
 pub mod schema;
 pub mod security_headers;
 pub mod server;

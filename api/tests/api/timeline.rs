@@ -16,6 +16,8 @@ on_both_backends!(
     the_audit_pages_by_position_and_filters,
     the_live_feed_shows_each_user_their_own_and_their_projects_changes,
     a_resumed_feed_loses_and_repeats_nothing,
+    as_of_shows_each_step_of_a_task_and_a_revert_restores_it_as_a_new_step,
+    a_note_reverts_to_an_earlier_content_and_as_of_shows_each_version,
 );
 
 const TASKS: &str = "/api/v1/tasks";
@@ -338,4 +340,167 @@ async fn a_resumed_feed_loses_and_repeats_nothing(backend: Backend) {
         .send()
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
+}
+
+async fn history(app: &TestApp, who: &Session, path: &str) -> Vec<Value> {
+    let reply = app.get(&format!("{path}/history")).token(&who.access).send().await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    reply.body.as_array().unwrap().clone()
+}
+
+async fn as_of(app: &TestApp, who: &Session, path: &str, at: &str) -> Value {
+    let reply = app
+        .get(&format!("{path}?as_of={}", urlencode(at)))
+        .token(&who.access)
+        .send()
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    reply.body
+}
+
+async fn revert(app: &TestApp, who: &Session, path: &str, version: Value) -> crate::app::Reply {
+    app.post(&format!("{path}/revert"))
+        .token(&who.access)
+        .json(&json!({"version": version}))
+        .send()
+        .await
+}
+
+async fn as_of_shows_each_step_of_a_task_and_a_revert_restores_it_as_a_new_step(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
+    let ann = app.register_and_login("ann@example.com").await;
+    let id = task(&app, &ann, json!({"title": "Draft", "priority": 2, "tags": ["home"]})).await;
+    let path = format!("{TASKS}/{id}");
+    rename(&app, &ann, &id, "Final").await;
+    let patched = app
+        .patch(&path)
+        .token(&ann.access)
+        .json(&json!({"priority": 4, "tags": ["home", "urgent"], "description": "by Friday"}))
+        .send()
+        .await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
+    let done = app.post(&format!("{path}/complete")).token(&ann.access).send().await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+
+    // Each step's instant shows exactly the task as it was then.
+    let steps = history(&app, &ann, &path).await;
+    let at = |sequence: i64| {
+        steps
+            .iter()
+            .filter(|e| e["sequence"].as_i64().unwrap() <= sequence)
+            .next_back()
+            .unwrap()["at"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let first = as_of(&app, &ann, &path, &at(1)).await;
+    assert_eq!(
+        (&first["title"], &first["priority"], &first["tags"]),
+        (&json!("Draft"), &json!(2), &json!(["home"]))
+    );
+    assert_eq!(first["description"], Value::Null);
+    let renamed = as_of(&app, &ann, &path, &at(2)).await;
+    assert_eq!((&renamed["title"], &renamed["priority"]), (&json!("Final"), &json!(2)));
+    let before_done = as_of(
+        &app,
+        &ann,
+        &path,
+        &steps[steps.len() - 2]["at"].as_str().unwrap().to_string(),
+    )
+    .await;
+    assert_eq!(
+        (&before_done["priority"], &before_done["description"]),
+        (&json!(4), &json!("by Friday"))
+    );
+    assert_ne!(before_done["status"], "completed");
+    let now = app.get(&path).token(&ann.access).send().await.body;
+    assert_eq!(now["status"], "completed");
+
+    // Back to version 1: every field as it was, as new events on top of the history.
+    let current = now["version"].as_i64().unwrap();
+    let reverted = revert(&app, &ann, &path, json!(1)).await;
+    assert_eq!(reverted.status, StatusCode::OK, "{}", reverted.text);
+    for field in ["title", "priority", "tags", "description", "status"] {
+        assert_eq!(reverted.body[field], first[field], "{field}");
+    }
+    assert!(reverted.body["version"].as_i64().unwrap() > current);
+    let after = history(&app, &ann, &path).await;
+    assert_eq!(after.len() as i64, reverted.body["version"].as_i64().unwrap());
+    let marker = &after[steps.len()];
+    assert_eq!(
+        (&marker["type"], &marker["data"]["version"]),
+        (&json!("TaskReverted"), &json!(1))
+    );
+    assert!(
+        after[steps.len() + 1..]
+            .iter()
+            .any(|e| e["type"] == "TaskTitleChanged" && e["data"]["to"] == "Draft")
+    );
+    // Nothing was rewritten: the old steps are still there, as they were.
+    assert_eq!(&after[..steps.len()], &steps[..]);
+    let activity = app.get(&format!("{path}/activity")).token(&ann.access).send().await;
+    assert!(activity.text.contains("reverted"), "{}", activity.text);
+
+    // Only earlier versions, only your own tasks.
+    let latest = reverted.body["version"].as_i64().unwrap();
+    for bad in [json!(0), json!(latest), json!(latest + 10), json!("one")] {
+        let refused = revert(&app, &ann, &path, bad.clone()).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{bad}: {}",
+            refused.text
+        );
+    }
+    let bob = app.register_and_login("bob@example.com").await;
+    assert_eq!(revert(&app, &bob, &path, json!(1)).await.status, StatusCode::NOT_FOUND);
+    let unchanged = app.get(&path).token(&ann.access).send().await.body;
+    assert_eq!(unchanged["version"], json!(latest));
+}
+
+async fn a_note_reverts_to_an_earlier_content_and_as_of_shows_each_version(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else { return };
+    let ann = app.register_and_login("ann@example.com").await;
+    let created = app
+        .post("/api/v1/notes")
+        .token(&ann.access)
+        .json(&json!({"title": "Plan", "content": "# One\n\nfirst"}))
+        .send()
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let path = format!("/api/v1/notes/{}", created.body["id"].as_str().unwrap());
+    for (n, content) in [(2, "# Two"), (3, "# Three")] {
+        let edited = app
+            .patch(&path)
+            .token(&ann.access)
+            .json(&json!({"content": content, "is_pinned": n == 3}))
+            .send()
+            .await;
+        assert_eq!(edited.status, StatusCode::OK, "{}", edited.text);
+    }
+    let steps = history(&app, &ann, &path).await;
+    let mut seen = Vec::new();
+    for step in &steps {
+        let then = as_of(&app, &ann, &path, step["at"].as_str().unwrap()).await;
+        seen.push(then["content"].as_str().unwrap().to_string());
+    }
+    seen.dedup();
+    assert_eq!(seen, ["# One\n\nfirst", "# Two", "# Three"]);
+
+    let reverted = revert(&app, &ann, &path, json!(1)).await;
+    assert_eq!(reverted.status, StatusCode::OK, "{}", reverted.text);
+    assert_eq!(reverted.body["content"], "# One\n\nfirst");
+    assert_eq!(reverted.body["is_pinned"], json!(false));
+    assert!(
+        reverted.body["content_html"].as_str().unwrap().contains("<h1>One</h1>"),
+        "{}",
+        reverted.text
+    );
+    let after = history(&app, &ann, &path).await;
+    assert_eq!(after[steps.len()]["type"], "NoteReverted");
+    // Reverting to where it already is changes nothing.
+    let again = revert(&app, &ann, &path, json!(1)).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.text);
+    assert_eq!(again.body["version"], reverted.body["version"]);
 }

@@ -19,6 +19,7 @@ use crate::http::extract::{
 };
 use crate::http::fields::Fields;
 use crate::http::resource::{AsOf, HistoryEntry, RenderRow, Resource, idempotent, read, respond, respond_page};
+use crate::http::revert::{RevertBody, restoring};
 use crate::http::schema::{search_text, tag_filter};
 use crate::http::state::AppState;
 use crate::routes::folders::own_folder;
@@ -33,6 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_notes, create_note))
         .routes(routes!(get_note, patch_note, delete_note))
+        .routes(routes!(revert_note))
         .routes(routes!(note_history))
 }
 
@@ -154,6 +156,42 @@ async fn patch_note(
         .core
         .notes
         .execute(&id, &caller.ctx, NoteCommand::Update(changes), expected, None)
+        .await
+        .map_err(from_command)?;
+    let row = read::<NoteRow>(&state, &user, &id).await?;
+    Ok(respond(StatusCode::OK, row.version, None, &row))
+}
+
+/// Restores the note as it was at an earlier `version` (title, content, folder, tags, pin
+/// and archive): a `NoteReverted` event and each field's change, appended to its history.
+#[utoipa::path(post, path = "/notes/{id}/revert", tag = "notes", request_body = RevertBody, security(("bearer" = [])),
+    params(("id" = Uuid, Path), ConditionalHeaders), responses((status = 200, body = NoteRow)))]
+async fn revert_note(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    IfMatch(expected): IfMatch,
+    ApiJson(body): ApiJson<RevertBody>,
+) -> Result<Response, ApiError> {
+    let (_, id) = NOTES.id::<NoteId>(&id)?;
+    let user = caller.user.to_string();
+    let events = NOTES.stream(&state, caller.user, &id).await?;
+    let restored = ["title", "content", "folder_id", "tags", "is_pinned", "is_archived"];
+    let (version, patch) = restoring::<Notes, PatchNote>(&events, &body, &restored)?;
+    let changes = patch.parse().map_err(ApiError::Validation)?;
+    if let Some(Some(folder)) = patch.folder_id {
+        own_folder(&state, &user, folder, "folder_id").await?;
+    }
+    state
+        .core
+        .notes
+        .execute(
+            &id,
+            &caller.ctx,
+            NoteCommand::Revert { version, changes },
+            expected,
+            None,
+        )
         .await
         .map_err(from_command)?;
     let row = read::<NoteRow>(&state, &user, &id).await?;

@@ -24,6 +24,7 @@ use crate::http::idempotency::Render;
 use crate::http::resource::{
     AsOf, HistoryEntry, Resource, idempotent, replay_until, respond, respond_page, respond_raw,
 };
+use crate::http::revert::{RevertBody, restoring};
 use crate::http::schema::{date_or_time, search_text, tag_filter};
 use crate::http::state::AppState;
 
@@ -41,6 +42,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_tasks, create_task))
         .routes(routes!(create_tasks))
         .routes(routes!(get_task, patch_task, delete_task))
+        .routes(routes!(revert_task))
         .routes(routes!(complete_task))
         .routes(routes!(reopen_task))
         .routes(routes!(task_activity))
@@ -318,6 +320,44 @@ async fn patch_task(
     let changes = body.parse().map_err(ApiError::Validation)?;
     access::check_project(&state, caller.user, changes.project_id.flatten()).await?;
     access::execute(&state, &caller, &id, TaskCommand::Update(changes), expected, |_| None).await?;
+    let row = read_task(&state, caller.user, &id).await?;
+    Ok(respond(StatusCode::OK, row.version, None, &row))
+}
+
+/// The fields a revert restores.
+const RESTORED: &[&str] = &[
+    "title",
+    "description",
+    "status",
+    "priority",
+    "due_date",
+    "folder_id",
+    "project_id",
+    "estimated_minutes",
+    "actual_minutes",
+    "tags",
+];
+
+/// Restores the task's fields as they were at an earlier `version`: a `TaskReverted` event
+/// and each field's change, appended to its history. `If-Match` makes it conditional.
+#[utoipa::path(post, path = "/tasks/{id}/revert", tag = "tasks", request_body = RevertBody, security(("bearer" = [])),
+    params(("id" = Uuid, Path), ConditionalHeaders),
+    responses((status = 200, body = TaskRow), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 412, body = Problem), (status = 422, body = Problem)))]
+async fn revert_task(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    IfMatch(expected): IfMatch,
+    ApiJson(body): ApiJson<RevertBody>,
+) -> Result<Response, ApiError> {
+    let (_, id) = TASKS.id::<TaskId>(&id)?;
+    let events = access::stream(&state, caller.user, &id).await?;
+    let (version, patch) = restoring::<Tasks, PatchTask>(&events, &body, RESTORED)?;
+    let changes = patch.parse().map_err(ApiError::Validation)?;
+    access::check_project(&state, caller.user, changes.project_id.flatten()).await?;
+    let command = TaskCommand::Revert { version, changes };
+    access::execute(&state, &caller, &id, command, expected, |_| None).await?;
     let row = read_task(&state, caller.user, &id).await?;
     Ok(respond(StatusCode::OK, row.version, None, &row))
 }

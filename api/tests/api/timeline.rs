@@ -387,8 +387,7 @@ async fn as_of_shows_each_step_of_a_task_and_a_revert_restores_it_as_a_new_step(
     let at = |sequence: i64| {
         steps
             .iter()
-            .filter(|e| e["sequence"].as_i64().unwrap() <= sequence)
-            .next_back()
+            .rfind(|e| e["sequence"].as_i64().unwrap() <= sequence)
             .unwrap()["at"]
             .as_str()
             .unwrap()

@@ -401,13 +401,7 @@ async fn as_of_shows_each_step_of_a_task_and_a_revert_restores_it_as_a_new_step(
     assert_eq!(first["description"], Value::Null);
     let renamed = as_of(&app, &ann, &path, &at(2)).await;
     assert_eq!((&renamed["title"], &renamed["priority"]), (&json!("Final"), &json!(2)));
-    let before_done = as_of(
-        &app,
-        &ann,
-        &path,
-        &steps[steps.len() - 2]["at"].as_str().unwrap().to_string(),
-    )
-    .await;
+    let before_done = as_of(&app, &ann, &path, steps[steps.len() - 2]["at"].as_str().unwrap()).await;
     assert_eq!(
         (&before_done["priority"], &before_done["description"]),
         (&json!(4), &json!("by Friday"))

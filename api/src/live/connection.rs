@@ -14,8 +14,7 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{broadcast, watch};
 use uuid::Uuid;
 
-use super::change::Change;
-use super::{Batch, LiveFeed};
+use super::{Batch, LiveFeed, Rendered};
 
 /// Events read from the log per page of a gap.
 const GAP_PAGE: i64 = 200;
@@ -31,7 +30,7 @@ pub struct Connection {
     /// connection's first catch-up) or up to the first event of `held`.
     catching_up: bool,
     held: Option<Arc<Batch>>,
-    ready: VecDeque<Change>,
+    ready: VecDeque<Arc<Rendered>>,
 }
 
 impl Connection {
@@ -61,7 +60,7 @@ impl Connection {
     }
 
     /// The next event the user may see; `None` when the feed closes.
-    pub async fn next(&mut self) -> Result<Option<Change>, joan_commands::StoreError> {
+    pub async fn next(&mut self) -> Result<Option<Arc<Rendered>>, joan_commands::StoreError> {
         loop {
             if let Some(change) = self.ready.pop_front() {
                 return Ok(Some(change));
@@ -107,12 +106,12 @@ impl Connection {
             batch
                 .events
                 .iter()
-                .position(|e| e.event.position == last.position)
+                .position(|e| e.rendered.position == last.position)
                 .map_or(0, |i| i + 1)
         };
         for live in &batch.events[skip..] {
             if live.audience.includes(self.user) {
-                self.ready.push_back(Change::from(&live.event));
+                self.ready.push_back(live.rendered.clone());
             }
         }
         self.last = Some(batch.end);
@@ -133,7 +132,7 @@ impl Connection {
         }
         for event in &page.events {
             if self.visible(event).await {
-                self.ready.push_back(Change::from(event));
+                self.ready.push_back(Rendered::of(event));
             }
         }
         self.last = Some(page.end);

@@ -31,8 +31,26 @@ const RETRY: Duration = Duration::from_secs(1);
 /// One event and who may see it.
 #[derive(Debug)]
 pub struct LiveEvent {
-    pub event: StoredEvent,
     pub audience: Audience,
+    pub rendered: Arc<Rendered>,
+}
+
+/// An event as a connection sends it, rendered once for every connection that may see it.
+#[derive(Debug)]
+pub struct Rendered {
+    pub position: i64,
+    /// The [`change::Change`] as JSON.
+    pub json: String,
+}
+
+impl Rendered {
+    pub fn of(event: &StoredEvent) -> Arc<Self> {
+        let change = change::Change::from(event);
+        Arc::new(Self {
+            position: event.position,
+            json: serde_json::to_string(&change).unwrap_or_else(|_| "{}".into()),
+        })
+    }
 }
 
 /// Consecutive events of the log: everything after `after` up to `end`, in tail order.
@@ -151,7 +169,8 @@ async fn follow(
         let mut events = Vec::with_capacity(page.events.len());
         for event in page.events {
             let audience = audiences.of(&event).await;
-            events.push(LiveEvent { event, audience });
+            let rendered = Rendered::of(&event);
+            events.push(LiveEvent { audience, rendered });
         }
         let batch = Batch {
             after: cursor,

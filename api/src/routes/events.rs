@@ -17,6 +17,7 @@ use crate::http::error::ApiError;
 use crate::http::extract::CurrentUser;
 use crate::http::state::AppState;
 use crate::live::change::Change;
+use crate::live::Rendered;
 use crate::live::connection::Connection;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -68,9 +69,6 @@ fn events(connection: Connection) -> impl Stream<Item = Result<Event, Infallible
     })
 }
 
-fn event(change: &Change) -> Event {
-    Event::default()
-        .id(change.position.to_string())
-        .json_data(change)
-        .unwrap_or_else(|_| Event::default().comment("unserialisable change"))
+fn event(change: &Rendered) -> Event {
+    Event::default().id(change.position.to_string()).data(&change.json)
 }

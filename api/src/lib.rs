@@ -11,4 +11,5 @@ pub mod data_dir;
 pub mod error;
 pub mod http;
 pub mod routes;
+pub mod tls;
 pub mod uploads;

@@ -117,6 +117,8 @@ impl CreateProvider {
     /// address is checked by the caller (it needs a DNS lookup).
     pub fn parse(self, keyring: &Keyring, user: UserId, id: AiProviderId) -> Result<NewAiProvider, Vec<FieldError>> {
         let mut f = Fields::default();
+        // Required means given: a given but invalid value has its own error.
+        let (key_given, endpoint_given) = (self.api_key.is_some(), self.api_endpoint.is_some());
         let provider_type = f.check("provider_type", ProviderType::parse(&self.provider_type));
         let name = f.check("provider_name", ProviderName::parse(&self.provider_name));
         let model = f.check("model_name", ModelName::parse(&self.model_name));
@@ -126,10 +128,10 @@ impl CreateProvider {
             None => None,
         };
         if let Some(t) = provider_type {
-            if kind_needs_key(t) && key.is_none() {
+            if kind_needs_key(t) && !key_given {
                 f.push("api_key", format!("is required for {}", t.as_str()));
             }
-            if t == ProviderType::OpenaiCompatible && endpoint.is_none() {
+            if t == ProviderType::OpenaiCompatible && !endpoint_given {
                 f.push("api_endpoint", "is required for openai_compatible");
             }
         }

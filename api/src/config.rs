@@ -178,6 +178,9 @@ pub struct AiArgs {
     /// loopback or private (a local model server, a test server). The Ollama URL is allowed.
     #[arg(long, env = "JOAN_AI_ALLOW_HOSTS", value_delimiter = ',')]
     pub ai_allow_hosts: Vec<String>,
+    /// Reach only those hosts, public ones and the Ollama URL included: no other egress.
+    #[arg(long, env = "JOAN_AI_ONLY_ALLOWED")]
+    pub ai_only_allowed: bool,
     /// The operator's Ollama: used by Ollama providers that name no endpoint, always allowed.
     #[arg(long, env = "JOAN_OLLAMA_URL", default_value = "http://127.0.0.1:11434")]
     pub ollama_url: String,
@@ -190,6 +193,7 @@ impl AiArgs {
     pub fn settings(&self) -> crate::ai::providers::AiSettings {
         crate::ai::providers::AiSettings {
             allow_hosts: self.ai_allow_hosts.clone(),
+            only_allowed: self.ai_only_allowed,
             ollama_url: self.ollama_url.clone(),
             timeout: std::time::Duration::from_secs(self.ai_timeout.max(1)),
             ..crate::ai::providers::AiSettings::default()

@@ -32,6 +32,8 @@ pub enum GuardError {
     Credentials,
     #[error("the endpoint's host {0} could not be resolved")]
     Unresolvable(String),
+    #[error("the endpoint {0} is not one of the hosts the operator allows (JOAN_AI_ONLY_ALLOWED)")]
+    NotListed(String),
     #[error(
         "the endpoint {0} is a loopback, private, link-local or metadata address; \
          the operator may allow it in JOAN_AI_ALLOW_HOSTS"
@@ -43,6 +45,8 @@ pub enum GuardError {
 #[derive(Debug, Clone, Default)]
 pub struct AllowList {
     pairs: HashSet<(String, u16)>,
+    /// Refuse every other host, public ones too (egress limited to the list).
+    only_listed: bool,
 }
 
 impl AllowList {
@@ -62,7 +66,16 @@ impl AllowList {
             let pair = url.ok().and_then(|u| host_port(&u));
             pairs.insert(pair.ok_or_else(|| format!("{entry} is not a host:port"))?);
         }
-        Ok(Self { pairs })
+        Ok(Self {
+            pairs,
+            only_listed: false,
+        })
+    }
+
+    /// Only the listed hosts may be reached, public ones included.
+    pub fn only_listed(mut self, only: bool) -> Self {
+        self.only_listed = only;
+        self
     }
 
     /// Adds the host and port of `url` (the operator's Ollama URL).
@@ -96,6 +109,8 @@ fn host_port(url: &Url) -> Option<(String, u16)> {
 pub struct Guard {
     allow: Arc<AllowList>,
     client: reqwest::Client,
+    /// How long the guard's own DNS lookup may take.
+    timeout: Duration,
 }
 
 impl std::fmt::Debug for Guard {
@@ -110,6 +125,7 @@ impl Guard {
         crate::tls::install_crypto_provider();
         let resolver = Arc::new(PinningResolver {
             allowed_names: Arc::new(allow.names()),
+            only_listed: allow.only_listed,
         });
         let client = reqwest::Client::builder()
             .dns_resolver(resolver)
@@ -123,6 +139,7 @@ impl Guard {
         Self {
             allow: Arc::new(allow),
             client,
+            timeout,
         }
     }
 
@@ -151,15 +168,21 @@ impl Guard {
             return Ok(());
         }
         let host = url.host_str().unwrap_or_default().to_string();
+        if self.allow.only_listed {
+            return Err(GuardError::NotListed(host));
+        }
         let port = url.port_or_known_default().unwrap_or(80);
         let forbidden = || GuardError::Forbidden(host.clone());
         match url.host() {
             Some(url::Host::Ipv4(ip)) => refuse_if(IpAddr::V4(ip), forbidden),
             Some(url::Host::Ipv6(ip)) => refuse_if(IpAddr::V6(ip), forbidden),
             Some(url::Host::Domain(name)) => {
-                let addrs: Vec<SocketAddr> = tokio::net::lookup_host((name, port))
+                let lookup = tokio::time::timeout(self.timeout, tokio::net::lookup_host((name, port)));
+                let addrs: Vec<SocketAddr> = lookup
                     .await
-                    .map_err(|_| GuardError::Unresolvable(host.clone()))?
+                    .ok()
+                    .and_then(Result::ok)
+                    .ok_or_else(|| GuardError::Unresolvable(host.clone()))?
                     .collect();
                 if addrs.is_empty() {
                     return Err(GuardError::Unresolvable(host.clone()));
@@ -223,13 +246,18 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// for a host the operator allowed), and hands exactly those to the connector.
 struct PinningResolver {
     allowed_names: Arc<HashSet<String>>,
+    only_listed: bool,
 }
 
 impl Resolve for PinningResolver {
     fn resolve(&self, name: Name) -> Resolving {
         let host = name.as_str().to_ascii_lowercase();
         let allowed = self.allowed_names.contains(&host);
+        let refused = self.only_listed && !allowed;
         Box::pin(async move {
+            if refused {
+                return Err(Box::new(GuardError::NotListed(host)) as BoxError);
+            }
             let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
                 .await
                 .map_err(|e| Box::new(e) as BoxError)?
@@ -283,6 +311,23 @@ mod tests {
                 "{url} was not refused"
             );
         }
+    }
+
+    #[tokio::test]
+    async fn with_only_listed_hosts_public_ones_are_refused_too() {
+        let g = Guard::new(
+            AllowList::parse(&["127.0.0.1:11434"]).unwrap().only_listed(true),
+            Duration::from_secs(1),
+        );
+        assert!(g.check_str("http://127.0.0.1:11434/").await.is_ok());
+        assert_eq!(
+            g.check_str("https://93.184.216.34/v1").await,
+            Err(GuardError::NotListed("93.184.216.34".into()))
+        );
+        assert!(matches!(
+            g.check_str("https://api.openai.com/v1").await,
+            Err(GuardError::NotListed(_))
+        ));
     }
 
     #[tokio::test]

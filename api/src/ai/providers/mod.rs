@@ -36,6 +36,8 @@ const MAX_ANSWER_BYTES: usize = 4 * 1024 * 1024;
 pub struct AiSettings {
     /// `host:port` entries the guard lets through although private or loopback.
     pub allow_hosts: Vec<String>,
+    /// Only `allow_hosts` may be reached, public hosts and the Ollama URL included.
+    pub only_allowed: bool,
     /// The operator's Ollama: the endpoint of Ollama providers that name none, always allowed.
     pub ollama_url: String,
     /// One HTTP call's limit, connect to last byte.
@@ -55,6 +57,7 @@ impl Default for AiSettings {
     fn default() -> Self {
         Self {
             allow_hosts: Vec::new(),
+            only_allowed: false,
             ollama_url: "http://127.0.0.1:11434".into(),
             timeout: Duration::from_secs(60),
             retries: 2,
@@ -123,9 +126,12 @@ impl Failed {
 impl Providers {
     pub fn new(settings: AiSettings, keyring: Keyring) -> Result<Self, String> {
         let ollama = Url::parse(&settings.ollama_url).map_err(|e| format!("the Ollama URL: {e}"))?;
-        let allow = AllowList::parse(&settings.allow_hosts)
-            .map_err(|e| format!("JOAN_AI_ALLOW_HOSTS: {e}"))?
-            .with_url(&ollama);
+        let mut allow = AllowList::parse(&settings.allow_hosts).map_err(|e| format!("JOAN_AI_ALLOW_HOSTS: {e}"))?;
+        // Egress limited to the list means the list alone, the Ollama URL only if listed.
+        if !settings.only_allowed {
+            allow = allow.with_url(&ollama);
+        }
+        let allow = allow.only_listed(settings.only_allowed);
         Ok(Self {
             guard: Guard::new(allow, settings.timeout),
             keyring,

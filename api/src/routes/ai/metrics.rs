@@ -30,7 +30,7 @@ pub struct MetricsQuery {
 
 /// Totals of a set of requests.
 #[derive(Debug, Default, Clone, Serialize, ToSchema)]
-pub struct Usage {
+pub struct AiUsage {
     pub requests: u64,
     pub failures: u64,
     pub tokens: i64,
@@ -48,27 +48,27 @@ pub struct ProviderUsage {
     pub provider_type: Option<String>,
     pub model: Option<String>,
     #[serde(flatten)]
-    pub usage: Usage,
+    pub usage: AiUsage,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AiMetrics {
     #[serde(flatten)]
-    pub total: Usage,
+    pub total: AiUsage,
     pub by_provider: Vec<ProviderUsage>,
 }
 
 /// Provider id, provider type and model.
 type GroupKey<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>);
 
-fn usage(samples: &[&RequestSample]) -> Usage {
+fn usage(samples: &[&RequestSample]) -> AiUsage {
     let mut latencies: Vec<u64> = samples
         .iter()
         .map(|s| u64::try_from(s.latency_ms).unwrap_or(0))
         .collect();
     latencies.sort_unstable();
     let count = latencies.len() as u64;
-    Usage {
+    AiUsage {
         requests: count,
         failures: samples.iter().filter(|s| s.status != "success").count() as u64,
         tokens: samples.iter().map(|s| s.tokens_total).sum(),

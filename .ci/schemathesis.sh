@@ -26,7 +26,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-RUST_LOG=warn "$joan" --data-dir "$work/data" serve --bind "127.0.0.1:$port" --metrics-bind off \
+# JOAN_AI_ONLY_ALLOWED: the providers schemathesis registers are never called (no egress).
+RUST_LOG=warn JOAN_AI_ONLY_ALLOWED=true "$joan" --data-dir "$work/data" serve --bind "127.0.0.1:$port" --metrics-bind off \
     2>"$work/joan.log" &
 pid=$!
 for _ in $(seq 1 100); do

@@ -103,6 +103,8 @@ pub struct ServeArgs {
     pub metrics_token: Option<Secret>,
     #[command(flatten)]
     pub uploads: UploadArgs,
+    #[command(flatten)]
+    pub ai: AiArgs,
 }
 
 impl ServeArgs {
@@ -167,4 +169,34 @@ pub struct UploadArgs {
 pub enum StorageKind {
     Local,
     S3,
+}
+
+/// How AI providers are reached (`joan serve`; `joan worker` too).
+#[derive(Debug, Clone, Args)]
+pub struct AiArgs {
+    /// `host:port` entries, comma-separated, that AI calls may reach although they are
+    /// loopback or private (a local model server, a test server). The Ollama URL is allowed.
+    #[arg(long, env = "JOAN_AI_ALLOW_HOSTS", value_delimiter = ',')]
+    pub ai_allow_hosts: Vec<String>,
+    /// Reach only those hosts, public ones and the Ollama URL included: no other egress.
+    #[arg(long, env = "JOAN_AI_ONLY_ALLOWED")]
+    pub ai_only_allowed: bool,
+    /// The operator's Ollama: used by Ollama providers that name no endpoint, always allowed.
+    #[arg(long, env = "JOAN_OLLAMA_URL", default_value = "http://127.0.0.1:11434")]
+    pub ollama_url: String,
+    /// Seconds one AI provider call may take, connect to last byte.
+    #[arg(long, env = "JOAN_AI_TIMEOUT", default_value_t = 60)]
+    pub ai_timeout: u64,
+}
+
+impl AiArgs {
+    pub fn settings(&self) -> crate::ai::providers::AiSettings {
+        crate::ai::providers::AiSettings {
+            allow_hosts: self.ai_allow_hosts.clone(),
+            only_allowed: self.ai_only_allowed,
+            ollama_url: self.ollama_url.clone(),
+            timeout: std::time::Duration::from_secs(self.ai_timeout.max(1)),
+            ..crate::ai::providers::AiSettings::default()
+        }
+    }
 }

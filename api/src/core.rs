@@ -6,6 +6,8 @@ use joan_commands::reactor::{PomodoroMinutes, Reactor};
 use joan_commands::{CommandService, EventStore, StoreOptions};
 use joan_domain::activity::Activity;
 use joan_domain::activity_goal::ActivityGoal;
+use joan_domain::ai_provider::AiProvider;
+use joan_domain::ai_request::AiRequest;
 use joan_domain::attachment::Attachment;
 use joan_domain::board::Board;
 use joan_domain::client::Client;
@@ -43,6 +45,8 @@ pub struct Core {
     pub activities: CommandService<Activity>,
     pub activity_goals: CommandService<ActivityGoal>,
     pub attachments: CommandService<Attachment>,
+    pub ai_providers: CommandService<AiProvider>,
+    pub ai_requests: CommandService<AiRequest>,
     pub catch_up: Vec<CatchUp>,
     /// Process managers turning events into commands (see `joan_commands::reactor`).
     pub reactors: Vec<Reactor>,
@@ -79,6 +83,8 @@ impl Core {
             activities: CommandService::new(store.clone(), ()),
             activity_goals: CommandService::new(store.clone(), ()),
             attachments: CommandService::new(store.clone(), ()),
+            ai_providers: CommandService::new(store.clone(), ()),
+            ai_requests: CommandService::new(store.clone(), ()),
             store,
             projections,
             catch_up,

@@ -12,4 +12,5 @@ pub mod error;
 pub mod http;
 pub mod live;
 pub mod routes;
+pub mod tls;
 pub mod uploads;

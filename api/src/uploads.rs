@@ -84,9 +84,7 @@ impl Uploads {
 
 /// An S3-compatible store; plain `http://` endpoints are allowed (a store on the same host).
 fn s3(args: &UploadArgs) -> Result<object_store::aws::AmazonS3, AppError> {
-    // rustls refuses to choose when two providers are compiled in: name the one Joan uses
-    // (an error only means one is installed already).
-    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    crate::tls::install_crypto_provider();
     let bucket = args
         .s3_bucket
         .as_deref()

@@ -75,4 +75,8 @@ entity_ids! {
     ActivityId,
     ActivityGoalId,
     AttachmentId,
+    /// One of a user's AI providers.
+    AiProviderId,
+    /// One recorded call to an AI provider.
+    AiRequestId,
 }

@@ -4,6 +4,8 @@
 
 pub mod activity;
 pub mod activity_goal;
+pub mod ai_provider;
+pub mod ai_request;
 pub mod attachment;
 pub mod board;
 pub mod client;

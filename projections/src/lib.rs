@@ -4,6 +4,8 @@
 
 pub mod activities;
 pub mod activity_goals;
+pub mod ai_providers;
+pub mod ai_requests;
 pub mod attachments;
 pub mod boards;
 pub mod catchup;

@@ -6,6 +6,8 @@ use tokio::sync::watch;
 
 use crate::activities::Activities;
 use crate::activity_goals::ActivityGoals;
+use crate::ai_providers::AiProvidersProjector;
+use crate::ai_requests::AiRequests;
 use crate::attachments::Attachments;
 use crate::catchup::CatchUp;
 use crate::clients::Clients;
@@ -67,6 +69,8 @@ impl Projections {
                 (Mode::Inline, Arc::new(FoldProjector::<Activities>::default())),
                 (Mode::Inline, Arc::new(FoldProjector::<ActivityGoals>::default())),
                 (Mode::Inline, Arc::new(FoldProjector::<Attachments>::default())),
+                (Mode::Inline, Arc::new(AiProvidersProjector::default())),
+                (Mode::Inline, Arc::new(FoldProjector::<AiRequests>::default())),
             ],
         }
     }

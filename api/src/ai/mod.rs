@@ -6,6 +6,11 @@
 //! - [`ChainSource`]: a user's provider chain as a worker needs it, keys still sealed.
 //! - [`StepJob`] and [`StepResult`]: what travels to a worker and back (in process, or over
 //!   NATS JetStream). Neither ever holds a key in clear.
+pub mod chain;
+pub mod guard;
+pub mod log;
+pub mod providers;
+
 use async_trait::async_trait;
 use joan_domain::UserId;
 use serde::{Deserialize, Serialize};

@@ -6,6 +6,7 @@ use futures::FutureExt;
 use joan_commands::StoreOptions;
 use tokio::net::TcpListener;
 
+use crate::ai::providers::Providers;
 use crate::auth::policy::AuthPolicy;
 use crate::config::{ServeArgs, StorageArgs, stored_secret};
 use crate::core::Core;
@@ -34,7 +35,8 @@ pub async fn run(storage: &StorageArgs, args: ServeArgs) -> Result<(), AppError>
     };
     let core = Core::open(&storage.location(), StoreOptions::default()).await?;
     let uploads = Uploads::open(&args.uploads, &storage.data_dir)?;
-    let state = AppState::with_uploads(core, &secret, keyring, AuthPolicy::default(), uploads);
+    let ai = Providers::new(args.ai.settings(), keyring.clone()).map_err(AppError::Config)?;
+    let state = AppState::with_ai(core, &secret, keyring, AuthPolicy::default(), uploads, ai);
     let options = HttpOptions {
         cors_origins: args.cors_origins.clone(),
         max_body_bytes: args.max_body_bytes,

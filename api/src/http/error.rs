@@ -80,6 +80,9 @@ pub enum ApiError {
     /// The server cannot take writes now (the event log could not be made durable).
     #[error("{0}")]
     Unavailable(String),
+    /// An AI provider call failed; the class decides the status (docs/api.md, "AI failures").
+    #[error("{}", .0.message)]
+    Ai(crate::ai::AiFailure),
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -140,12 +143,39 @@ impl ApiError {
             ),
             RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited", "Too many requests"),
             Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Service unavailable"),
+            Ai(failure) => ai_failure(failure.class),
             Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal server error"),
         }
     }
 
     pub fn status(&self) -> StatusCode {
         self.describe().0
+    }
+}
+
+/// An AI failure's status and code: the provider's fault is a 502 (504 when it timed out), the
+/// endpoint the guard refused a 422, a user without providers a 409, every circuit open a 503.
+fn ai_failure(class: crate::ai::FailureClass) -> (StatusCode, &'static str, &'static str) {
+    use crate::ai::FailureClass::*;
+    let upstream = "AI provider failed";
+    match class {
+        InvalidKey => (StatusCode::BAD_GATEWAY, "ai_invalid_key", upstream),
+        BadRequest => (StatusCode::BAD_GATEWAY, "ai_bad_request", upstream),
+        RateLimited => (StatusCode::BAD_GATEWAY, "ai_rate_limited", upstream),
+        Unavailable => (StatusCode::BAD_GATEWAY, "ai_unavailable", upstream),
+        InvalidResponse => (StatusCode::BAD_GATEWAY, "ai_invalid_response", upstream),
+        Timeout => (StatusCode::GATEWAY_TIMEOUT, "ai_timeout", "AI provider timed out"),
+        Refused => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "ai_endpoint_refused",
+            "AI endpoint refused",
+        ),
+        CircuitOpen => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "ai_circuit_open",
+            "AI providers paused",
+        ),
+        NoProvider => (StatusCode::CONFLICT, "ai_no_provider", "No AI provider"),
     }
 }
 

@@ -86,6 +86,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .merge(routes::schedule::router())
         .merge(routes::activities::router())
         .merge(routes::attachments::router())
+        .merge(routes::ai::router())
 }
 
 /// The whole application, as one service: hyper clones it for every request (cheap: no box,

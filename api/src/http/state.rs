@@ -1,6 +1,7 @@
 //! What every handler can reach.
 use std::sync::Arc;
 
+use crate::ai::providers::{AiSettings, Providers};
 use crate::auth::address::AddressLimit;
 use crate::auth::limiter::LoginLimiter;
 use crate::auth::policy::AuthPolicy;
@@ -33,6 +34,8 @@ pub struct Shared {
     pub keyring: Keyring,
     /// Where attachments' bytes are kept, and their limits.
     pub uploads: Uploads,
+    /// Calls AI providers (through the outbound guard).
+    pub ai: Arc<Providers>,
 }
 
 impl std::ops::Deref for AppState {
@@ -61,6 +64,20 @@ impl AppState {
         policy: AuthPolicy,
         uploads: Uploads,
     ) -> Self {
+        // The default settings always parse: no allow list, a well-formed Ollama URL.
+        let ai = Providers::new(AiSettings::default(), keyring.clone()).expect("the default AI settings");
+        Self::with_ai(core, jwt_secret, keyring, policy, uploads, ai)
+    }
+
+    /// [`AppState::with_uploads`] calling AI providers with `ai`.
+    pub fn with_ai(
+        core: Core,
+        jwt_secret: &crate::config::Secret,
+        keyring: Keyring,
+        policy: AuthPolicy,
+        uploads: Uploads,
+        ai: Providers,
+    ) -> Self {
         Self(Arc::new(Shared {
             sessions: Sessions::new(core.store.db()),
             core: Arc::new(core),
@@ -72,6 +89,7 @@ impl AppState {
             metrics: Metrics::default(),
             keyring,
             uploads,
+            ai: Arc::new(ai),
         }))
     }
 }

@@ -1,5 +1,6 @@
 //! One module per resource, each exposing `router()`.
 pub mod activities;
+pub mod ai;
 pub mod attachments;
 pub mod audit;
 pub mod auth;

@@ -37,7 +37,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// What a sealed key is bound to: its owner and provider (the AEAD's associated data).
-fn key_context(user: UserId, provider: Provider) -> String {
+pub fn key_context(user: UserId, provider: Provider) -> String {
     format!("joan settings {user} {}", provider.as_str())
 }
 

@@ -164,6 +164,25 @@ impl TestApp {
         Some(Self::over(Arc::new(db), AuthPolicy::default(), uploads).await)
     }
 
+    /// [`TestApp::new`] calling AI providers with `ai` (a fake server allowed, short waits).
+    pub async fn with_ai(backend: Backend, ai: joan_api::ai::providers::AiSettings) -> Option<Self> {
+        let db = Arc::new(TestDb::create(backend).await?);
+        let core = open_core_at(&db.location).await;
+        let keyring = Keyring::from_bytes(&TEST_ENCRYPTION_KEY);
+        let secret = Secret::new("test-secret-not-for-production");
+        let providers = joan_api::ai::providers::Providers::new(ai, keyring.clone()).unwrap();
+        let state = AppState::with_ai(
+            core,
+            &secret,
+            keyring,
+            AuthPolicy::default(),
+            Uploads::default(),
+            providers,
+        );
+        let router = router(state.clone(), &HttpOptions::default());
+        Some(Self { router, state, db })
+    }
+
     /// Another node over the same database, with the same token secret and limits (what a
     /// second `joan serve` beside this one is).
     pub async fn second_node(&self) -> Self {

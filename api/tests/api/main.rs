@@ -3,6 +3,7 @@ use joan_commands::testkit as backend;
 
 mod accounts;
 mod activities;
+mod ai;
 mod app;
 mod attachments;
 mod auth;

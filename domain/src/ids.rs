@@ -75,4 +75,8 @@ entity_ids! {
     ActivityId,
     ActivityGoalId,
     AttachmentId,
+    /// A user's AI workflow template.
+    WorkflowTemplateId,
+    /// One run of a workflow template.
+    WorkflowExecutionId,
 }

@@ -154,3 +154,8 @@ pub struct StepResult {
     pub attempt: u32,
     pub outcome: Result<Completion, AiFailure>,
 }
+
+pub mod fake;
+pub mod queue;
+pub mod wiring;
+pub mod workflows;

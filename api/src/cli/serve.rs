@@ -6,6 +6,7 @@ use futures::FutureExt;
 use joan_commands::StoreOptions;
 use tokio::net::TcpListener;
 
+use crate::ai::workflows::AiOptions;
 use crate::auth::policy::AuthPolicy;
 use crate::config::{ServeArgs, StorageArgs, stored_secret};
 use crate::core::Core;
@@ -32,7 +33,13 @@ pub async fn run(storage: &StorageArgs, args: ServeArgs) -> Result<(), AppError>
         header_timeout: Duration::from_secs(args.header_timeout.max(1)),
         max_connections: connection_cap(args.max_connections),
     };
-    let core = Core::open(&storage.location(), StoreOptions::default()).await?;
+    let ai = AiOptions {
+        llm: crate::ai::wiring::llm(&keyring),
+        workers: args.ai_workers,
+        nats: Some(args.nats.clone()),
+        ..AiOptions::default()
+    };
+    let core = Core::open_with_ai(&storage.location(), StoreOptions::default(), ai).await?;
     let uploads = Uploads::open(&args.uploads, &storage.data_dir)?;
     let state = AppState::with_uploads(core, &secret, keyring, AuthPolicy::default(), uploads);
     let options = HttpOptions {
@@ -73,7 +80,7 @@ pub async fn run(storage: &StorageArgs, args: ServeArgs) -> Result<(), AppError>
     Ok(())
 }
 
-async fn shutdown_signal() {
+pub(super) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

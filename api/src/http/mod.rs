@@ -83,6 +83,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .merge(routes::schedule::router())
         .merge(routes::activities::router())
         .merge(routes::attachments::router())
+        .merge(routes::workflows::router())
 }
 
 /// The whole application, as one service: hyper clones it for every request (cheap: no box,

@@ -163,8 +163,21 @@ impl TestApp {
         Self::over(self.db.clone(), self.state.policy, self.state.uploads.clone()).await
     }
 
+    /// [`TestApp::new`] with AI workflows running through `ai` (a fake model).
+    pub async fn with_ai(backend: Backend, ai: joan_api::ai::workflows::AiOptions) -> Option<Self> {
+        let db = Arc::new(TestDb::create(backend).await?);
+        let core = joan_api::core::Core::open_with_ai(&db.location, joan_commands::StoreOptions::default(), ai)
+            .await
+            .expect("open core");
+        Some(Self::around(core, db, AuthPolicy::default(), Uploads::default()))
+    }
+
     async fn over(db: Arc<TestDb>, policy: AuthPolicy, uploads: Uploads) -> Self {
         let core = open_core_at(&db.location).await;
+        Self::around(core, db, policy, uploads)
+    }
+
+    fn around(core: joan_api::core::Core, db: Arc<TestDb>, policy: AuthPolicy, uploads: Uploads) -> Self {
         let keyring = Keyring::from_bytes(&TEST_ENCRYPTION_KEY);
         let secret = Secret::new("test-secret-not-for-production");
         let state = AppState::with_uploads(core, &secret, keyring, policy, uploads);

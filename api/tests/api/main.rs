@@ -26,3 +26,4 @@ mod sessions;
 mod settings;
 mod support;
 mod tasks;
+mod workflows;

@@ -67,18 +67,14 @@ pub struct StepState {
 
 crate::word_enum! {
     /// Where an execution is.
+    #[derive(Default)]
     pub enum ExecutionStatus {
+        #[default]
         Running = "running",
         WaitingInput = "waiting_input",
         Completed = "completed",
         Failed = "failed",
         Cancelled = "cancelled",
-    }
-}
-
-impl Default for ExecutionStatus {
-    fn default() -> Self {
-        Self::Running
     }
 }
 

@@ -15,7 +15,10 @@ pub struct FakeLlm {
 #[async_trait]
 impl Llm for FakeLlm {
     async fn complete(&self, _: &[ProviderSpec], request: &ChatRequest) -> Result<Completion, AiFailure> {
-        tokio::time::sleep(self.delay).await;
+        // A zero sleep still waits for the timer's next millisecond tick.
+        if !self.delay.is_zero() {
+            tokio::time::sleep(self.delay).await;
+        }
         let title: String = request.prompt.chars().take(200).collect();
         let json = request.json.then(|| serde_json::json!([{ "title": title }]));
         Ok(Completion {

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use joan_commands::EventStore;
 use joan_domain::UserId;
 
 use crate::ai::{AiFailure, ChainSource, ChatRequest, Completion, FailureClass, Llm, ProviderSpec};
@@ -21,8 +22,9 @@ pub fn unconfigured() -> Arc<dyn Llm> {
     Arc::new(Unconfigured)
 }
 
-/// Where a user's provider chain is read.
-pub fn chain_source() -> Arc<dyn ChainSource> {
+/// Where a user's provider chain is read (their providers and settings, in `store`'s tables).
+pub fn chain_source(store: &EventStore) -> Arc<dyn ChainSource> {
+    let _ = store;
     Arc::new(Unconfigured)
 }
 

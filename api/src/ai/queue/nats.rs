@@ -231,7 +231,7 @@ async fn work_once(queue: &Nats, llm: &dyn Llm) -> Result<(), NatsError> {
                 attempt: job.attempt,
                 outcome: Err(AiFailure {
                     class: FailureClass::Unavailable,
-                    message: format!("no worker finished the step in {} deliveries", delivered - 1),
+                    message: format!("no worker finished the step (deliveries: {})", delivered - 1),
                     attempts: u32::try_from(delivered - 1).unwrap_or(u32::MAX),
                     provider_id: None,
                 }),

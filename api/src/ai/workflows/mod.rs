@@ -25,7 +25,8 @@ pub use results::StepResults;
 #[derive(Clone)]
 pub struct AiOptions {
     pub llm: Arc<dyn Llm>,
-    pub chains: Arc<dyn ChainSource>,
+    /// `None`: [`crate::ai::wiring::chain_source`] over the core's store.
+    pub chains: Option<Arc<dyn ChainSource>>,
     /// In-process workers (`JOAN_AI_WORKERS`), when there is no NATS.
     pub workers: usize,
     /// JetStream instead of the in-process queue, when its URL is set.
@@ -36,7 +37,7 @@ impl Default for AiOptions {
     fn default() -> Self {
         Self {
             llm: crate::ai::wiring::unconfigured(),
-            chains: crate::ai::wiring::chain_source(),
+            chains: None,
             workers: 2,
             nats: None,
         }
@@ -70,7 +71,7 @@ pub async fn start(store: &EventStore, options: &AiOptions) -> Result<Running, N
     let consumer = tokio::spawn(crate::ai::queue::nats::consume_results(nats.clone(), results.clone()));
     let queue: Arc<dyn StepQueue> = Arc::new(nats);
     Ok(Running {
-        reactions: reactions(store, options.chains.clone(), queue.clone(), results),
+        reactions: reactions(store, chains(store, options), queue.clone(), results),
         queue,
         tasks: vec![consumer],
     })
@@ -85,7 +86,14 @@ pub fn in_process(store: &EventStore, options: &AiOptions) -> (Vec<Arc<dyn React
         options.llm.clone(),
         results.clone(),
     ));
-    (reactions(store, options.chains.clone(), queue.clone(), results), queue)
+    (reactions(store, chains(store, options), queue.clone(), results), queue)
+}
+
+fn chains(store: &EventStore, options: &AiOptions) -> Arc<dyn ChainSource> {
+    options
+        .chains
+        .clone()
+        .unwrap_or_else(|| crate::ai::wiring::chain_source(store))
 }
 
 /// The process manager and the dispatcher onto `queue`.

@@ -83,7 +83,12 @@ async fn text_becomes_tasks_exactly_once_even_when_the_process_manager_runs_agai
     let events = history_len(&app, &token, &id).await;
     let results = Arc::new(StepResults::new(CommandService::new(core.store.clone(), ())));
     let queue = Arc::new(InProcessQueue::start(1, llm.clone(), results.clone()));
-    for reaction in reactions(&core.store, joan_api::ai::wiring::chain_source(), queue, results) {
+    for reaction in reactions(
+        &core.store,
+        joan_api::ai::wiring::chain_source(&core.store),
+        queue,
+        results,
+    ) {
         reset_checkpoint(&core.store, reaction.name()).await.unwrap();
         drain(&core.store, reaction.as_ref()).await.unwrap();
     }

@@ -1,6 +1,7 @@
 //! Executions over NATS JetStream with real `joan worker` processes (fake model behind the
 //! hidden `--fake-llm-delay-ms`): workers share steps, a worker killed mid-step is replaced by
-//! redelivery, and a NATS restart mid-workflow loses nothing and doubles nothing. Needs NATS at
+//! redelivery, a step out of deliveries fails its execution, and a NATS restart mid-workflow
+//! loses nothing and doubles nothing. Needs NATS at
 //! 127.0.0.1:4222 (and `nats-server` on the PATH for the restart): a skip notice otherwise,
 //! a failure under CI=true. Every test has its own stream and subjects.
 use std::io::{BufRead, BufReader};
@@ -54,6 +55,7 @@ impl Worker {
             .args(["--nats-stream", &args.nats_stream])
             .args(["--nats-subject-prefix", &args.nats_subject_prefix])
             .args(["--ai-ack-wait-secs", &args.ai_ack_wait_secs.to_string()])
+            .args(["--ai-max-deliver", &args.ai_max_deliver.to_string()])
             .args(["--fake-llm-delay-ms", &delay_ms.to_string()])
             .env("JOAN_ENCRYPTION_KEY", KEY_HEX)
             .env("RUST_LOG", "warn,joan_api=info")
@@ -248,4 +250,32 @@ async fn a_nats_restart_mid_workflow_loses_and_doubles_nothing() {
     let _ = nats.kill();
     let _ = nats.wait();
     drop(worker);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_step_out_of_deliveries_fails_its_execution_instead_of_hanging() {
+    if !reachable(NATS, "NATS") {
+        return;
+    }
+    let args = NatsArgs {
+        ai_max_deliver: 2,
+        ..args(NATS)
+    };
+    let app = app_over(&args).await;
+    let mut doomed = Worker::spawn(&args, 60_000);
+    let token = app.token_for_new_user();
+    let template = create_template(&app, &token, &one_step_template()).await;
+    let id = start(&app, &token, &template, "never").await;
+    doomed.wait_for("running an AI step");
+    doomed.kill();
+    // The next delivery is the last one: the worker reports the step failed, not runs it.
+    let last = Worker::spawn(&args, 50);
+    let failed = until(&app, &token, &id, |v| status(v) == "failed").await;
+    let error = failed["steps"][0]["error"].as_str().unwrap();
+    assert!(
+        error.starts_with("unavailable: no worker finished the step (deliveries: 1)"),
+        "{failed}"
+    );
+    assert!(task_titles(&app, &token).await.is_empty());
+    last.wait_for("AI step done");
 }

@@ -71,9 +71,10 @@ fn refused(error: CommandError<ExecutionError>, prefix: &str) -> ApiError {
     }
 }
 
-/// Starts the template over `input`: 202 with the execution; its steps run in the background.
+/// Starts the template over `input`: 202 with the execution (its id, `Location`); the steps
+/// run in the background (`GET .../{id}` shows them).
 #[utoipa::path(post, path = "/ai/workflows/executions", tag = "ai", request_body = StartExecution,
-    security(("bearer" = [])), params(IdempotencyHeaders), responses((status = 202, body = ExecutionView)))]
+    security(("bearer" = [])), params(IdempotencyHeaders), responses((status = 202, body = ExecutionRow)))]
 async fn start_execution(
     State(state): State<AppState>,
     caller: Caller,
@@ -109,13 +110,8 @@ async fn start_execution(
             .execute_new(&id, &caller.ctx, ExecutionCommand::Start(new), hook)
             .await
             .map_err(|e| refused(e, "input."))?;
-        let view = view(&state, caller.user, &id).await?;
-        Ok(respond(
-            StatusCode::ACCEPTED,
-            view.execution.version,
-            Some(&location),
-            &view,
-        ))
+        let row = read::<ExecutionRow>(&state, &user, &id).await?;
+        Ok(respond(StatusCode::ACCEPTED, row.version, Some(&location), &row))
     })
     .await
 }

@@ -117,14 +117,22 @@ async fn a_user_input_step_waits_for_its_answer(backend: Backend) {
     };
     let token = app.token_for_new_user();
     let template = create_template(&app, &token, &inbox_template()).await;
-    let started = app
-        .post(EXECUTIONS)
-        .token(&token)
-        .json(&json!({"template_id": template}))
-        .send()
-        .await;
+    let start = || {
+        app.post(EXECUTIONS)
+            .token(&token)
+            .header("Idempotency-Key", "start-once")
+            .json(&json!({"template_id": template}))
+    };
+    let started = start().send().await;
     assert_eq!(started.status, StatusCode::ACCEPTED, "{}", started.text);
     let id = started.body["id"].as_str().unwrap().to_string();
+    let replayed = start().send().await;
+    assert_eq!(
+        (replayed.status, replayed.body["id"].as_str()),
+        (StatusCode::ACCEPTED, Some(id.as_str())),
+        "the same key starts nothing new: {}",
+        replayed.text
+    );
     let waiting = until(&app, &token, &id, |v| status(v) == "waiting_input").await;
     assert_eq!(waiting["steps"][0]["status"], "waiting_input");
     assert_eq!(waiting["current_step"], 0);

@@ -105,6 +105,11 @@ pub struct ServeArgs {
     pub uploads: UploadArgs,
     #[command(flatten)]
     pub ai: AiArgs,
+    /// AI steps run by this many tasks inside `joan serve` when there is no NATS.
+    #[arg(long, env = "JOAN_AI_WORKERS", default_value_t = 2)]
+    pub ai_workers: usize,
+    #[command(flatten)]
+    pub nats: crate::ai::queue::nats::NatsArgs,
 }
 
 impl ServeArgs {

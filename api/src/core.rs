@@ -21,9 +21,13 @@ use joan_domain::schedule_template::Template;
 use joan_domain::settings::Settings;
 use joan_domain::task::Task;
 use joan_domain::user::User;
+use joan_domain::workflow_execution::WorkflowExecution;
+use joan_domain::workflow_template::WorkflowTemplate;
 use joan_projections::{CatchUp, Projections};
 use tokio::sync::watch;
 
+use crate::ai::queue::StepQueue;
+use crate::ai::workflows::{self, AiOptions};
 use crate::error::AppError;
 use crate::live::LiveFeed;
 
@@ -47,6 +51,12 @@ pub struct Core {
     pub attachments: CommandService<Attachment>,
     pub ai_providers: CommandService<AiProvider>,
     pub ai_requests: CommandService<AiRequest>,
+    pub workflow_templates: CommandService<WorkflowTemplate>,
+    pub executions: CommandService<WorkflowExecution>,
+    /// Where `ai_process` steps go (its in-process workers stop when it is dropped).
+    pub step_queue: Arc<dyn StepQueue>,
+    /// Tasks beside the reactors (the NATS result consumer), ended with the core.
+    ai_tasks: Vec<tokio::task::JoinHandle<()>>,
     pub catch_up: Vec<CatchUp>,
     /// Process managers turning events into commands (see `joan_commands::reactor`).
     pub reactors: Vec<Reactor>,
@@ -59,14 +69,26 @@ impl Core {
     /// Migrates `location`, opens the store with the inline projectors, and starts the
     /// catch-up projectors and the reactors.
     pub async fn open(location: &Location, options: StoreOptions) -> Result<Self, AppError> {
+        Self::open_with_ai(location, options, AiOptions::default()).await
+    }
+
+    /// [`Core::open`] with AI workflows running through `ai` (tests give a fake model).
+    pub async fn open_with_ai(location: &Location, options: StoreOptions, ai: AiOptions) -> Result<Self, AppError> {
         db::migrate(location).await?;
         let projections = Projections::new();
         let store = EventStore::open(location, options, vec![projections.inline_hook()]).await?;
         let (shutdown, stop) = watch::channel(false);
         let catch_up = projections.start_catch_up(&store, stop.clone()).await?;
         let minutes = PomodoroMinutes::new(CommandService::new(store.clone(), ()));
-        let reactors = vec![Reactor::start(store.clone(), Arc::new(minutes), stop).await?];
         let live = LiveFeed::start(store.clone()).await?;
+        let mut reactors = vec![Reactor::start(store.clone(), Arc::new(minutes), stop.clone()).await?];
+        let running = workflows::start(&store, &ai)
+            .await
+            .map_err(|e| AppError::Config(e.to_string()))?;
+        let (step_queue, ai_tasks) = (running.queue, running.tasks);
+        for reaction in running.reactions {
+            reactors.push(Reactor::start(store.clone(), reaction, stop.clone()).await?);
+        }
         Ok(Self {
             tasks: CommandService::new(store.clone(), ()),
             users: CommandService::new(store.clone(), ()),
@@ -85,6 +107,10 @@ impl Core {
             attachments: CommandService::new(store.clone(), ()),
             ai_providers: CommandService::new(store.clone(), ()),
             ai_requests: CommandService::new(store.clone(), ()),
+            workflow_templates: CommandService::new(store.clone(), ()),
+            executions: CommandService::new(store.clone(), ()),
+            step_queue,
+            ai_tasks,
             store,
             projections,
             catch_up,
@@ -120,6 +146,9 @@ impl Core {
             r.abort();
         }
         self.live.close();
+        for t in &self.ai_tasks {
+            t.abort();
+        }
         self.store.db().close().await;
     }
 }

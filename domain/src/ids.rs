@@ -79,4 +79,8 @@ entity_ids! {
     AiProviderId,
     /// One recorded call to an AI provider.
     AiRequestId,
+    /// A user's AI workflow template.
+    WorkflowTemplateId,
+    /// One run of a workflow template.
+    WorkflowExecutionId,
 }

@@ -24,6 +24,8 @@ pub mod task;
 pub mod text;
 pub mod user;
 pub mod values;
+pub mod workflow_execution;
+pub mod workflow_template;
 
 pub use command::Stamped;
 pub use entity::{Entity, EntityError, Lifecycle, Refusal, Refuse};

@@ -34,6 +34,7 @@ pub mod task_daily_stats;
 pub mod task_queries;
 pub mod tasks;
 pub mod users;
+pub mod workflows;
 
 pub use catchup::CatchUp;
 pub use error::ProjectionError;

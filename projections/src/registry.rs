@@ -27,6 +27,7 @@ use crate::task_activities::TaskActivitiesProjector;
 use crate::task_daily_stats::TaskDailyStatsProjector;
 use crate::tasks::Tasks;
 use crate::users::UsersProjector;
+use crate::workflows::{ExecutionsProjector, WorkflowTemplates};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -71,6 +72,8 @@ impl Projections {
                 (Mode::Inline, Arc::new(FoldProjector::<Attachments>::default())),
                 (Mode::Inline, Arc::new(AiProvidersProjector::default())),
                 (Mode::Inline, Arc::new(FoldProjector::<AiRequests>::default())),
+                (Mode::Inline, Arc::new(FoldProjector::<WorkflowTemplates>::default())),
+                (Mode::Inline, Arc::new(ExecutionsProjector::default())),
             ],
         }
     }

@@ -7,9 +7,13 @@
 //! - [`StepJob`] and [`StepResult`]: what travels to a worker and back (in process, or over
 //!   NATS JetStream). Neither ever holds a key in clear.
 pub mod chain;
+pub mod fake;
 pub mod guard;
 pub mod log;
 pub mod providers;
+pub mod queue;
+pub mod wiring;
+pub mod workflows;
 
 use async_trait::async_trait;
 use joan_domain::UserId;

@@ -26,6 +26,8 @@ pub enum BenchCommand {
     Replay(ReplayBenchArgs),
     /// Note search latency, full text beside a `LIKE` scan (fills the notes table if short).
     Notes(super::bench_notes::NotesBenchArgs),
+    /// AI step round trip through the queue (in process, and NATS with `--nats-url`).
+    AiSteps(super::bench_ai::AiStepsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -75,6 +77,7 @@ pub async fn run(storage: &StorageArgs, cmd: BenchCommand) -> Result<(), AppErro
             );
         }
         BenchCommand::Notes(args) => super::bench_notes::run(&core, args).await?,
+        BenchCommand::AiSteps(args) => super::bench_ai::run(args).await?,
     }
     if let Ok(core) = Arc::try_unwrap(core) {
         core.close().await;

@@ -5,9 +5,11 @@ use crate::config::{ServeArgs, StorageArgs};
 use crate::error::AppError;
 
 mod bench;
+mod bench_ai;
 mod bench_notes;
 mod replay;
 mod serve;
+mod worker;
 
 #[derive(Debug, Parser)]
 #[command(name = "joan", version, about = "Joan: an event-sourced productivity backend")]
@@ -29,12 +31,19 @@ pub enum Command {
     /// Measure the command path and replay speed (prints figures; not a test).
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Run AI workflow steps from NATS JetStream (no database; needs JOAN_ENCRYPTION_KEY).
+    Worker(Box<worker::WorkerArgs>),
 }
 
 impl Cli {
     pub async fn run(self) -> Result<(), AppError> {
+        let command = match self.command {
+            // A worker keeps nothing on disk.
+            Command::Worker(args) => return worker::run(*args).await,
+            other => other,
+        };
         crate::data_dir::prepare(&self.storage.data_dir)?;
-        match self.command {
+        match command {
             Command::Serve(args) => serve::run(&self.storage, *args).await,
             Command::Migrate => {
                 joan_commands::db::migrate(&self.storage.location()).await?;
@@ -42,6 +51,7 @@ impl Cli {
             }
             Command::Replay(args) => replay::run(&self.storage, args).await,
             Command::Bench(cmd) => bench::run(&self.storage, cmd).await,
+            Command::Worker(args) => worker::run(*args).await,
         }
     }
 }

@@ -6,7 +6,7 @@ use futures::FutureExt;
 use joan_commands::StoreOptions;
 use tokio::net::TcpListener;
 
-use crate::ai::providers::Providers;
+use crate::ai::workflows::AiOptions;
 use crate::auth::policy::AuthPolicy;
 use crate::config::{ServeArgs, StorageArgs, stored_secret};
 use crate::core::Core;
@@ -33,10 +33,16 @@ pub async fn run(storage: &StorageArgs, args: ServeArgs) -> Result<(), AppError>
         header_timeout: Duration::from_secs(args.header_timeout.max(1)),
         max_connections: connection_cap(args.max_connections),
     };
-    let core = Core::open(&storage.location(), StoreOptions::default()).await?;
+    let providers = crate::ai::wiring::providers(args.ai.settings(), &keyring)?;
+    let ai = AiOptions {
+        llm: providers.clone(),
+        workers: args.ai_workers,
+        nats: Some(args.nats.clone()),
+        ..AiOptions::default()
+    };
+    let core = Core::open_with_ai(&storage.location(), StoreOptions::default(), ai).await?;
     let uploads = Uploads::open(&args.uploads, &storage.data_dir)?;
-    let ai = Providers::new(args.ai.settings(), keyring.clone()).map_err(AppError::Config)?;
-    let state = AppState::with_ai(core, &secret, keyring, AuthPolicy::default(), uploads, ai);
+    let state = AppState::with_ai(core, &secret, keyring, AuthPolicy::default(), uploads, providers);
     let options = HttpOptions {
         cors_origins: args.cors_origins.clone(),
         max_body_bytes: args.max_body_bytes,
@@ -79,7 +85,7 @@ pub async fn run(storage: &StorageArgs, args: ServeArgs) -> Result<(), AppError>
     Ok(())
 }
 
-async fn shutdown_signal() {
+pub(super) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -87,6 +87,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .merge(routes::activities::router())
         .merge(routes::attachments::router())
         .merge(routes::ai::router())
+        .merge(routes::workflows::router())
 }
 
 /// The whole application, as one service: hyper clones it for every request (cheap: no box,

@@ -65,7 +65,7 @@ impl AppState {
         uploads: Uploads,
     ) -> Self {
         // The default settings always parse: no allow list, a well-formed Ollama URL.
-        let ai = Providers::new(AiSettings::default(), keyring.clone()).expect("the default AI settings");
+        let ai = Arc::new(Providers::new(AiSettings::default(), keyring.clone()).expect("the default AI settings"));
         Self::with_ai(core, jwt_secret, keyring, policy, uploads, ai)
     }
 
@@ -76,7 +76,7 @@ impl AppState {
         keyring: Keyring,
         policy: AuthPolicy,
         uploads: Uploads,
-        ai: Providers,
+        ai: Arc<Providers>,
     ) -> Self {
         Self(Arc::new(Shared {
             sessions: Sessions::new(core.store.db()),
@@ -89,7 +89,7 @@ impl AppState {
             metrics: Metrics::default(),
             keyring,
             uploads,
-            ai: Arc::new(ai),
+            ai,
         }))
     }
 }

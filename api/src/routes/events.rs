@@ -16,8 +16,8 @@ use utoipa_axum::routes;
 use crate::http::error::ApiError;
 use crate::http::extract::CurrentUser;
 use crate::http::state::AppState;
-use crate::live::change::Change;
 use crate::live::Rendered;
+use crate::live::change::Change;
 use crate::live::connection::Connection;
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -17,3 +17,4 @@ pub mod schedule;
 pub mod settings;
 pub mod tasks;
 pub mod users;
+pub mod workflows;

@@ -164,13 +164,20 @@ impl TestApp {
         Some(Self::over(Arc::new(db), AuthPolicy::default(), uploads).await)
     }
 
-    /// [`TestApp::new`] calling AI providers with `ai` (a fake server allowed, short waits).
+    /// [`TestApp::new`] calling AI providers with `ai` (a fake server allowed, short waits):
+    /// the same providers answer `/ai/query` and run workflow steps (in process).
     pub async fn with_ai(backend: Backend, ai: joan_api::ai::providers::AiSettings) -> Option<Self> {
         let db = Arc::new(TestDb::create(backend).await?);
-        let core = open_core_at(&db.location).await;
         let keyring = Keyring::from_bytes(&TEST_ENCRYPTION_KEY);
+        let providers = Arc::new(joan_api::ai::providers::Providers::new(ai, keyring.clone()).unwrap());
+        let options = joan_api::ai::workflows::AiOptions {
+            llm: providers.clone(),
+            ..Default::default()
+        };
+        let core = joan_api::core::Core::open_with_ai(&db.location, joan_commands::StoreOptions::default(), options)
+            .await
+            .expect("open core");
         let secret = Secret::new("test-secret-not-for-production");
-        let providers = joan_api::ai::providers::Providers::new(ai, keyring.clone()).unwrap();
         let state = AppState::with_ai(
             core,
             &secret,
@@ -189,8 +196,21 @@ impl TestApp {
         Self::over(self.db.clone(), self.state.policy, self.state.uploads.clone()).await
     }
 
+    /// [`TestApp::new`] with AI workflows running through `ai` (a fake model).
+    pub async fn with_workflows(backend: Backend, ai: joan_api::ai::workflows::AiOptions) -> Option<Self> {
+        let db = Arc::new(TestDb::create(backend).await?);
+        let core = joan_api::core::Core::open_with_ai(&db.location, joan_commands::StoreOptions::default(), ai)
+            .await
+            .expect("open core");
+        Some(Self::around(core, db, AuthPolicy::default(), Uploads::default()))
+    }
+
     async fn over(db: Arc<TestDb>, policy: AuthPolicy, uploads: Uploads) -> Self {
         let core = open_core_at(&db.location).await;
+        Self::around(core, db, policy, uploads)
+    }
+
+    fn around(core: joan_api::core::Core, db: Arc<TestDb>, policy: AuthPolicy, uploads: Uploads) -> Self {
         let keyring = Keyring::from_bytes(&TEST_ENCRYPTION_KEY);
         let secret = Secret::new("test-secret-not-for-production");
         let state = AppState::with_uploads(core, &secret, keyring, policy, uploads);

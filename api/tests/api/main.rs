@@ -28,3 +28,4 @@ mod settings;
 mod support;
 mod tasks;
 mod timeline;
+mod workflows;

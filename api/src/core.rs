@@ -8,12 +8,14 @@ use joan_domain::activity::Activity;
 use joan_domain::activity_goal::ActivityGoal;
 use joan_domain::attachment::Attachment;
 use joan_domain::board::Board;
+use joan_domain::ceremony::session::CeremonySession;
 use joan_domain::client::Client;
 use joan_domain::folder::Folder;
 use joan_domain::goal::Goal;
 use joan_domain::note::Note;
 use joan_domain::pomodoro::Pomodoro;
 use joan_domain::project::Project;
+use joan_domain::prompt::Prompt;
 use joan_domain::schedule::Schedule;
 use joan_domain::schedule_template::Template;
 use joan_domain::settings::Settings;
@@ -42,6 +44,8 @@ pub struct Core {
     pub activities: CommandService<Activity>,
     pub activity_goals: CommandService<ActivityGoal>,
     pub attachments: CommandService<Attachment>,
+    pub ceremony_sessions: CommandService<CeremonySession>,
+    pub prompts: CommandService<Prompt>,
     pub catch_up: Vec<CatchUp>,
     /// Process managers turning events into commands (see `joan_commands::reactor`).
     pub reactors: Vec<Reactor>,
@@ -59,6 +63,8 @@ impl Core {
         let catch_up = projections.start_catch_up(&store, stop.clone()).await?;
         let minutes = PomodoroMinutes::new(CommandService::new(store.clone(), ()));
         let reactors = vec![Reactor::start(store.clone(), Arc::new(minutes), stop).await?];
+        let now = joan_domain::Timestamp::from_datetime(time::OffsetDateTime::now_utc());
+        joan_commands::catalog::define_ceremonies(&store, now).await?;
         Ok(Self {
             tasks: CommandService::new(store.clone(), ()),
             users: CommandService::new(store.clone(), ()),
@@ -75,6 +81,8 @@ impl Core {
             activities: CommandService::new(store.clone(), ()),
             activity_goals: CommandService::new(store.clone(), ()),
             attachments: CommandService::new(store.clone(), ()),
+            ceremony_sessions: CommandService::new(store.clone(), ()),
+            prompts: CommandService::new(store.clone(), ()),
             store,
             projections,
             catch_up,

@@ -75,4 +75,12 @@ entity_ids! {
     ActivityId,
     ActivityGoalId,
     AttachmentId,
+    /// A ceremony template (global: the same for every user; seeded under UUIDv5 ids).
+    CeremonyTemplateId,
+    /// One step kind of a ceremony (global, like its templates).
+    CeremonyComponentId,
+    /// One run of a ceremony by a user.
+    CeremonySessionId,
+    /// A prompt a user saved in their library.
+    PromptId,
 }

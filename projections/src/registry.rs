@@ -8,6 +8,8 @@ use crate::activities::Activities;
 use crate::activity_goals::ActivityGoals;
 use crate::attachments::Attachments;
 use crate::catchup::CatchUp;
+use crate::ceremony_sessions::CeremonySessions;
+use crate::ceremony_templates::{CeremonyComponents, CeremonyTemplates};
 use crate::clients::Clients;
 use crate::error::ProjectionError;
 use crate::fold::FoldProjector;
@@ -19,6 +21,7 @@ use crate::notes::Notes;
 use crate::pomodoro::{PomodoroSessionsProjector, PomodoroSettingsFold};
 use crate::projector::Projector;
 use crate::projects::ProjectsProjector;
+use crate::prompts::Prompts;
 use crate::schedules::{Schedules, TemplatesProjector};
 use crate::settings::UserSettings;
 use crate::task_activities::TaskActivitiesProjector;
@@ -67,6 +70,10 @@ impl Projections {
                 (Mode::Inline, Arc::new(FoldProjector::<Activities>::default())),
                 (Mode::Inline, Arc::new(FoldProjector::<ActivityGoals>::default())),
                 (Mode::Inline, Arc::new(FoldProjector::<Attachments>::default())),
+                (Mode::Inline, Arc::new(FoldProjector::<CeremonyComponents>::default())),
+                (Mode::Inline, Arc::new(FoldProjector::<CeremonyTemplates>::default())),
+                (Mode::Inline, Arc::new(FoldProjector::<CeremonySessions>::default())),
+                (Mode::Inline, Arc::new(FoldProjector::<Prompts>::default())),
             ],
         }
     }

@@ -80,6 +80,12 @@ pub enum ApiError {
     /// The server cannot take writes now (the event log could not be made durable).
     #[error("{0}")]
     Unavailable(String),
+    /// An AI call failed after its retries and fallbacks; the message never holds a key.
+    #[error("{message}")]
+    Ai {
+        class: crate::ai::FailureClass,
+        message: String,
+    },
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -140,12 +146,41 @@ impl ApiError {
             ),
             RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited", "Too many requests"),
             Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Service unavailable"),
+            Ai { class, .. } => ai_failure(*class),
             Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal server error"),
         }
     }
 
     pub fn status(&self) -> StatusCode {
         self.describe().0
+    }
+}
+
+/// How an AI failure reads: the caller's setup (no provider) is a conflict to fix in the
+/// settings; a provider's failure is a bad gateway, its absence or slowness 503 or 504.
+fn ai_failure(class: crate::ai::FailureClass) -> (StatusCode, &'static str, &'static str) {
+    use crate::ai::FailureClass::*;
+    match class {
+        NoProvider => (StatusCode::CONFLICT, "no_ai_provider", "No AI provider"),
+        InvalidKey => (StatusCode::BAD_GATEWAY, "ai_invalid_key", "AI provider refused the key"),
+        BadRequest => (
+            StatusCode::BAD_GATEWAY,
+            "ai_bad_request",
+            "AI provider refused the request",
+        ),
+        InvalidResponse => (StatusCode::BAD_GATEWAY, "ai_invalid_response", "AI answer unusable"),
+        Refused => (StatusCode::BAD_GATEWAY, "ai_endpoint_refused", "AI endpoint refused"),
+        RateLimited => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "ai_rate_limited",
+            "AI provider rate limit",
+        ),
+        Unavailable | CircuitOpen => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "ai_unavailable",
+            "AI provider unavailable",
+        ),
+        Timeout => (StatusCode::GATEWAY_TIMEOUT, "ai_timeout", "AI provider timed out"),
     }
 }
 

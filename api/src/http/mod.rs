@@ -83,6 +83,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .merge(routes::schedule::router())
         .merge(routes::activities::router())
         .merge(routes::attachments::router())
+        .merge(routes::ceremonies::router())
+        .merge(routes::prompts::router())
 }
 
 /// The whole application, as one service: hyper clones it for every request (cheap: no box,

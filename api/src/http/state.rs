@@ -33,6 +33,8 @@ pub struct Shared {
     pub keyring: Keyring,
     /// Where attachments' bytes are kept, and their limits.
     pub uploads: Uploads,
+    /// The AI ports of the ceremony routes (unwired until the providers are put in place).
+    pub ceremony_ai: crate::routes::ceremonies::ai::CeremonyAi,
 }
 
 impl std::ops::Deref for AppState {
@@ -72,6 +74,7 @@ impl AppState {
             metrics: Metrics::default(),
             keyring,
             uploads,
+            ceremony_ai: Default::default(),
         }))
     }
 }

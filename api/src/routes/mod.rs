@@ -2,6 +2,7 @@
 pub mod activities;
 pub mod attachments;
 pub mod auth;
+pub mod ceremonies;
 pub mod clients;
 pub mod folders;
 pub mod goals;
@@ -10,6 +11,7 @@ pub mod notes;
 pub mod onboarding;
 pub mod pomodoro;
 pub mod projects;
+pub mod prompts;
 pub mod schedule;
 pub mod settings;
 pub mod tasks;

@@ -133,3 +133,76 @@ impl Aggregate for Component {
         self.life.touch(at);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use cqrs_es::test::TestFramework;
+
+    use super::*;
+    use crate::ceremony::catalog::ceremonies;
+    use crate::ids::UserId;
+
+    fn at() -> Timestamp {
+        Timestamp::parse("2026-01-01T09:00:00Z").unwrap()
+    }
+
+    fn timer() -> ComponentSpec {
+        ceremonies()
+            .into_iter()
+            .flat_map(|c| c.components)
+            .find(|c| c.kind == ComponentKind::Timer)
+            .unwrap()
+    }
+
+    fn define(spec: ComponentSpec) -> Stamped<ComponentCommand> {
+        Stamped::new(SYSTEM, at(), ComponentCommand::Define(Box::new(spec)))
+    }
+
+    fn defined(spec: ComponentSpec) -> ComponentEvent {
+        ComponentEvent::CeremonyComponentDefined {
+            component: Box::new(spec),
+            at: at(),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_definition_is_recorded_once_and_again_only_when_it_changes() {
+        TestFramework::<Component>::with(())
+            .given_no_previous_events()
+            .when_async(define(timer()))
+            .await
+            .then_expect_events(vec![defined(timer())]);
+        TestFramework::<Component>::with(())
+            .given(vec![defined(timer())])
+            .when_async(define(timer()))
+            .await
+            .then_expect_events(vec![]);
+        let mut longer = timer();
+        longer.config["minutes"] = 20.into();
+        TestFramework::<Component>::with(())
+            .given(vec![defined(timer())])
+            .when_async(define(longer.clone()))
+            .await
+            .then_expect_events(vec![defined(longer)]);
+    }
+
+    #[tokio::test]
+    async fn only_joan_defines_components_and_under_their_own_id() {
+        TestFramework::<Component>::with(())
+            .given_no_previous_events()
+            .when_async(Stamped::new(
+                UserId(Uuid::from_u128(1)),
+                at(),
+                ComponentCommand::Define(Box::new(timer())),
+            ))
+            .await
+            .then_expect_error(DefinitionError::NotSystem);
+        let mut other = timer();
+        other.id = CeremonyComponentId(Uuid::from_u128(7));
+        TestFramework::<Component>::with(())
+            .given(vec![defined(timer())])
+            .when_async(define(other))
+            .await
+            .then_expect_error(DefinitionError::WrongId);
+    }
+}

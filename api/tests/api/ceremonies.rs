@@ -142,6 +142,26 @@ async fn the_three_ceremonies_are_listed_in_order_with_their_components(backend:
     unknown.assert_problem(StatusCode::NOT_FOUND, "not_found");
     let anonymous = app.get(TEMPLATES).send().await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+
+    // Every route is in the OpenAPI document.
+    let spec = app.get("/api/openapi.json").send().await;
+    for path in [
+        "/api/v1/ceremonies/templates",
+        "/api/v1/ceremonies/templates/{id}",
+        "/api/v1/ceremonies/sessions/start",
+        "/api/v1/ceremonies/sessions/history",
+        "/api/v1/ceremonies/sessions/{id}",
+        "/api/v1/ceremonies/sessions/{id}/complete",
+        "/api/v1/ceremonies/sessions/{id}/cancel",
+        "/api/v1/ceremonies/sessions/{id}/history",
+        "/api/v1/ceremonies/ai/config",
+        "/api/v1/ceremonies/ai/query",
+        "/api/v1/ai/prompts",
+        "/api/v1/ai/prompts/{id}",
+        "/api/v1/ai/prompts/{id}/history",
+    ] {
+        assert!(spec.body["paths"][path].is_object(), "{path} is not documented");
+    }
 }
 
 async fn the_catalog_is_defined_once_whatever_the_number_of_nodes(backend: Backend) {

@@ -39,10 +39,12 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[into_params(parameter_in = Query)]
 pub struct PromptQuery {
     /// Prompts of this category only (exact).
+    #[param(schema_with = crate::http::schema::tag_filter)]
     pub category: Option<String>,
     /// Favourites only (`true`) or the others (`false`).
     pub is_favorite: Option<bool>,
     /// Text in the name or description (case-insensitive).
+    #[param(schema_with = crate::http::schema::search_text)]
     pub q: Option<String>,
     /// Rows to return, 1 to 200 (default 50).
     #[param(minimum = 1, maximum = 200)]

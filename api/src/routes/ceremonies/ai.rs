@@ -10,7 +10,8 @@
 //!   handed to a workflow execution and what it gave; the workflow engine calls them when it
 //!   starts an execution for a session's step and when that execution ends (a second result
 //!   changes nothing). The execution's input is `CeremonySession::workflow_input`, and its one
-//!   `ai_process` step takes the component's prompt, overrides and `config.output_schema`.
+//!   `ai_process` step takes the component's prompt, overrides and `config.output_schema`
+//!   ([`StepSettings`], whose `request` is the step's `ChatRequest` once the prompt is filled).
 use std::sync::{Arc, PoisonError, RwLock};
 
 use async_trait::async_trait;
@@ -103,13 +104,9 @@ impl ChainSource for Unwired {
     }
 }
 
-/// One AI step of a ceremony, with its settings.
+/// An AI step's prompt and overrides: what a workflow `ai_process` step running it takes.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct AiStepConfig {
-    pub component_id: Uuid,
-    pub template_id: Uuid,
-    pub template_name: String,
-    pub name: String,
+pub struct StepSettings {
     /// The prompt with its workflow placeholders (`{input.text}`).
     pub prompt_template: String,
     /// The placeholders the prompt reads, in order.
@@ -124,6 +121,47 @@ pub struct AiStepConfig {
     /// The JSON Schema the answer follows.
     #[schema(value_type = Option<Object>)]
     pub output_schema: Option<Value>,
+}
+
+impl StepSettings {
+    pub fn of(c: &ComponentRow) -> Result<Self, ApiError> {
+        let config: Value = c.config.decode().map_err(ApiError::internal)?;
+        let prompt = c.ai_prompt_template.clone().unwrap_or_default();
+        Ok(Self {
+            variables: placeholders::names(&prompt),
+            prompt_template: prompt,
+            provider_id: c.ai_provider_id.as_deref().map(uuid).transpose()?,
+            model_override: c.ai_model_override.clone(),
+            temperature_override: c.ai_temperature_override,
+            max_tokens_override: c.ai_max_tokens_override,
+            output_format: config["output_format"].as_str().map(String::from),
+            output_schema: config.get("output_schema").cloned(),
+        })
+    }
+
+    /// The request for the prompt filled in.
+    pub fn request(&self, prompt: String) -> ChatRequest {
+        ChatRequest {
+            system: None,
+            prompt,
+            model: self.model_override.clone(),
+            temperature: self.temperature_override.map(|t| t as f32),
+            max_tokens: self.max_tokens_override.and_then(|m| u32::try_from(m).ok()),
+            json: self.output_format.as_deref() == Some("json"),
+            json_schema: self.output_schema.clone(),
+        }
+    }
+}
+
+/// One AI step of a ceremony, with its settings.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AiStepConfig {
+    pub component_id: Uuid,
+    pub template_id: Uuid,
+    pub template_name: String,
+    pub name: String,
+    #[serde(flatten)]
+    pub settings: StepSettings,
 }
 
 /// One of the caller's providers, as the ceremony app shows it (never a key).
@@ -169,21 +207,12 @@ fn uuid(text: &str) -> Result<Uuid, ApiError> {
 }
 
 fn step_config(template_id: &str, template_name: &str, c: ComponentRow) -> Result<AiStepConfig, ApiError> {
-    let config: Value = c.config.decode().map_err(ApiError::internal)?;
-    let prompt = c.ai_prompt_template.unwrap_or_default();
     Ok(AiStepConfig {
         component_id: uuid(&c.id)?,
         template_id: uuid(template_id)?,
         template_name: template_name.to_string(),
+        settings: StepSettings::of(&c)?,
         name: c.name,
-        variables: placeholders::names(&prompt),
-        prompt_template: prompt,
-        provider_id: c.ai_provider_id.as_deref().map(uuid).transpose()?,
-        model_override: c.ai_model_override,
-        temperature_override: c.ai_temperature_override,
-        max_tokens_override: c.ai_max_tokens_override,
-        output_format: config["output_format"].as_str().map(String::from),
-        output_schema: config.get("output_schema").cloned(),
     })
 }
 
@@ -237,34 +266,17 @@ async fn ai_query(
     if component.r#type != "ai_processor" || !component.is_active.0 {
         return Err(ApiError::invalid("component_id", "is not an active AI step"));
     }
-    let config = step_config("00000000-0000-0000-0000-000000000000", "", component)?;
+    let settings = StepSettings::of(&component)?;
     let context = json!({"input": Value::Object(input.into())});
-    let prompt = placeholders::render(&config.prompt_template, &context).map_err(|missing| {
-        ApiError::invalid(
-            "input",
-            format!(
-                "has no value for {}",
-                missing
-                    .iter()
-                    .map(|m| format!("{{{m}}}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        )
+    let prompt = placeholders::render(&settings.prompt_template, &context).map_err(|missing| {
+        let names: Vec<String> = missing.iter().map(|m| format!("{{{m}}}")).collect();
+        ApiError::invalid("input", format!("has no value for {}", names.join(", ")))
     })?;
-    let request = ChatRequest {
-        system: None,
-        prompt,
-        model: config.model_override,
-        temperature: config.temperature_override.map(|t| t as f32),
-        max_tokens: config.max_tokens_override.and_then(|m| u32::try_from(m).ok()),
-        json: config.output_format.as_deref() == Some("json"),
-        json_schema: config.output_schema,
-    };
+    let request = settings.request(prompt);
     let ports = state.ceremony_ai.ports();
     let mut chain = ports.chains.chain(user).await?;
     // The step's preferred provider goes first; the rest keep their order.
-    chain.sort_by_key(|p| Some(p.id) != config.provider_id);
+    chain.sort_by_key(|p| Some(p.id) != settings.provider_id);
     let done = ports.llm.complete(&chain, &request).await.map_err(|f| ApiError::Ai {
         class: f.class,
         message: f.message,

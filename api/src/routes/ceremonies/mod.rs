@@ -9,11 +9,14 @@ use utoipa_axum::routes;
 
 use crate::http::error::ApiError;
 use crate::http::extract::CurrentUser;
+use crate::http::resource::Resource;
 use crate::http::state::AppState;
 
 pub mod ai;
 pub mod body;
 pub mod sessions;
+
+pub const TEMPLATES: Resource = Resource::new("ceremony_template", "/api/v1/ceremonies/templates");
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -65,7 +68,7 @@ async fn get_template(
     CurrentUser(_user): CurrentUser,
     Path(id): Path<String>,
 ) -> Result<axum::Json<TemplateView>, ApiError> {
-    let (_, id) = sessions::SESSIONS.id::<joan_domain::CeremonyTemplateId>(&id)?;
+    let (_, id) = TEMPLATES.id::<joan_domain::CeremonyTemplateId>(&id)?;
     let template = ceremony_templates::template(&mut state.core.store.db(), &id)
         .await
         .map_err(ApiError::internal)?

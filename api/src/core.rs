@@ -10,12 +10,14 @@ use joan_domain::ai_provider::AiProvider;
 use joan_domain::ai_request::AiRequest;
 use joan_domain::attachment::Attachment;
 use joan_domain::board::Board;
+use joan_domain::ceremony::session::CeremonySession;
 use joan_domain::client::Client;
 use joan_domain::folder::Folder;
 use joan_domain::goal::Goal;
 use joan_domain::note::Note;
 use joan_domain::pomodoro::Pomodoro;
 use joan_domain::project::Project;
+use joan_domain::prompt::Prompt;
 use joan_domain::schedule::Schedule;
 use joan_domain::schedule_template::Template;
 use joan_domain::settings::Settings;
@@ -57,6 +59,8 @@ pub struct Core {
     pub step_queue: Arc<dyn StepQueue>,
     /// Tasks beside the reactors (the NATS result consumer), ended with the core.
     ai_tasks: Vec<tokio::task::JoinHandle<()>>,
+    pub ceremony_sessions: CommandService<CeremonySession>,
+    pub prompts: CommandService<Prompt>,
     pub catch_up: Vec<CatchUp>,
     /// Process managers turning events into commands (see `joan_commands::reactor`).
     pub reactors: Vec<Reactor>,
@@ -89,6 +93,8 @@ impl Core {
         for reaction in running.reactions {
             reactors.push(Reactor::start(store.clone(), reaction, stop.clone()).await?);
         }
+        let now = joan_domain::Timestamp::from_datetime(time::OffsetDateTime::now_utc());
+        joan_commands::catalog::define_ceremonies(&store, now).await?;
         Ok(Self {
             tasks: CommandService::new(store.clone(), ()),
             users: CommandService::new(store.clone(), ()),
@@ -111,6 +117,8 @@ impl Core {
             executions: CommandService::new(store.clone(), ()),
             step_queue,
             ai_tasks,
+            ceremony_sessions: CommandService::new(store.clone(), ()),
+            prompts: CommandService::new(store.clone(), ()),
             store,
             projections,
             catch_up,

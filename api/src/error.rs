@@ -13,4 +13,7 @@ pub enum AppError {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Config(String),
+    /// The ceremony catalog could not be recorded at startup.
+    #[error("defining the ceremony catalog failed: {0}")]
+    Catalog(#[from] joan_commands::CommandError<joan_domain::ceremony::component::DefinitionError>),
 }

@@ -2,6 +2,7 @@
 //! database layer shared with the read side.
 #![forbid(unsafe_code)]
 
+pub mod catalog;
 pub mod db;
 pub mod error;
 pub mod event;

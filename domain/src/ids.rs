@@ -83,4 +83,12 @@ entity_ids! {
     WorkflowTemplateId,
     /// One run of a workflow template.
     WorkflowExecutionId,
+    /// A ceremony template (global: the same for every user; seeded under UUIDv5 ids).
+    CeremonyTemplateId,
+    /// One step kind of a ceremony (global, like its templates).
+    CeremonyComponentId,
+    /// One run of a ceremony by a user.
+    CeremonySessionId,
+    /// A prompt a user saved in their library.
+    PromptId,
 }

@@ -10,6 +10,8 @@ use crate::ai_providers::AiProvidersProjector;
 use crate::ai_requests::AiRequests;
 use crate::attachments::Attachments;
 use crate::catchup::CatchUp;
+use crate::ceremony_sessions::CeremonySessions;
+use crate::ceremony_templates::{CeremonyComponents, CeremonyTemplates};
 use crate::clients::Clients;
 use crate::error::ProjectionError;
 use crate::fold::FoldProjector;
@@ -21,6 +23,7 @@ use crate::notes::Notes;
 use crate::pomodoro::{PomodoroSessionsProjector, PomodoroSettingsFold};
 use crate::projector::Projector;
 use crate::projects::ProjectsProjector;
+use crate::prompts::Prompts;
 use crate::schedules::{Schedules, TemplatesProjector};
 use crate::settings::UserSettings;
 use crate::task_activities::TaskActivitiesProjector;
@@ -74,6 +77,10 @@ impl Projections {
                 (Mode::Inline, Arc::new(FoldProjector::<AiRequests>::default())),
                 (Mode::Inline, Arc::new(FoldProjector::<WorkflowTemplates>::default())),
                 (Mode::Inline, Arc::new(ExecutionsProjector::default())),
+                (Mode::Inline, Arc::new(FoldProjector::<CeremonyComponents>::default())),
+                (Mode::Inline, Arc::new(FoldProjector::<CeremonyTemplates>::default())),
+                (Mode::Inline, Arc::new(FoldProjector::<CeremonySessions>::default())),
+                (Mode::Inline, Arc::new(FoldProjector::<Prompts>::default())),
             ],
         }
     }

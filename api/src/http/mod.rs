@@ -88,6 +88,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .merge(routes::attachments::router())
         .merge(routes::ai::router())
         .merge(routes::workflows::router())
+        .merge(routes::ceremonies::router())
+        .merge(routes::prompts::router())
 }
 
 /// The whole application, as one service: hyper clones it for every request (cheap: no box,

@@ -36,6 +36,8 @@ pub struct Shared {
     pub uploads: Uploads,
     /// Calls AI providers (through the outbound guard).
     pub ai: Arc<Providers>,
+    /// The AI ports of the ceremony routes (unwired until the providers are put in place).
+    pub ceremony_ai: crate::routes::ceremonies::ai::CeremonyAi,
 }
 
 impl std::ops::Deref for AppState {
@@ -78,6 +80,8 @@ impl AppState {
         uploads: Uploads,
         ai: Arc<Providers>,
     ) -> Self {
+        let ceremony_ai =
+            crate::routes::ceremonies::ai::CeremonyAi::wired(ai.clone(), crate::ai::wiring::chain_source(&core.store));
         Self(Arc::new(Shared {
             sessions: Sessions::new(core.store.db()),
             core: Arc::new(core),
@@ -90,6 +94,7 @@ impl AppState {
             keyring,
             uploads,
             ai,
+            ceremony_ai,
         }))
     }
 }

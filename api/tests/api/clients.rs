@@ -69,6 +69,8 @@ async fn clients_are_listed_newest_first_with_filters_and_a_total(backend: Backe
 
 async fn invalid_clients_are_refused_field_by_field_and_change_nothing(backend: Backend) {
     let Some(app) = TestApp::new(backend).await else { return };
+    // Only the ceremony catalog Joan defines at startup is in the log.
+    let catalog = app.state.core.store.count_events().await.unwrap();
     let token = app.token_for_new_user();
     let body = json!({"name": " ", "email": "nope", "phone": "call me", "company": "", "status": "gone"});
     let refused = app.post("/api/v1/clients").token(&token).json(&body).send().await;
@@ -80,7 +82,7 @@ async fn invalid_clients_are_refused_field_by_field_and_change_nothing(backend: 
         .map(|e| e["field"].as_str().unwrap())
         .collect();
     assert_eq!(fields, ["name", "email", "phone", "company", "status"]);
-    assert_eq!(app.state.core.store.count_events().await.unwrap(), 0);
+    assert_eq!(app.state.core.store.count_events().await.unwrap(), catalog);
 
     let acme = create(&app, &token, json!({"name": "Acme", "phone": "+1 555 0100"})).await;
     let path = format!("/api/v1/clients/{}", acme["id"].as_str().unwrap());

@@ -37,6 +37,7 @@ on_both_backends!(
     templates_keep_the_conventions,
     activities_keep_the_conventions,
     activity_goals_keep_the_conventions,
+    prompts_keep_the_conventions,
 );
 
 async fn tasks_keep_the_conventions(backend: Backend) {
@@ -78,6 +79,27 @@ async fn activities_keep_the_conventions(backend: Backend) {
 async fn activity_goals_keep_the_conventions(backend: Backend) {
     conform(backend, &ACTIVITY_GOALS).await;
 }
+
+async fn prompts_keep_the_conventions(backend: Backend) {
+    conform(backend, &PROMPTS).await;
+}
+
+const PROMPTS: Case = Case {
+    base: "/api/v1/ai/prompts",
+    create: || json!({"name": "Summarise", "category": "writing", "template": "Summarise {text} in {words} words"}),
+    change: || json!({"name": "Changed", "is_favorite": true}),
+    field: "name",
+    invalid: &[
+        "{",
+        r#"{"name": ""}"#,
+        r#"{"name": "x", "template": " "}"#,
+        r#"{"name": "x", "template": 5}"#,
+        r#"{"name": "x", "template": "t", "category": ""}"#,
+        r#"{"name": "x", "template": "t", "nope": 1}"#,
+        r#"[]"#,
+    ],
+    actions: &[],
+};
 
 const TASKS: Case = Case {
     base: "/api/v1/tasks",

@@ -245,6 +245,8 @@ async fn another_users_folders_are_404_and_cannot_be_a_parent(backend: Backend) 
 
 async fn folder_fields_are_checked(backend: Backend) {
     let Some(app) = TestApp::new(backend).await else { return };
+    // Only the ceremony catalog Joan defines at startup is in the log.
+    let catalog = app.state.core.store.count_events().await.unwrap();
     let token = app.token_for_new_user();
     for body in [
         json!({"name": ""}),
@@ -259,7 +261,7 @@ async fn folder_fields_are_checked(backend: Backend) {
         let reply = app.post(FOLDERS).token(&token).json(&body).send().await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {}", reply.text);
     }
-    assert_eq!(app.state.core.store.count_events().await.unwrap(), 0);
+    assert_eq!(app.state.core.store.count_events().await.unwrap(), catalog);
     let made = app
         .post(FOLDERS)
         .token(&token)

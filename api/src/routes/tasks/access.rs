@@ -90,3 +90,19 @@ pub async fn check_project(state: &AppState, user: UserId, project: Option<Proje
         _ => Err(ApiError::invalid("project_id", "is not a project you work on")),
     }
 }
+
+/// Whether `user` reaches the task at all: theirs, or a task of a project they are a member
+/// of, whatever their role (a ceremony may be about it).
+pub async fn reaches(state: &AppState, user: UserId, task: &str) -> Result<bool, ApiError> {
+    let own = joan_projections::table::get::<joan_projections::tasks::TaskRow>(
+        &mut state.core.store.db(),
+        &user.to_string(),
+        task,
+    )
+    .await
+    .map_err(ApiError::internal)?;
+    if own.is_some() {
+        return Ok(true);
+    }
+    Ok(shared(state, user, task).await?.is_some())
+}

@@ -7,6 +7,11 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 # The AI workflow tests need NATS with JetStream (started here if it is not running).
 nats_bin=$(.ci/nats.sh)
 export PATH="$nats_bin:$PATH"
+# One ceremony test runs against a real local model (SmolLM2-135M behind an OpenAI-compatible
+# server, installed once under ~/.cache/joan-ci; it stops when this script ends).
+JOAN_LLM_URL=$(.ci/llm.sh)
+export JOAN_LLM_URL
+trap '.ci/llm.sh stop >/dev/null 2>&1 || true' EXIT
 # The attachment tests run against an S3-compatible server too (moto_server, installed once).
 JOAN_MOTO_SERVER=$(.ci/moto.sh) cargo test --workspace --locked
 # The OpenAPI document against the real server (the binary the tests just built).

@@ -92,6 +92,15 @@ pub struct NewExecution {
     pub template_name: String,
     pub steps: Vec<StepSpec>,
     pub input: Map<String, Value>,
+    /// The ceremony step the execution runs, when a ceremony started it.
+    pub ceremony: Option<CeremonyStep>,
+}
+
+/// A ceremony session's AI step that an execution runs: its end is reported back to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CeremonyStep {
+    pub session_id: Uuid,
+    pub component_id: Uuid,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -136,6 +145,8 @@ pub enum ExecutionEvent {
         input: Map<String, Value>,
         /// The `user_input` steps the input already answers.
         satisfied: Vec<Satisfied>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ceremony: Option<CeremonyStep>,
         at: Timestamp,
     },
     StepWaitingInput {
@@ -253,6 +264,7 @@ pub struct WorkflowExecution {
     pub input: Map<String, Value>,
     pub progress: Vec<StepState>,
     pub status: ExecutionStatus,
+    pub ceremony: Option<CeremonyStep>,
 }
 
 impl Entity for WorkflowExecution {
@@ -404,6 +416,7 @@ impl Aggregate for WorkflowExecution {
                     steps: new.steps,
                     input: new.input,
                     satisfied,
+                    ceremony: new.ceremony,
                     at,
                 }]
             }
@@ -434,6 +447,7 @@ impl Aggregate for WorkflowExecution {
                 steps,
                 input,
                 satisfied,
+                ceremony,
                 at,
                 ..
             } => {
@@ -444,6 +458,7 @@ impl Aggregate for WorkflowExecution {
                     steps,
                     input,
                     status: ExecutionStatus::Running,
+                    ceremony,
                 };
                 self.satisfy(satisfied);
             }

@@ -601,7 +601,7 @@ async fn an_ai_query_fills_the_prompt_and_calls_the_chain(backend: Backend) {
     let input = json!({"minutes": 15, "text": "Call the bank tomorrow", "word_count": 4});
 
     let unwired = query(json!({"component_id": ai, "input": input})).send().await;
-    unwired.assert_problem(StatusCode::CONFLICT, "no_ai_provider");
+    unwired.assert_problem(StatusCode::CONFLICT, "ai_no_provider");
 
     let answer = json!({"summary": "Money matters.", "tasks": [
         {"title": "Call the bank", "priority": 3, "estimated_minutes": 15}]});

@@ -8,6 +8,7 @@ mod app;
 mod attachments;
 mod auth;
 mod ceremonies;
+mod ceremony_runs;
 mod clients;
 mod concurrency;
 mod conformance;

@@ -403,7 +403,7 @@ impl Llm for Providers {
 /// One call's request: the request's overrides over the provider's settings.
 fn outgoing<'a>(
     spec: &ProviderSpec,
-    request: &ChatRequest,
+    request: &'a ChatRequest,
     model: &'a str,
     system: Option<&'a str>,
     messages: &'a [Message],
@@ -415,6 +415,7 @@ fn outgoing<'a>(
         messages,
         temperature: request.temperature.or(spec.temperature),
         max_tokens: request.max_tokens.or(spec.max_tokens),
+        json: request.json.then_some(request.json_schema.as_ref()),
     }
 }
 

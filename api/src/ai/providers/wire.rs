@@ -65,6 +65,9 @@ pub struct Outgoing<'a> {
     pub messages: &'a [Message],
     pub temperature: Option<f32>,
     pub max_tokens: Option<u32>,
+    /// The answer must be JSON, of this schema when there is one: sent as the format's own
+    /// constraint where it has one (the model is then held to JSON, not only asked for it).
+    pub json: Option<Option<&'a Value>>,
 }
 
 /// What one call answered.
@@ -97,6 +100,17 @@ pub fn body(o: &Outgoing<'_>) -> Value {
             if let Some(n) = o.max_tokens {
                 body["max_tokens"] = json!(n);
             }
+            match (o.kind, o.json) {
+                // Groq takes JSON mode only; the schema stays in the prompt.
+                (ProviderKind::Groq, Some(_)) | (_, Some(None)) => {
+                    body["response_format"] = json!({"type": "json_object"});
+                }
+                (_, Some(Some(schema))) => {
+                    body["response_format"] =
+                        json!({"type": "json_schema", "json_schema": {"name": "answer", "schema": schema}});
+                }
+                (_, None) => {}
+            }
             body
         }
         ProviderKind::Anthropic => {
@@ -121,7 +135,13 @@ pub fn body(o: &Outgoing<'_>) -> Value {
             if let Some(n) = o.max_tokens {
                 options.insert("num_predict".into(), json!(n));
             }
-            json!({"model": o.model, "messages": turns(true), "stream": false, "options": options})
+            let mut body = json!({"model": o.model, "messages": turns(true), "stream": false, "options": options});
+            match o.json {
+                Some(Some(schema)) => body["format"] = schema.clone(),
+                Some(None) => body["format"] = json!("json"),
+                None => {}
+            }
+            body
         }
     }
 }

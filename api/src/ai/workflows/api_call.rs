@@ -78,8 +78,19 @@ impl Creators {
         endpoint: Endpoint,
         data: &Value,
     ) -> Result<Vec<Uuid>, ApiCallError> {
-        let Value::Array(items) = data else {
-            return Err(ApiCallError::Invalid("the step's data is not a JSON list".into()));
+        // A list, or an answer that holds it under the endpoint's own name (`{"summary": ...,
+        // "tasks": [...]}`: what a prompt asking for more than the list gets back).
+        let key = match endpoint {
+            Endpoint::TasksBatch => "tasks",
+            Endpoint::NotesBatch => "notes",
+        };
+        let items = match data {
+            Value::Array(items) => items,
+            Value::Object(fields) => match fields.get(key) {
+                Some(Value::Array(items)) => items,
+                _ => return Err(ApiCallError::Invalid(format!("the step's data holds no `{key}` list"))),
+            },
+            _ => return Err(ApiCallError::Invalid("the step's data is not a JSON list".into())),
         };
         if items.len() > Endpoint::MAX_ITEMS {
             return Err(ApiCallError::Invalid(format!(

@@ -13,6 +13,7 @@ use crate::ai::{ChainSource, Llm};
 
 pub mod advance;
 pub mod api_call;
+pub mod ceremony;
 pub mod dispatch;
 pub mod results;
 
@@ -114,6 +115,10 @@ pub fn reactions(
             chains,
             queue,
             results,
+        )),
+        Arc::new(ceremony::CeremonyResults::new(
+            CommandService::new(store.clone(), ()),
+            CommandService::new(store.clone(), ()),
         )),
     ]
 }

@@ -251,7 +251,7 @@ async fn ai_config(
 }
 
 /// Runs one AI step now: its prompt is filled from `input` (`{input.<field>}`; 422 naming
-/// what is missing) and sent through the caller's provider chain. 409 `no_ai_provider` when
+/// what is missing) and sent through the caller's provider chain. 409 `ai_no_provider` when
 /// the caller has none; a provider's failure is 429, 502, 503 or 504 with its class.
 #[utoipa::path(post, path = "/ceremonies/ai/query", tag = "ceremonies", request_body = AiQuery,
     security(("bearer" = [])),

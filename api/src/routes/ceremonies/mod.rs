@@ -14,6 +14,7 @@ use crate::http::state::AppState;
 
 pub mod ai;
 pub mod body;
+pub mod run_ai;
 pub mod sessions;
 
 pub const TEMPLATES: Resource = Resource::new("ceremony_template", "/api/v1/ceremonies/templates");
@@ -24,6 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_template))
         .merge(sessions::router())
         .merge(ai::router())
+        .routes(routes!(run_ai::run_ai_step))
 }
 
 /// A ceremony with its steps' components, in order.

@@ -62,7 +62,7 @@ async fn view(state: &AppState, user: UserId, id: &str) -> Result<ExecutionView,
 }
 
 /// A refused execution command; a missing input names its field.
-fn refused(error: CommandError<ExecutionError>, prefix: &str) -> ApiError {
+pub fn refused(error: CommandError<ExecutionError>, prefix: &str) -> ApiError {
     match error {
         CommandError::Domain(ExecutionError::MissingInput(field)) => {
             ApiError::invalid(format!("{prefix}{field}"), "is required")
@@ -96,6 +96,7 @@ async fn start_execution(
             template_name: template.name,
             steps,
             input: body.input.clone().unwrap_or_default(),
+            ceremony: None,
         };
         let id = id.to_string();
         let location = EXECUTIONS.location(&id);

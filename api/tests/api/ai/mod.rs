@@ -3,4 +3,4 @@
 pub mod fake_llm;
 mod providers;
 mod query;
-mod registry;
+pub mod registry;

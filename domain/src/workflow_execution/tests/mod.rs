@@ -78,6 +78,7 @@ fn started(input: Value) -> ExecutionEvent {
         steps: steps(),
         input,
         satisfied,
+        ceremony: None,
         at: at(),
     }
 }
@@ -136,6 +137,7 @@ async fn a_start_records_the_template_snapshot_and_the_inputs_it_already_answers
         template_name: "Inbox".into(),
         steps: steps(),
         input: map(input()),
+        ceremony: None,
     };
     Tester::with(())
         .given_no_previous_events()
@@ -152,6 +154,7 @@ async fn a_start_without_an_input_no_step_asks_for_is_refused() {
         template_name: "Inbox".into(),
         steps: steps(),
         input: map(json!({"text": "x"})),
+        ceremony: None,
     };
     Tester::with(())
         .given_no_previous_events()

@@ -86,9 +86,7 @@ impl Core {
         let minutes = PomodoroMinutes::new(CommandService::new(store.clone(), ()));
         let live = LiveFeed::start(store.clone()).await?;
         let mut reactors = vec![Reactor::start(store.clone(), Arc::new(minutes), stop.clone()).await?];
-        let running = workflows::start(&store, &ai)
-            .await
-            .map_err(|e| AppError::Config(e.to_string()))?;
+        let running = workflows::start(&store, &ai).await?;
         let (step_queue, ai_tasks) = (running.queue, running.tasks);
         for reaction in running.reactions {
             reactors.push(Reactor::start(store.clone(), reaction, stop.clone()).await?);

@@ -196,6 +196,15 @@ impl TestApp {
         Self::over(self.db.clone(), self.state.policy, self.state.uploads.clone()).await
     }
 
+    /// This app's database opened again by a new core running workflows through `ai`: what a
+    /// restart of `joan serve` is (stop the old core first: `state.core.shut_down()`).
+    pub async fn restarted_with_workflows(&self, ai: joan_api::ai::workflows::AiOptions) -> Self {
+        let core = joan_api::core::Core::open_with_ai(&self.db.location, joan_commands::StoreOptions::default(), ai)
+            .await
+            .expect("open core");
+        Self::around(core, self.db.clone(), AuthPolicy::default(), Uploads::default())
+    }
+
     /// [`TestApp::new`] with AI workflows running through `ai` (a fake model).
     pub async fn with_workflows(backend: Backend, ai: joan_api::ai::workflows::AiOptions) -> Option<Self> {
         let db = Arc::new(TestDb::create(backend).await?);

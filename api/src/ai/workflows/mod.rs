@@ -7,9 +7,10 @@ use joan_commands::reactor::Reaction;
 use joan_commands::{CommandError, CommandOutcome, CommandService, EventStore, StoreError};
 use joan_domain::workflow_execution::{ExecutionError, WorkflowExecution};
 
-use crate::ai::queue::nats::{Nats, NatsArgs, NatsError};
+use crate::ai::queue::nats::{Nats, NatsArgs};
 use crate::ai::queue::{InProcessQueue, StepQueue};
 use crate::ai::{ChainSource, Llm};
+use crate::error::AppError;
 
 pub mod advance;
 pub mod api_call;
@@ -54,12 +55,13 @@ pub struct Running {
 }
 
 /// Executions over NATS when `options.nats` has a URL, else over the in-process queue.
-pub async fn start(store: &EventStore, options: &AiOptions) -> Result<Running, NatsError> {
+pub async fn start(store: &EventStore, options: &AiOptions) -> Result<Running, AppError> {
     let Some((url, args)) = options
         .nats
         .as_ref()
         .and_then(|a| a.nats_url.clone().map(|url| (url, a.clone())))
     else {
+        redispatch_lost_jobs(store).await?;
         let (reactions, queue) = in_process(store, options);
         return Ok(Running {
             reactions,
@@ -68,7 +70,9 @@ pub async fn start(store: &EventStore, options: &AiOptions) -> Result<Running, N
         });
     };
     let results = Arc::new(StepResults::new(CommandService::new(store.clone(), ())));
-    let nats = Nats::connect(&url, args).await?;
+    let nats = Nats::connect(&url, args)
+        .await
+        .map_err(|e| AppError::Config(e.to_string()))?;
     let consumer = tokio::spawn(crate::ai::queue::nats::consume_results(nats.clone(), results.clone()));
     let queue: Arc<dyn StepQueue> = Arc::new(nats);
     Ok(Running {
@@ -76,6 +80,25 @@ pub async fn start(store: &EventStore, options: &AiOptions) -> Result<Running, N
         queue,
         tasks: vec![consumer],
     })
+}
+
+/// The in-process queue lives in memory: steps dispatched before a restart and not answered
+/// were lost with it. When there are any, the dispatcher reads the log again from the start:
+/// it sends each step that still waits for its attempt (and passes over every other), so they
+/// run again instead of staying `running` for ever. (NATS keeps its jobs: nothing to do.)
+async fn redispatch_lost_jobs(store: &EventStore) -> Result<(), StoreError> {
+    let waiting = store
+        .db()
+        .fetch_scalar_i64("select count(*) from ai_workflow_steps where status = 'running'", &[])
+        .await?;
+    if waiting > 0 {
+        tracing::info!(
+            steps = waiting,
+            "AI steps were running at the last stop: dispatching them again"
+        );
+        joan_commands::reactor::reset_checkpoint(store, DispatchSteps::NAME).await?;
+    }
+    Ok(())
 }
 
 /// The reactions that run executions over the in-process queue, and the queue itself (kept

@@ -19,6 +19,7 @@ use crate::backend::Backend;
 
 mod executions;
 mod nats;
+mod restart;
 mod templates;
 
 const TEMPLATES: &str = "/api/v1/ai/workflows/templates";

@@ -109,7 +109,9 @@ for _ in $(seq 1 120); do
             exit 0
         fi
     fi
-    if ! running; then
+    # Whether the process is alive, not what its command line reads: during nohup's exec of
+    # node, /proc/PID/cmdline can read empty for a moment.
+    if ! kill -0 "$(cat "$pid_file")" 2>/dev/null; then
         echo "llm: the server exited; the end of $log:" >&2
         tail -n 30 "$log" >&2
         exit 1

@@ -166,6 +166,12 @@ async fn follow(
             }
             continue;
         }
+        // Nobody listening: nothing to work out. A connection opened later finds the gap
+        // between its start and the next batch and reads it from the log itself.
+        if batches.receiver_count() == 0 {
+            cursor = page.end;
+            continue;
+        }
         let mut events = Vec::with_capacity(page.events.len());
         for event in page.events {
             let audience = audiences.of(&event).await;

@@ -12,7 +12,7 @@ use crate::table::{self, Flag, JsonText, TableRow};
 
 read_table! {
     /// A ceremony as the `ceremony_templates` table holds it.
-    pub struct TemplateRow in "ceremony_templates" {
+    pub struct CeremonyTemplateRow in "ceremony_templates" {
         #[schema(format = Uuid)]
         pub id: String,
         pub name: String,
@@ -72,7 +72,7 @@ read_table! {
 pub struct CeremonyTemplates;
 
 impl Fold for CeremonyTemplates {
-    type Row = TemplateRow;
+    type Row = CeremonyTemplateRow;
     type Event = TemplateEvent;
     const NAME: &'static str = "ceremony_templates";
     const AGGREGATE: &'static str = "ceremony_template";
@@ -81,10 +81,10 @@ impl Fold for CeremonyTemplates {
         change.at()
     }
 
-    fn apply(row: &mut Option<TemplateRow>, event: &StoredEvent, change: TemplateEvent) {
+    fn apply(row: &mut Option<CeremonyTemplateRow>, event: &StoredEvent, change: TemplateEvent) {
         let TemplateEvent::CeremonyTemplateDefined { template: t, at } = change;
         let created_at = row.as_ref().map_or_else(|| at.to_rfc3339(), |r| r.created_at.clone());
-        *row = Some(TemplateRow {
+        *row = Some(CeremonyTemplateRow {
             id: event.aggregate_id.clone(),
             name: t.name,
             description: t.description,
@@ -141,8 +141,8 @@ impl Fold for CeremonyComponents {
 }
 
 /// The active templates, in the app's order.
-pub async fn active_templates(ex: &mut impl Executor) -> Result<Vec<TemplateRow>, sqlx::Error> {
-    let sql = TemplateRow::sql();
+pub async fn active_templates(ex: &mut impl Executor) -> Result<Vec<CeremonyTemplateRow>, sqlx::Error> {
+    let sql = CeremonyTemplateRow::sql();
     let query = format!(
         "select {} from {} where is_active = 1 order by order_index, id",
         sql.list, sql.table
@@ -151,8 +151,8 @@ pub async fn active_templates(ex: &mut impl Executor) -> Result<Vec<TemplateRow>
 }
 
 /// A template by id, active or not.
-pub async fn template(ex: &mut impl Executor, id: &str) -> Result<Option<TemplateRow>, sqlx::Error> {
-    let sql = TemplateRow::sql();
+pub async fn template(ex: &mut impl Executor, id: &str) -> Result<Option<CeremonyTemplateRow>, sqlx::Error> {
+    let sql = CeremonyTemplateRow::sql();
     let query = format!("select {} from {} where id = $1", sql.list, sql.table);
     ex.fetch_optional(&query, &args![id]).await
 }
@@ -173,7 +173,7 @@ pub async fn component(ex: &mut impl Executor, id: &str) -> Result<Option<Compon
 }
 
 /// The active AI steps of the active templates, in the templates' order then their own.
-pub async fn ai_components(ex: &mut impl Executor) -> Result<Vec<(TemplateRow, ComponentRow)>, sqlx::Error> {
+pub async fn ai_components(ex: &mut impl Executor) -> Result<Vec<(CeremonyTemplateRow, ComponentRow)>, sqlx::Error> {
     let mut out = Vec::new();
     for template in active_templates(ex).await? {
         let ids: Vec<String> = template.component_ids.decode().unwrap_or_default();

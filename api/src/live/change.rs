@@ -28,9 +28,8 @@ pub struct Change {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FieldChange {
     pub field: String,
-    #[schema(value_type = Object)]
+    /// Any JSON value (`null` when the event does not record it).
     pub from: Value,
-    #[schema(value_type = Object)]
     pub to: Value,
 }
 

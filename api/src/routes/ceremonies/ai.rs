@@ -171,7 +171,7 @@ pub struct AiStepConfig {
 
 /// One of the caller's providers, as the ceremony app shows it (never a key).
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ProviderView {
+pub struct CeremonyProvider {
     pub id: Uuid,
     pub kind: ProviderKind,
     pub name: String,
@@ -185,7 +185,7 @@ pub struct ProviderView {
 pub struct AiConfig {
     pub components: Vec<AiStepConfig>,
     /// The caller's provider chain, in the order it is tried; empty when none is set up.
-    pub providers: Vec<ProviderView>,
+    pub providers: Vec<CeremonyProvider>,
 }
 
 /// An AI step's answer.
@@ -239,7 +239,7 @@ async fn ai_config(
     let chain = state.ceremony_ai.ports().chains.chain(user).await?;
     let providers = chain
         .into_iter()
-        .map(|p| ProviderView {
+        .map(|p| CeremonyProvider {
             id: p.id,
             kind: p.kind,
             name: p.name,

@@ -10,7 +10,7 @@ use crate::http::fields::{Fields, Whole, present};
 /// `POST /ceremonies/sessions/start`. Only these fields exist; any other is refused.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct StartSession {
+pub struct StartCeremonySession {
     /// An active ceremony (`GET /ceremonies/templates`).
     pub template_id: Uuid,
     /// One of your projects, or one you are a member of.

@@ -1,7 +1,7 @@
 //! `/ceremonies`: the ceremonies Joan ships (templates and their components, the same for
 //! every user), the caller's sessions of them, and what the ceremony app needs of the AI.
 use axum::extract::{Path, State};
-use joan_projections::ceremony_templates::{self, ComponentRow, TemplateRow};
+use joan_projections::ceremony_templates::{self, CeremonyTemplateRow, ComponentRow};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -32,12 +32,12 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TemplateView {
     #[serde(flatten)]
-    pub template: TemplateRow,
+    pub template: CeremonyTemplateRow,
     pub components: Vec<ComponentRow>,
 }
 
 /// The template's components, in its order.
-async fn expand(state: &AppState, template: TemplateRow) -> Result<TemplateView, ApiError> {
+async fn expand(state: &AppState, template: CeremonyTemplateRow) -> Result<TemplateView, ApiError> {
     let ids: Vec<String> = template.component_ids.decode().map_err(ApiError::internal)?;
     let components = ceremony_templates::components(&mut state.core.store.db(), &ids)
         .await

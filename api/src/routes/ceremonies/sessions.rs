@@ -13,7 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::body::{CompleteSession, PatchSession, StartSession};
+use super::body::{CompleteSession, PatchSession, StartCeremonySession};
 use crate::http::error::{ApiError, Problem, from_command};
 use crate::http::extract::{
     ApiJson, ApiQuery, Caller, ConditionalHeaders, CurrentUser, IdempotencyHeaders, IfMatch, OptionalJson, Page,
@@ -58,7 +58,7 @@ async fn steps_of(state: &AppState, template: CeremonyTemplateId) -> Result<Vec<
 
 /// 404 unless the project is one the caller is a member of (owners are) and the task one
 /// they reach: a stranger's project or task looks like none.
-async fn check_links(state: &AppState, user: UserId, body: &StartSession) -> Result<(), ApiError> {
+async fn check_links(state: &AppState, user: UserId, body: &StartCeremonySession) -> Result<(), ApiError> {
     if let Some(project) = body.project_id {
         let role = projects::role_of(&mut state.core.store.db(), &project.to_string(), &user.to_string())
             .await
@@ -77,13 +77,13 @@ async fn check_links(state: &AppState, user: UserId, body: &StartSession) -> Res
 
 /// Starts a session of an active ceremony at its first step. 404 when the ceremony, the
 /// project or the task is not one the caller can use.
-#[utoipa::path(post, path = "/ceremonies/sessions/start", tag = "ceremonies", request_body = StartSession,
+#[utoipa::path(post, path = "/ceremonies/sessions/start", tag = "ceremonies", request_body = StartCeremonySession,
     security(("bearer" = [])), params(IdempotencyHeaders),
     responses((status = 201, body = SessionRow), (status = 404, body = Problem)))]
 async fn start_session(
     State(state): State<AppState>,
     caller: Caller,
-    ApiJson(body): ApiJson<StartSession>,
+    ApiJson(body): ApiJson<StartCeremonySession>,
 ) -> Result<Response, ApiError> {
     idempotent(
         &state,

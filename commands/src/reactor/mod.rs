@@ -47,6 +47,30 @@ pub trait Reaction: Send + Sync {
     async fn react(&self, event: &StoredEvent) -> Result<(), StoreError>;
 }
 
+/// A reaction's command outcome as the reactor sees it: a refusal or a vanished target is
+/// nothing to retry (logged at debug); a lost race or a store failure is (the page is handed
+/// again). Every reaction's command goes through this one mapping.
+pub fn settle<T, E: std::error::Error>(
+    aggregate_type: &str,
+    aggregate_id: &str,
+    outcome: Result<T, crate::service::CommandError<E>>,
+) -> Result<(), StoreError> {
+    use crate::service::CommandError;
+    match outcome {
+        Ok(_) | Err(CommandError::NotFound) => Ok(()),
+        Err(CommandError::Domain(refused)) => {
+            tracing::debug!(aggregate_type, aggregate_id, reason = %refused, "reaction's command refused");
+            Ok(())
+        }
+        Err(CommandError::Store(e)) => Err(e),
+        Err(CommandError::Conflict | CommandError::Stale { .. }) => Err(StoreError::Conflict {
+            aggregate_type: aggregate_type.into(),
+            aggregate_id: aggregate_id.into(),
+            sequence: 0,
+        }),
+    }
+}
+
 /// A running reactor.
 pub struct Reactor {
     name: &'static str,

@@ -10,7 +10,7 @@ use joan_domain::task::{Task, TaskCommand};
 use super::Reaction;
 use crate::error::StoreError;
 use crate::event::StoredEvent;
-use crate::service::{CommandContext, CommandError, CommandService};
+use crate::service::{CommandContext, CommandService};
 
 /// Credits completed work sessions to their tasks, as the session's owner, at the time the
 /// session was completed. A task deleted (or gone) meanwhile is passed over.
@@ -49,19 +49,11 @@ impl Reaction for PomodoroMinutes {
             event.aggregate_type, event.aggregate_id, event.sequence
         ));
         let command = TaskCommand::LogPomodoro { session_id, minutes };
-        match self.tasks.execute(&task.to_string(), &ctx, command, None, None).await {
-            Ok(_) => Ok(()),
-            Err(CommandError::Domain(refused)) => {
-                tracing::debug!(%task, %session_id, reason = %refused, "pomodoro minutes not credited");
-                Ok(())
-            }
-            Err(CommandError::NotFound) => Ok(()),
-            Err(CommandError::Store(e)) => Err(e),
-            Err(CommandError::Conflict | CommandError::Stale { .. }) => Err(StoreError::Conflict {
-                aggregate_type: Task::TYPE.into(),
-                aggregate_id: task.to_string(),
-                sequence: 0,
-            }),
-        }
+        let id = task.to_string();
+        super::settle(
+            Task::TYPE,
+            &id,
+            self.tasks.execute(&id, &ctx, command, None, None).await,
+        )
     }
 }

@@ -5,7 +5,7 @@
 use async_trait::async_trait;
 use cqrs_es::Aggregate;
 use joan_commands::service::CommandContext;
-use joan_commands::{CommandError, CommandService, StoreError, StoredEvent};
+use joan_commands::{CommandService, StoreError, StoredEvent};
 use joan_domain::CeremonyComponentId;
 use joan_domain::ceremony::session::{AiOutcome, CeremonySession, SessionCommand};
 use joan_domain::workflow_execution::{ExecutionEvent, ExecutionEventKind, ExecutionStatus, WorkflowExecution};
@@ -64,19 +64,8 @@ impl Reaction for CeremonyResults {
         };
         let ctx = CommandContext::new(execution.life.owner, change.at());
         let session = step.session_id.to_string();
-        match self.sessions.execute(&session, &ctx, command, None, None).await {
-            Ok(_) | Err(CommandError::NotFound) => Ok(()),
-            Err(CommandError::Domain(refused)) => {
-                tracing::debug!(%session, reason = %refused, "ceremony AI result not recorded");
-                Ok(())
-            }
-            Err(CommandError::Store(e)) => Err(e),
-            Err(CommandError::Conflict | CommandError::Stale { .. }) => Err(StoreError::Conflict {
-                aggregate_type: CeremonySession::TYPE.into(),
-                aggregate_id: session,
-                sequence: 0,
-            }),
-        }
+        let outcome = self.sessions.execute(&session, &ctx, command, None, None).await;
+        joan_commands::reactor::settle(CeremonySession::TYPE, &session, outcome)
     }
 }
 

@@ -146,21 +146,7 @@ pub fn reactions(
     ]
 }
 
-/// A system command's outcome as a reaction sees it: a refusal or a vanished execution is
-/// nothing to retry; a lost race or a store failure is (the reactor tries again).
+/// A system command's outcome on an execution, as a reaction sees it.
 fn settle(id: &str, outcome: Result<CommandOutcome, CommandError<ExecutionError>>) -> Result<(), StoreError> {
-    match outcome {
-        Ok(_) => Ok(()),
-        Err(CommandError::Domain(refused)) => {
-            tracing::debug!(execution = id, reason = %refused, "workflow command refused");
-            Ok(())
-        }
-        Err(CommandError::NotFound) => Ok(()),
-        Err(CommandError::Store(e)) => Err(e),
-        Err(CommandError::Conflict | CommandError::Stale { .. }) => Err(StoreError::Conflict {
-            aggregate_type: <WorkflowExecution as cqrs_es::Aggregate>::TYPE.into(),
-            aggregate_id: id.to_string(),
-            sequence: 0,
-        }),
-    }
+    joan_commands::reactor::settle(<WorkflowExecution as cqrs_es::Aggregate>::TYPE, id, outcome)
 }

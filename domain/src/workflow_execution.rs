@@ -63,6 +63,9 @@ pub struct StepState {
     /// The attempt dispatched last (0 before any).
     pub attempt: u32,
     pub output: Option<Value>,
+    /// The prompt of the attempt dispatched last (so its result can be logged with it).
+    #[serde(default)]
+    pub prompt: Option<String>,
 }
 
 crate::word_enum! {
@@ -471,9 +474,12 @@ impl Aggregate for WorkflowExecution {
                 self.satisfy(satisfied);
                 self.status = ExecutionStatus::Running;
             }
-            StepDispatched { step, attempt, .. } => mark(self, step, &|p| {
+            StepDispatched {
+                step, attempt, request, ..
+            } => mark(self, step, &|p| {
                 p.status = StepStatus::Running;
                 p.attempt = attempt;
+                p.prompt = Some(request.prompt.clone());
             }),
             StepSucceeded { step, output, .. } => {
                 if let Some(p) = self.progress.get_mut(step as usize) {

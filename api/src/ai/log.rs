@@ -32,18 +32,45 @@ pub struct CallRecord<'a> {
 /// Records `call`; its id.
 pub async fn record(core: &Core, call: CallRecord<'_>) -> Result<AiRequestId, ApiError> {
     let id = AiRequestId::generate();
-    let kind_of = |provider: Option<Uuid>| {
-        let spec = call.chain.iter().find(|s| Some(s.id) == provider)?;
-        serde_json::to_value(spec.kind).ok()?.as_str().map(str::to_string)
+    let failed_on = match call.outcome {
+        Err(failure) => call.chain.iter().find(|s| Some(s.id) == failure.provider_id),
+        Ok(_) => None,
     };
-    let record = match call.outcome {
+    let record = request_of(
+        id,
+        call.prompt,
+        call.component_id,
+        call.outcome,
+        failed_on,
+        call.elapsed,
+    );
+    let ctx = CommandContext::new(call.user, now());
+    core.ai_requests
+        .execute_new(&id.to_string(), &ctx, AiRequestCommand::Record(Box::new(record)), None)
+        .await
+        .map_err(from_command)?;
+    Ok(id)
+}
+
+/// The record of one call of `prompt` that ended in `outcome`; `failed_on` is the provider a
+/// failure came from, when the caller knows its spec; `elapsed` is a failure's latency.
+pub fn request_of(
+    id: AiRequestId,
+    prompt: &str,
+    component_id: Option<Uuid>,
+    outcome: &Result<Completion, AiFailure>,
+    failed_on: Option<&ProviderSpec>,
+    elapsed: Duration,
+) -> RecordAiRequest {
+    let word = |value: serde_json::Value| value.as_str().map(str::to_string);
+    match outcome {
         Ok(done) => RecordAiRequest {
             id,
             provider_id: Some(AiProviderId(done.provider_id)),
-            provider_type: kind_of(Some(done.provider_id)),
-            component_id: call.component_id,
+            provider_type: serde_json::to_value(done.provider_kind).ok().and_then(word),
+            component_id,
             model: Some(done.model.clone()),
-            prompt: LoggedText::truncated(call.prompt),
+            prompt: LoggedText::truncated(prompt),
             response: Some(LoggedText::truncated(&done.text)),
             tokens_in: done.tokens_in,
             tokens_out: done.tokens_out,
@@ -56,30 +83,18 @@ pub async fn record(core: &Core, call: CallRecord<'_>) -> Result<AiRequestId, Ap
         Err(failure) => RecordAiRequest {
             id,
             provider_id: failure.provider_id.map(AiProviderId),
-            provider_type: kind_of(failure.provider_id),
-            component_id: call.component_id,
-            model: call
-                .chain
-                .iter()
-                .find(|s| Some(s.id) == failure.provider_id)
-                .map(|s| s.model.clone()),
-            prompt: LoggedText::truncated(call.prompt),
+            provider_type: failed_on.and_then(|s| serde_json::to_value(s.kind).ok().and_then(word)),
+            component_id,
+            model: failed_on.map(|s| s.model.clone()),
+            prompt: LoggedText::truncated(prompt),
             response: None,
             tokens_in: 0,
             tokens_out: 0,
-            latency_ms: u64::try_from(call.elapsed.as_millis()).unwrap_or(u64::MAX),
+            latency_ms: u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
             cost_micro_usd: 0,
             status: RequestStatus::Failed,
-            error_class: serde_json::to_value(failure.class)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string)),
+            error_class: serde_json::to_value(failure.class).ok().and_then(word),
             error_message: Some(LoggedText::truncated(&failure.message)),
         },
-    };
-    let ctx = CommandContext::new(call.user, now());
-    core.ai_requests
-        .execute_new(&id.to_string(), &ctx, AiRequestCommand::Record(Box::new(record)), None)
-        .await
-        .map_err(from_command)?;
-    Ok(id)
+    }
 }

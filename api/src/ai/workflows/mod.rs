@@ -69,7 +69,7 @@ pub async fn start(store: &EventStore, options: &AiOptions) -> Result<Running, A
             tasks: Vec::new(),
         });
     };
-    let results = Arc::new(StepResults::new(CommandService::new(store.clone(), ())));
+    let results = Arc::new(StepResults::new(store));
     let nats = Nats::connect(&url, args)
         .await
         .map_err(|e| AppError::Config(e.to_string()))?;
@@ -104,7 +104,7 @@ async fn redispatch_lost_jobs(store: &EventStore) -> Result<(), StoreError> {
 /// The reactions that run executions over the in-process queue, and the queue itself (kept
 /// by the caller: its workers stop when it is dropped).
 pub fn in_process(store: &EventStore, options: &AiOptions) -> (Vec<Arc<dyn Reaction>>, Arc<dyn StepQueue>) {
-    let results = Arc::new(StepResults::new(CommandService::new(store.clone(), ())));
+    let results = Arc::new(StepResults::new(store));
     let queue: Arc<dyn StepQueue> = Arc::new(InProcessQueue::start(
         options.workers,
         options.llm.clone(),

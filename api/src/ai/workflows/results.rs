@@ -1,25 +1,68 @@
 //! A worker's [`StepResult`] becomes `CompleteStep` or `FailStep` on its execution, as the
 //! execution's owner. Both are idempotent: a second or stale result records nothing.
+//!
+//! Each result is first logged as an `ai_request` (so `/ai/metrics` and the analytics count
+//! workflow and ceremony calls too) under an id derived from execution, step and attempt: a
+//! result delivered twice, or again after a crash between the two commands, is logged once.
+use std::time::Duration;
+
 use async_trait::async_trait;
 use joan_commands::service::CommandContext;
-use joan_commands::{CommandService, StoreError};
-use joan_domain::Timestamp;
+use joan_commands::{CommandService, EventStore, StoreError};
+use joan_domain::ai_request::{AiRequest, AiRequestCommand};
 use joan_domain::workflow_execution::{ExecutionCommand, StepUsage, WorkflowExecution};
 use joan_domain::workflow_template::{OutputFormat, StepSpec};
+use joan_domain::{AiRequestId, Timestamp};
 use serde_json::Value;
+use uuid::Uuid;
 
 use super::settle;
 use crate::ai::StepResult;
+use crate::ai::log::request_of;
 use crate::ai::queue::ResultSink;
 
 pub struct StepResults {
     executions: CommandService<WorkflowExecution>,
+    requests: CommandService<AiRequest>,
 }
 
 impl StepResults {
-    pub fn new(executions: CommandService<WorkflowExecution>) -> Self {
-        Self { executions }
+    pub fn new(store: &EventStore) -> Self {
+        Self {
+            executions: CommandService::new(store.clone(), ()),
+            requests: CommandService::new(store.clone(), ()),
+        }
     }
+
+    /// Logs the call `result` reports, once.
+    async fn log(
+        &self,
+        execution: &WorkflowExecution,
+        result: &StepResult,
+        ctx: &CommandContext,
+    ) -> Result<(), StoreError> {
+        let id = request_id(result);
+        let prompt = execution
+            .progress
+            .get(result.step as usize)
+            .and_then(|p| p.prompt.as_deref())
+            .unwrap_or_default();
+        let component = execution.ceremony.as_ref().map(|c| c.component_id);
+        let record = request_of(id, prompt, component, &result.outcome, None, Duration::ZERO);
+        let id = id.to_string();
+        let outcome = self
+            .requests
+            .execute_new(&id, ctx, AiRequestCommand::Record(Box::new(record)), None)
+            .await;
+        joan_commands::reactor::settle(<AiRequest as cqrs_es::Aggregate>::TYPE, &id, outcome)
+    }
+}
+
+/// The `ai_request` id of one attempt of one step.
+fn request_id(result: &StepResult) -> AiRequestId {
+    const NAMESPACE: Uuid = Uuid::from_u128(0x6a6f_616e_6169_7265_7175_0000_0000_0001);
+    let name = format!("{}:{}:{}", result.execution_id, result.step, result.attempt);
+    AiRequestId(Uuid::new_v5(&NAMESPACE, name.as_bytes()))
 }
 
 /// A serde word (`rate_limited`, `openai`) of a unit enum.
@@ -45,6 +88,11 @@ impl ResultSink for StepResults {
                 ..
             })
         );
+        let ctx = CommandContext::new(
+            execution.life.owner,
+            Timestamp::from_datetime(time::OffsetDateTime::now_utc()),
+        );
+        self.log(&execution, &result, &ctx).await?;
         let (step, attempt) = (result.step, result.attempt);
         let command = match result.outcome {
             Ok(done) => match (wants_json, done.json) {
@@ -79,10 +127,6 @@ impl ResultSink for StepResults {
                 attempts: failure.attempts,
             },
         };
-        let ctx = CommandContext::new(
-            execution.life.owner,
-            Timestamp::from_datetime(time::OffsetDateTime::now_utc()),
-        );
         settle(&id, self.executions.execute(&id, &ctx, command, None, None).await)
     }
 }

@@ -2,7 +2,6 @@
 use joan_api::ai::StepResult;
 use joan_api::ai::queue::{InProcessQueue, ResultSink};
 use joan_api::ai::workflows::{StepResults, reactions};
-use joan_commands::CommandService;
 use joan_commands::reactor::{drain, reset_checkpoint};
 
 use super::*;
@@ -26,6 +25,13 @@ async fn history_len(app: &TestApp, token: &str, id: &str) -> usize {
     let reply = app.get(&format!("{EXECUTIONS}/{id}/history")).token(token).send().await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     reply.body.as_array().unwrap().len()
+}
+
+async fn ai_metrics(app: &TestApp, token: &str) -> Value {
+    settle(&app.state.core).await;
+    let reply = app.get("/api/v1/ai/metrics").token(token).send().await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    reply.body
 }
 
 async fn text_becomes_tasks_exactly_once_even_when_the_process_manager_runs_again(backend: Backend) {
@@ -75,13 +81,20 @@ async fn text_becomes_tasks_exactly_once_even_when_the_process_manager_runs_agai
     let milk = made.iter().find(|t| t["title"] == "Buy milk").unwrap();
     assert_eq!(milk["priority"], 2);
     assert_eq!(llm.calls.load(Ordering::SeqCst), 2);
+    let metrics = ai_metrics(&app, &token).await;
+    assert_eq!(
+        (metrics["requests"].clone(), metrics["tokens"].clone()),
+        (json!(2), json!(2 * (12 + 34))),
+        "both model calls are in the request log: {metrics}"
+    );
+    assert_eq!(metrics["by_provider"][0]["model"], "fake-1", "{metrics}");
 
     // A crash before the checkpoints moved hands every event again: run the process manager
     // and the dispatcher over the whole log from no checkpoint.
     let core = &app.state.core;
     settle(core).await;
     let events = history_len(&app, &token, &id).await;
-    let results = Arc::new(StepResults::new(CommandService::new(core.store.clone(), ())));
+    let results = Arc::new(StepResults::new(&core.store));
     let queue = Arc::new(InProcessQueue::start(1, llm.clone(), results.clone()));
     for reaction in reactions(
         &core.store,
@@ -99,6 +112,12 @@ async fn text_becomes_tasks_exactly_once_even_when_the_process_manager_runs_agai
         "nothing was recorded again"
     );
     assert_eq!(llm.calls.load(Ordering::SeqCst), 2, "no step went to the model again");
+    settle(core).await;
+    assert_eq!(
+        ai_metrics(&app, &token).await["requests"],
+        2,
+        "no call was logged twice"
+    );
 
     let stranger = app.token_for_new_user();
     let theirs = app.get(&format!("{EXECUTIONS}/{id}")).token(&stranger).send().await;
@@ -212,7 +231,7 @@ async fn a_cancelled_execution_ignores_the_late_answer(backend: Backend) {
 
     // The model answers after all: the answer is stored nowhere, and nothing moves on.
     let core = &app.state.core;
-    let results = StepResults::new(CommandService::new(core.store.clone(), ()));
+    let results = StepResults::new(&core.store);
     let late = llm.answer(&ChatRequest::default());
     let result = StepResult {
         execution_id: id.parse().unwrap(),
@@ -258,4 +277,10 @@ async fn a_models_failure_fails_the_execution_with_its_reason(backend: Backend) 
     assert!(failed["error"].as_str().unwrap().contains("analyze"), "{failed}");
     assert_eq!(failed["steps"][2]["status"], "pending");
     assert!(tasks(&app, &token).await.is_empty());
+    let metrics = ai_metrics(&app, &token).await;
+    assert_eq!(
+        (metrics["requests"].clone(), metrics["failures"].clone()),
+        (json!(1), json!(1)),
+        "the failed call is logged: {metrics}"
+    );
 }

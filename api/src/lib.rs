@@ -14,3 +14,4 @@ pub mod live;
 pub mod routes;
 pub mod tls;
 pub mod uploads;
+pub mod workload;

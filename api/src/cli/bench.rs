@@ -10,7 +10,6 @@ use joan_commands::StoreOptions;
 use joan_commands::service::CommandContext;
 use joan_domain::task::{NewTask, Priority, TaskChanges, TaskCommand, TaskStatus, Title};
 use joan_domain::{Timestamp, UserId};
-use joan_projections::rebuild::rebuild;
 use tokio::sync::Mutex;
 use uuid::Uuid;
 
@@ -23,11 +22,13 @@ pub enum BenchCommand {
     /// Task commands per second through the command path, per number of concurrent writers.
     Commands(CommandsArgs),
     /// Replay speed: fills the log to `--events` (if short), then rebuilds every projection.
-    Replay(ReplayBenchArgs),
+    Replay(super::bench_replay::ReplayBenchArgs),
     /// Note search latency, full text beside a `LIKE` scan (fills the notes table if short).
     Notes(super::bench_notes::NotesBenchArgs),
     /// AI step round trip through the queue (in process, and NATS with `--nats-url`).
     AiSteps(super::bench_ai::AiStepsArgs),
+    /// Live feed fan-out: SSE clients of a `joan serve` child while tasks are created.
+    Sse(super::bench_sse::SseArgs),
 }
 
 #[derive(Debug, Args)]
@@ -43,13 +44,12 @@ pub struct CommandsArgs {
     pub print_acks: bool,
 }
 
-#[derive(Debug, Args)]
-pub struct ReplayBenchArgs {
-    #[arg(long, default_value_t = 1_000_000)]
-    pub events: i64,
-}
-
 pub async fn run(storage: &StorageArgs, cmd: BenchCommand) -> Result<(), AppError> {
+    let cmd = match cmd {
+        BenchCommand::Replay(args) => return super::bench_replay::run(storage, args).await,
+        BenchCommand::Sse(args) => return super::bench_sse::run(args).await,
+        other => other,
+    };
     let core = Arc::new(Core::open(&storage.location(), StoreOptions::default()).await?);
     match cmd {
         BenchCommand::Commands(args) => {
@@ -60,22 +60,7 @@ pub async fn run(storage: &StorageArgs, cmd: BenchCommand) -> Result<(), AppErro
                 println!("{} commands/commit={per_batch:.1}", stats.line(writers));
             }
         }
-        BenchCommand::Replay(args) => {
-            let have = core.store.count_events().await?;
-            if have < args.events {
-                fill_log(&core, args.events - have).await?;
-            }
-            let total = core.store.count_events().await?;
-            let report = rebuild(&core.store, core.projections.all(), &()).await?;
-            println!(
-                "replay: {} events ({} in log) in {:.2} s = {:.0} events/s (swap {:.2} s)",
-                report.events,
-                total,
-                report.elapsed.as_secs_f64(),
-                report.events_per_second(),
-                report.swap.as_secs_f64()
-            );
-        }
+        BenchCommand::Replay(_) | BenchCommand::Sse(_) => {}
         BenchCommand::Notes(args) => super::bench_notes::run(&core, args).await?,
         BenchCommand::AiSteps(args) => super::bench_ai::run(args).await?,
     }
@@ -174,7 +159,7 @@ async fn create_tasks(
 
 /// Appends about `events` events of mixed task commands (create, retitle, reprioritise,
 /// complete), with a progress bar.
-async fn fill_log(core: &Arc<Core>, events: i64) -> Result<(), AppError> {
+pub(super) async fn fill_log(core: &Arc<Core>, events: i64) -> Result<(), AppError> {
     const WRITERS: usize = 64;
     let per_writer = (events / 4).max(1) as usize / WRITERS + 1;
     let bar = ProgressBar::new(u64::try_from(events).unwrap_or(0)).with_style(

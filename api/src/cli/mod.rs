@@ -7,6 +7,8 @@ use crate::error::AppError;
 mod bench;
 mod bench_ai;
 mod bench_notes;
+mod bench_replay;
+mod bench_sse;
 mod replay;
 mod serve;
 mod worker;

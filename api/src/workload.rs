@@ -69,6 +69,9 @@ pub struct Actor {
 /// Drives `router` with seeded requests.
 pub struct Workload {
     router: App,
+    /// The address requests come from: one per workload, so that its registrations stay
+    /// under the per-address limit.
+    peer: SocketAddr,
     rng: StdRng,
     pub actors: Vec<Actor>,
     pub tally: Tally,
@@ -84,8 +87,10 @@ impl Workload {
     /// Registers `users` new users (named after `seed`, so runs with other seeds never clash)
     /// and gives each a token.
     pub async fn start(router: App, state: &AppState, users: usize, seed: u64) -> Result<Self, WorkloadError> {
+        let [.., high, low] = seed.to_be_bytes();
         let mut workload = Self {
             router,
+            peer: SocketAddr::from(([127, high, low, 1], 40_000)),
             rng: StdRng::seed_from_u64(seed),
             actors: Vec::new(),
             tally: Tally::default(),
@@ -348,9 +353,7 @@ impl Workload {
             None => Body::empty(),
         };
         let mut request = request.body(body).map_err(|e| WorkloadError::Setup(e.to_string()))?;
-        request
-            .extensions_mut()
-            .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40_000))));
+        request.extensions_mut().insert(ConnectInfo(self.peer));
         let response = self
             .router
             .clone()

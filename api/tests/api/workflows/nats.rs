@@ -279,3 +279,61 @@ async fn a_step_out_of_deliveries_fails_its_execution_instead_of_hanging() {
     assert!(task_titles(&app, &token).await.is_empty());
     last.wait_for("AI step done");
 }
+
+/// A provider key is sealed in every job on the wire and absent from the workers' logs and
+/// from the event log; the worker still gets the provider (its sealed key) with each job.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_provider_key_never_travels_or_is_logged_in_clear() {
+    use futures::StreamExt;
+
+    const KEY: &str = "sk-live-NEVER-IN-CLEAR-7f3a9c";
+    if !reachable(NATS, "NATS") {
+        return;
+    }
+    let args = args(NATS);
+    let app = app_over(&args).await;
+    let wire = async_nats::connect(args.nats_url.as_deref().unwrap()).await.unwrap();
+    let mut seen = wire.subscribe(format!("{}.>", args.nats_subject_prefix)).await.unwrap();
+    let worker = Worker::spawn(&args, 10);
+    let token = app.token_for_new_user();
+    let provider = app
+        .post("/api/v1/ai/providers")
+        .token(&token)
+        .json(
+            &json!({"provider_type": "openai", "provider_name": "Work", "api_key": KEY,
+                      "model_name": "gpt-4o-mini", "is_default": true}),
+        )
+        .send()
+        .await;
+    assert_eq!(provider.status, StatusCode::CREATED, "{}", provider.text);
+    let provider_id = provider.body["id"].as_str().unwrap().to_string();
+    let template = create_template(&app, &token, &one_step_template()).await;
+    let id = start(&app, &token, &template, "sealed").await;
+    until(&app, &token, &id, |v| status(v) == "completed").await;
+
+    let mut messages = Vec::new();
+    while let Ok(Some(message)) = tokio::time::timeout(Duration::from_millis(500), seen.next()).await {
+        messages.push(String::from_utf8_lossy(&message.payload).into_owned());
+    }
+    let job = messages
+        .iter()
+        .find(|m| m.contains(&provider_id))
+        .unwrap_or_else(|| panic!("no job named the provider: {messages:?}"));
+    assert!(!job.contains(KEY), "a job carried the key in clear: {job}");
+    assert!(messages.len() >= 2, "a job and its result: {messages:?}");
+    assert!(messages.iter().all(|m| !m.contains(KEY)));
+    worker.wait_for("AI step done");
+    assert!(worker.log().iter().all(|line| !line.contains(KEY)));
+    let core = &app.state.core;
+    let pattern = format!("%{KEY}%");
+    let leaked = core
+        .store
+        .db()
+        .fetch_scalar_i64(
+            "select count(*) from events where payload like $1",
+            &[joan_commands::Arg::from(&pattern)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(leaked, 0, "the key is in the event log");
+}

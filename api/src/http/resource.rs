@@ -168,10 +168,11 @@ pub struct HistoryEntry {
 
 impl From<StoredEvent> for HistoryEntry {
     fn from(e: StoredEvent) -> Self {
-        let data = match serde_json::from_str::<serde_json::Value>(&e.payload) {
+        let mut data = match serde_json::from_str::<serde_json::Value>(&e.payload) {
             Ok(serde_json::Value::Object(outer)) => outer.into_iter().next().map(|(_, v)| v).unwrap_or_default(),
             _ => serde_json::Value::Null,
         };
+        crate::live::change::seal(&mut data);
         Self {
             actor: e.meta().actor,
             sequence: e.sequence,
@@ -247,14 +248,14 @@ where
 }
 
 /// Renders one row of a declared table from inside the append transaction, for idempotent
-/// replays of a POST that answers with that row.
-pub struct RenderRow<R> {
+/// replays of a POST that answers with that row (or with `V`, a view made from it).
+pub struct RenderRow<R, V = R> {
     pub user: String,
     pub id: String,
-    _row: std::marker::PhantomData<fn() -> R>,
+    _row: std::marker::PhantomData<fn() -> (R, V)>,
 }
 
-impl<R> RenderRow<R> {
+impl<R, V> RenderRow<R, V> {
     pub fn new(user: &str, id: &str) -> Box<Self> {
         Box::new(Self {
             user: user.to_string(),
@@ -265,10 +266,11 @@ impl<R> RenderRow<R> {
 }
 
 #[async_trait]
-impl<R: TableRow> Render for RenderRow<R> {
+impl<R: TableRow, V: From<R> + Serialize + 'static> Render for RenderRow<R, V> {
     async fn render(&self, conn: &mut Conn<'_>) -> Result<(String, Option<String>), StoreError> {
         let row = table::get::<R>(conn, &self.user, &self.id).await?;
         let tag = row.as_ref().map(|r| etag(r.version()));
-        Ok((serde_json::to_string(&row)?, tag))
+        let view = row.map(V::from);
+        Ok((serde_json::to_string(&view)?, tag))
     }
 }

@@ -115,6 +115,27 @@ fn set_fields(fields: Map<String, Value>) -> Vec<FieldChange> {
 /// What a sealed value reads as: its ciphertext is no one's business, even its owner's.
 const SECRET: &str = "[sealed]";
 
+/// Seals what an event's data holds of a secret, at any depth: a sealed key's ciphertext is
+/// dropped (its mask and key id stay), any other value under a secret's name reads
+/// `[sealed]`. Every history answer goes through it.
+pub fn seal(value: &mut Value) {
+    match value {
+        Value::Object(fields) => {
+            fields.remove("ciphertext");
+            for (field, inner) in fields.iter_mut() {
+                match inner {
+                    Value::Object(_) | Value::Array(_) => seal(inner),
+                    Value::Null => {}
+                    other if is_secret(field) => *other = Value::from(SECRET),
+                    _ => {}
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(seal),
+        _ => {}
+    }
+}
+
 fn is_secret(field: &str) -> bool {
     field == "key" || field.ends_with("_key") || field.contains("encrypted") || field.contains("ciphertext")
 }
@@ -122,6 +143,26 @@ fn is_secret(field: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sealing_drops_ciphertexts_and_hides_secret_values_at_any_depth() {
+        let mut data = serde_json::json!({
+            "name": "Work",
+            "key": {"key_id": "k1", "ciphertext": "c1", "mask": "sk-...abcd"},
+            "to": [{"api_key_encrypted": "k1:c2", "theme": "dark"}],
+            "openai_key": null,
+        });
+        seal(&mut data);
+        assert_eq!(
+            data,
+            serde_json::json!({
+                "name": "Work",
+                "key": {"key_id": "k1", "mask": "sk-...abcd"},
+                "to": [{"api_key_encrypted": "[sealed]", "theme": "dark"}],
+                "openai_key": null,
+            })
+        );
+    }
 
     #[test]
     fn a_field_change_names_its_field_and_both_values() {

@@ -275,17 +275,11 @@ async fn settings_history(
     CurrentUser(user): CurrentUser,
 ) -> Result<axum::Json<Vec<HistoryEntry>>, ApiError> {
     let id = SettingsId::of(user).to_string();
-    let mut entries = match SETTINGS.history(&state, user, &id).await {
-        Ok(entries) => entries,
-        Err(ApiError::NotFound) => Vec::new(),
-        Err(e) => return Err(e),
-    };
-    for entry in &mut entries {
-        if let Some(key) = entry.data.get_mut("key").and_then(|k| k.as_object_mut()) {
-            key.remove("ciphertext");
-        }
+    match SETTINGS.history(&state, user, &id).await {
+        Ok(entries) => Ok(axum::Json(entries)),
+        Err(ApiError::NotFound) => Ok(axum::Json(Vec::new())),
+        Err(e) => Err(e),
     }
-    Ok(axum::Json(entries))
 }
 
 /// The schemas of the settings fields: the rules of `joan_domain::settings`.

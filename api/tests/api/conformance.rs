@@ -38,7 +38,31 @@ on_both_backends!(
     activities_keep_the_conventions,
     activity_goals_keep_the_conventions,
     prompts_keep_the_conventions,
+    ai_providers_keep_the_conventions,
 );
+
+async fn ai_providers_keep_the_conventions(backend: Backend) {
+    conform(backend, &AI_PROVIDERS).await;
+}
+
+const AI_PROVIDERS: Case = Case {
+    base: "/api/v1/ai/providers",
+    create: || {
+        json!({"provider_type": "openai", "provider_name": "Conformance", "api_key": "sk-conformance-1234",
+                      "model_name": "gpt-4o-mini", "priority": 2})
+    },
+    change: || json!({"provider_name": "Changed", "priority": 3}),
+    field: "provider_name",
+    invalid: &[
+        "{",
+        r#"{"provider_type": "skynet", "provider_name": "x", "model_name": "m"}"#,
+        r#"{"provider_type": "openai", "provider_name": "", "model_name": "m"}"#,
+        r#"{"provider_type": "openai", "provider_name": "x", "model_name": "m", "temperature": 9}"#,
+        r#"{"provider_type": "openai", "provider_name": "x", "model_name": "m", "nope": 1}"#,
+        r#"[]"#,
+    ],
+    actions: &[("POST", "/test", None)],
+};
 
 async fn tasks_keep_the_conventions(backend: Backend) {
     conform(backend, &TASKS).await;

@@ -7,7 +7,7 @@ use joan_domain::ai_provider::{
     Temperature,
 };
 use joan_domain::{AiProviderId, UserId};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize, Serializer};
 use utoipa::ToSchema;
 
 use crate::ai::chain::provider_key_context;
@@ -17,8 +17,9 @@ use crate::http::error::FieldError;
 use crate::http::fields::{Fields, Whole, present};
 use crate::routes::settings::MAX_KEY_CHARS;
 
-/// `POST /ai/providers`. Only these fields exist; any other is refused.
-#[derive(Deserialize, ToSchema)]
+/// `POST /ai/providers`. Only these fields exist; any other is refused. Serialized only to
+/// fingerprint an idempotent request, with the key as its digest.
+#[derive(Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateProvider {
     #[schema(schema_with = schemas::provider_type)]
@@ -27,7 +28,7 @@ pub struct CreateProvider {
     #[schema(schema_with = schemas::name)]
     pub provider_name: String,
     /// Write-only; required for openai, anthropic and groq. Never shown again, only its mask.
-    #[serde(default)]
+    #[serde(default, serialize_with = "digest")]
     #[schema(schema_with = schemas::api_key)]
     pub api_key: Option<Secret>,
     /// Base URL (`https://host/v1` for OpenAI-compatible servers, `http://host:11434` for
@@ -56,6 +57,13 @@ pub struct CreateProvider {
     #[serde(default)]
     #[schema(schema_with = schemas::priority)]
     pub priority: Option<Whole>,
+}
+
+/// A key as its SHA-256: enough to tell two requests apart, nothing to read back.
+fn digest<S: Serializer>(key: &Option<Secret>, serializer: S) -> Result<S::Ok, S::Error> {
+    use sha2::{Digest, Sha256};
+    let digest = key.as_ref().map(|k| hex::encode(Sha256::digest(k.expose().as_bytes())));
+    digest.serialize(serializer)
 }
 
 /// `PATCH /ai/providers/{id}`: absent fields stay; `null` clears key, endpoint, max_tokens

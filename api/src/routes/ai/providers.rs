@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use joan_domain::AiProviderId;
 use joan_domain::ai_provider::AiProviderCommand;
-use joan_projections::ai_providers::{self, AiProviderRow};
+use joan_projections::ai_providers::{self, AiProviderRow, AiProviders};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -18,8 +18,8 @@ use utoipa_axum::routes;
 use crate::ai::chain::spec_of;
 use crate::ai::{ChatRequest, FailureClass, Llm};
 use crate::http::error::{ApiError, from_command};
-use crate::http::extract::{ApiJson, Caller, ConditionalHeaders, CurrentUser, IfMatch};
-use crate::http::resource::{Resource, read, respond};
+use crate::http::extract::{ApiJson, ApiQuery, Caller, ConditionalHeaders, CurrentUser, IdempotencyHeaders, IfMatch};
+use crate::http::resource::{AsOf, HistoryEntry, RenderRow, Resource, idempotent, read, respond};
 use crate::http::state::AppState;
 
 use super::body::{CreateProvider, PatchProvider};
@@ -31,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_providers, create_provider))
         .routes(routes!(get_provider, patch_provider, delete_provider))
         .routes(routes!(test_provider))
+        .routes(routes!(provider_history))
 }
 
 /// A provider as the API shows it: the key only as whether one is set and its mask.
@@ -123,44 +124,67 @@ async fn list_providers(
 
 /// Adds a provider. Made default, it is the caller's only default.
 #[utoipa::path(post, path = "/ai/providers", tag = "ai", request_body = CreateProvider,
-    security(("bearer" = [])), responses((status = 201, body = ProviderView)))]
+    security(("bearer" = [])), params(IdempotencyHeaders), responses((status = 201, body = ProviderView)))]
 async fn create_provider(
     State(state): State<AppState>,
     caller: Caller,
     ApiJson(body): ApiJson<CreateProvider>,
 ) -> Result<Response, ApiError> {
-    let id = AiProviderId::generate();
-    let new = body
-        .parse(&state.keyring, caller.user, id)
-        .map_err(ApiError::Validation)?;
-    check_endpoint(&state, new.endpoint.clone().map(String::from).as_deref()).await?;
-    let id = id.to_string();
-    state
-        .core
-        .ai_providers
-        .execute_new(&id, &caller.ctx, AiProviderCommand::Create(Box::new(new)), None)
-        .await
-        .map_err(from_command)?;
-    let row = read::<AiProviderRow>(&state, &caller.user.to_string(), &id).await?;
-    let location = PROVIDERS.location(&id);
-    Ok(respond(
-        StatusCode::CREATED,
-        row.version,
-        Some(&location),
-        &ProviderView::from(row),
-    ))
+    // The fingerprint is taken before `parse` consumes the body (the key only as its digest).
+    let fingerprint = serde_json::to_value(&body).map_err(ApiError::internal)?;
+    idempotent(&state, &caller, "POST /ai/providers", &fingerprint, async |idem| {
+        let id = AiProviderId::generate();
+        let new = body
+            .parse(&state.keyring, caller.user, id)
+            .map_err(ApiError::Validation)?;
+        check_endpoint(&state, new.endpoint.clone().map(String::from).as_deref()).await?;
+        let (id, user) = (id.to_string(), caller.user.to_string());
+        let location = PROVIDERS.location(&id);
+        let render = RenderRow::<AiProviderRow, ProviderView>::new(&user, &id);
+        let hook = idem.recorder(StatusCode::CREATED, Some(location.clone()), render);
+        state
+            .core
+            .ai_providers
+            .execute_new(&id, &caller.ctx, AiProviderCommand::Create(Box::new(new)), hook)
+            .await
+            .map_err(from_command)?;
+        let row = read::<AiProviderRow>(&state, &user, &id).await?;
+        Ok(respond(
+            StatusCode::CREATED,
+            row.version,
+            Some(&location),
+            &ProviderView::from(row),
+        ))
+    })
+    .await
 }
 
-/// One provider.
-#[utoipa::path(get, path = "/ai/providers/{id}", tag = "ai", params(("id" = Uuid, Path)),
+/// One provider, now or `as_of` an earlier instant.
+#[utoipa::path(get, path = "/ai/providers/{id}", tag = "ai", params(("id" = Uuid, Path), AsOf),
     security(("bearer" = [])), responses((status = 200, body = ProviderView)))]
 async fn get_provider(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
+    ApiQuery(as_of): ApiQuery<AsOf>,
 ) -> Result<Response, ApiError> {
     let (_, id) = PROVIDERS.id::<AiProviderId>(&id)?;
+    if let Some(at) = as_of.parse()? {
+        return Ok(view(PROVIDERS.as_of::<AiProviders>(&state, user, &id, at).await?));
+    }
     Ok(view(read::<AiProviderRow>(&state, &user.to_string(), &id).await?))
+}
+
+/// The provider's events, oldest first (a key only as its mask).
+#[utoipa::path(get, path = "/ai/providers/{id}/history", tag = "ai", params(("id" = Uuid, Path)),
+    security(("bearer" = [])), responses((status = 200, body = [HistoryEntry])))]
+async fn provider_history(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> Result<axum::Json<Vec<HistoryEntry>>, ApiError> {
+    let (_, id) = PROVIDERS.id::<AiProviderId>(&id)?;
+    Ok(axum::Json(PROVIDERS.history(&state, user, &id).await?))
 }
 
 /// Changes some fields; `api_key: null` removes the key. `If-Match` makes it conditional.

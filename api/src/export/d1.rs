@@ -20,6 +20,8 @@ const PAGE: i64 = 500;
 pub struct Summary {
     /// Rows per table, in [`TABLES`] order.
     pub tables: Vec<(&'static str, u64)>,
+    /// Rows whose user is not in `users`, left out.
+    pub left_out: u64,
     pub bytes: u64,
 }
 
@@ -44,6 +46,15 @@ pub async fn export(db: &Database, out: &Path) -> Result<Summary, ExportError> {
     for table in TABLES {
         let started = Instant::now();
         let rows = write_rows(db, table, &mut writer).await?;
+        let left_out = orphans(db, table).await?;
+        if left_out > 0 {
+            tracing::warn!(
+                table = %table.name,
+                rows = left_out,
+                "rows left out: their user is not in users (D1 enforces the reference)"
+            );
+        }
+        summary.left_out += left_out as u64;
         tracing::info!(
             table = %table.name,
             rows,
@@ -62,15 +73,34 @@ pub async fn export(db: &Database, out: &Path) -> Result<Summary, ExportError> {
 }
 
 /// The SQL reading a page of `table`'s exported columns, each row one JSON array text, after
-/// the id `$1`.
+/// the id `$1`. Rows whose user is not in `users` are left out: D1 enforces the reference.
 pub fn select_page(table: &Table, postgres: bool) -> String {
     let columns: Vec<&str> = table.exported().filter_map(|c| c.select()).collect();
     let array = if postgres { "json_build_array" } else { "json_array" };
     format!(
-        "select cast({array}({}) as text) from {} where id > $1 order by id limit {PAGE}",
+        "select cast({array}({}) as text) from {} where id > $1{} order by id limit {PAGE}",
         columns.join(", "),
-        table.name
+        table.name,
+        owned(table)
     )
+}
+
+/// ` and <owner> in (select id from users)` for a table that references `users`.
+fn owned(table: &Table) -> String {
+    match table.owner() {
+        Some(column) => format!(" and {column} in (select id from users)"),
+        None => String::new(),
+    }
+}
+
+/// Rows of `table` whose user is missing from `users` (left out of the export).
+async fn orphans(db: &Database, table: &Table) -> Result<i64, ExportError> {
+    let Some(column) = table.owner() else { return Ok(0) };
+    let sql = format!(
+        "select count(*) from {} where {column} not in (select id from users)",
+        table.name
+    );
+    Ok(db.fetch_scalar_i64(&sql, &[]).await?)
 }
 
 async fn write_rows(db: &Database, table: &Table, writer: &mut impl Write) -> Result<u64, ExportError> {

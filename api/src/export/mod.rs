@@ -89,6 +89,7 @@ pub async fn run(storage: &StorageArgs, command: ExportCommand) -> Result<(), Ex
                 file = %args.out.display(),
                 tables = summary.tables.len(),
                 rows,
+                left_out = summary.left_out,
                 bytes = summary.bytes,
                 "D1 export written"
             );

@@ -567,6 +567,14 @@ pub const TABLES: &[Table] = &[
 ];
 
 impl Table {
+    /// The column that references `users` (its rows need their user in the export), if any.
+    pub fn owner(&self) -> Option<&'static str> {
+        self.columns
+            .iter()
+            .find(|c| c.decl.contains("REFERENCES users(id)"))
+            .map(|c| c.name)
+    }
+
     /// The columns that carry Joan's values, in order.
     pub fn exported(&self) -> impl Iterator<Item = &Column> {
         self.columns.iter().filter(|c| c.source != Source::Default)

@@ -199,6 +199,14 @@ async fn an_export_loads_into_a_local_d1_with_every_row_and_value(backend: Backe
     let edges = fill(&app).await;
     settle(&app.state.core).await;
     let db = app.state.core.store.db().clone();
+    // A task whose user is not in `users` (D1 would refuse it): left out, and said so.
+    app.db
+        .execute_outside(
+            "insert into tasks (id, user_id, title, status, priority, tags, version, created_at, updated_at) \
+             values ('orphan-task', 'no-such-user', 'orphan', 'pending', 0, '[]', 1, \
+             '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+        )
+        .await;
 
     let out_dir = tempfile::tempdir().unwrap();
     let file = out_dir.path().join("joan.sql");
@@ -212,6 +220,10 @@ async fn an_export_loads_into_a_local_d1_with_every_row_and_value(backend: Backe
     assert!(
         stderr.contains("table=tasks") && stderr.contains("D1 export written"),
         "no progress per table: {stderr}"
+    );
+    assert!(
+        stderr.contains("rows left out") && stderr.contains("left_out=1"),
+        "the orphan task was not reported: {stderr}"
     );
     assert!(!out_dir.path().join("joan.sql.partial").exists());
     let sql = std::fs::read_to_string(&file).unwrap();
@@ -238,7 +250,8 @@ async fn an_export_loads_into_a_local_d1_with_every_row_and_value(backend: Backe
             .fetch_scalar_i64(&format!("select count(*) from {}", table.name), &[])
             .await
             .unwrap();
-        assert_eq!(*n, json!(joan_count), "rows of {} in D1", table.name);
+        let orphans = i64::from(table.name == "tasks");
+        assert_eq!(*n, json!(joan_count - orphans), "rows of {} in D1", table.name);
         total += joan_count;
     }
     for table in [

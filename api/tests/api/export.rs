@@ -17,16 +17,12 @@ use object_store::path::Path as ObjectPath;
 use serde_json::{Value, json};
 
 use crate::app::TestApp;
-use crate::attachments::s3::{BUCKET, start_moto};
+use crate::attachments::s3::{BUCKET, required, start_moto};
 use crate::attachments::{noise, note, upload};
 use crate::backend::{Backend, on_both_backends};
 use crate::support::{JOAN, joan, json_rows, settle};
 
 on_both_backends!(an_export_loads_into_a_local_d1_with_every_row_and_value);
-
-fn required() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true")
-}
 
 /// `JOAN_WRANGLER`; `None` (after a `SKIP:` line) when it is not set.
 fn wrangler() -> Option<PathBuf> {

@@ -43,7 +43,7 @@ fn moto_binary() -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
-fn required() -> bool {
+pub fn required() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true")
 }
 

@@ -12,6 +12,9 @@ export PATH="$nats_bin:$PATH"
 JOAN_LLM_URL=$(.ci/llm.sh)
 export JOAN_LLM_URL
 trap '.ci/llm.sh stop >/dev/null 2>&1 || true' EXIT
+# The export test loads `joan export d1` into a local D1 (wrangler, installed once).
+JOAN_WRANGLER=$(.ci/wrangler.sh)
+export JOAN_WRANGLER
 # The attachment tests run against an S3-compatible server too (moto_server, installed once).
 JOAN_MOTO_SERVER=$(.ci/moto.sh) cargo test --workspace --locked
 # The OpenAPI document against the real server (the binary the tests just built).

@@ -9,6 +9,7 @@ pub mod core;
 pub mod crypto;
 pub mod data_dir;
 pub mod error;
+pub mod export;
 pub mod http;
 pub mod live;
 pub mod routes;

@@ -10,7 +10,7 @@ use object_store::local::LocalFileSystem;
 use object_store::memory::InMemory;
 use object_store::path::Path as ObjectPath;
 
-use crate::config::{StorageKind, UploadArgs};
+use crate::config::{Secret, StorageKind, UploadArgs};
 use crate::error::AppError;
 
 /// The attachments' store and limits, shared by every request.
@@ -82,28 +82,50 @@ impl Uploads {
     }
 }
 
+/// Where an S3-compatible bucket is and how to sign for it: the attachments' store
+/// (`JOAN_S3_*`) or the bucket `joan export r2` copies them to (`JOAN_R2_*`).
+pub struct S3Settings<'a> {
+    /// The endpoint URL; `None`: AWS.
+    pub endpoint: Option<&'a str>,
+    pub bucket: &'a str,
+    pub region: &'a str,
+    pub access_key_id: Option<&'a Secret>,
+    pub secret_access_key: Option<&'a Secret>,
+}
+
 /// An S3-compatible store; plain `http://` endpoints are allowed (a store on the same host).
-fn s3(args: &UploadArgs) -> Result<object_store::aws::AmazonS3, AppError> {
+pub fn s3_store(settings: &S3Settings<'_>) -> Result<object_store::aws::AmazonS3, AppError> {
     crate::tls::install_crypto_provider();
-    let bucket = args
-        .s3_bucket
-        .as_deref()
-        .ok_or_else(|| AppError::Config("JOAN_STORAGE=s3 needs JOAN_S3_BUCKET".into()))?;
     let mut builder = AmazonS3Builder::new()
-        .with_bucket_name(bucket)
-        .with_region(&args.s3_region);
-    if let Some(endpoint) = &args.s3_endpoint {
+        .with_bucket_name(settings.bucket)
+        .with_region(settings.region);
+    if let Some(endpoint) = settings.endpoint {
         builder = builder
             .with_endpoint(endpoint)
             .with_allow_http(endpoint.starts_with("http://"));
     }
-    if let Some(key) = &args.s3_access_key_id {
+    if let Some(key) = settings.access_key_id {
         builder = builder.with_access_key_id(key.expose());
     }
-    if let Some(secret) = &args.s3_secret_access_key {
+    if let Some(secret) = settings.secret_access_key {
         builder = builder.with_secret_access_key(secret.expose());
     }
     builder.build().map_err(config_error)
+}
+
+/// The attachments' own S3 store (`JOAN_STORAGE=s3`).
+fn s3(args: &UploadArgs) -> Result<object_store::aws::AmazonS3, AppError> {
+    let bucket = args
+        .s3_bucket
+        .as_deref()
+        .ok_or_else(|| AppError::Config("JOAN_STORAGE=s3 needs JOAN_S3_BUCKET".into()))?;
+    s3_store(&S3Settings {
+        endpoint: args.s3_endpoint.as_deref(),
+        bucket,
+        region: &args.s3_region,
+        access_key_id: args.s3_access_key_id.as_ref(),
+        secret_access_key: args.s3_secret_access_key.as_ref(),
+    })
 }
 
 fn config_error(e: object_store::Error) -> AppError {

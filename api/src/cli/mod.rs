@@ -35,6 +35,9 @@ pub enum Command {
     Bench(bench::BenchCommand),
     /// Run AI workflow steps from NATS JetStream (no database; needs JOAN_ENCRYPTION_KEY).
     Worker(Box<worker::WorkerArgs>),
+    /// Hand the data to Cloudflare: the read tables to D1, the attachments to R2.
+    #[command(subcommand)]
+    Export(crate::export::ExportCommand),
 }
 
 impl Cli {
@@ -54,6 +57,7 @@ impl Cli {
             Command::Replay(args) => replay::run(&self.storage, args).await,
             Command::Bench(cmd) => bench::run(&self.storage, cmd).await,
             Command::Worker(args) => worker::run(*args).await,
+            Command::Export(cmd) => Ok(crate::export::run(&self.storage, cmd).await?),
         }
     }
 }

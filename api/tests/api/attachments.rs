@@ -16,7 +16,7 @@ use crate::support::{assert_same_dump, dump, settle};
 
 mod access;
 mod limits;
-mod s3;
+pub mod s3;
 
 pub const BASE: &str = "/api/v1/attachments";
 pub const UPLOAD: &str = "/api/v1/attachments/upload";

@@ -15,6 +15,7 @@ mod conformance;
 mod conventions;
 mod crash;
 mod data_dir;
+mod export;
 mod folders;
 mod goals;
 mod hardening;

@@ -17,12 +17,12 @@ use super::{BASE, noise, note, upload};
 use crate::app::TestApp;
 use crate::backend::Backend;
 
-const BUCKET: &str = "joan-attachments";
+pub const BUCKET: &str = "joan-attachments";
 
 /// A `moto_server` of this test's own, stopped when dropped.
-struct Moto {
+pub struct Moto {
     child: Child,
-    port: u16,
+    pub port: u16,
 }
 
 impl Drop for Moto {
@@ -43,12 +43,12 @@ fn moto_binary() -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
-fn required() -> bool {
+pub fn required() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true")
 }
 
 /// A running moto_server with the bucket made; `None` (after a `SKIP:` line) when there is none.
-async fn start_moto() -> Option<Moto> {
+pub async fn start_moto() -> Option<Moto> {
     let Some(binary) = moto_binary() else {
         assert!(!required(), "moto_server is required when CI=true: run .ci/moto.sh");
         eprintln!(

@@ -1,0 +1,188 @@
+// End-to-end smoke test: a real `joan serve` on a fresh data directory serving the built app,
+// driven in Debian's Chromium through playwright-core. Screenshots of every screen go to
+// e2e/out/ (git-ignored). Needs `npm run build` first and JOAN_BIN (default ../target/debug/joan).
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'e2e/out');
+const bin = process.env.JOAN_BIN ?? resolve(root, '../target/debug/joan');
+const browserPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+mkdirSync(out, { recursive: true });
+
+const freePort = () =>
+  new Promise((ok) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const data = mkdtempSync(join(tmpdir(), 'joan-e2e-'));
+const server = spawn(bin, ['--data-dir', data, 'serve', '--bind', `127.0.0.1:${port}`, '--metrics-bind', 'off', '--frontend-dir', join(root, 'dist')], {
+  stdio: ['ignore', 'inherit', 'inherit'],
+  env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' },
+});
+let browser;
+const steps = [];
+const step = async (name, fn) => {
+  const started = Date.now();
+  await fn();
+  steps.push(name);
+  console.log(`ok ${steps.length} - ${name} (${Date.now() - started} ms)`);
+};
+
+try {
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) break;
+    } catch {
+      // not up yet
+    }
+    if (i > 300) throw new Error('joan serve did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  browser = await chromium.launch({
+    executablePath: browserPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  const a = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  const errors = [];
+  a.on('pageerror', (e) => errors.push(String(e)));
+  // A 404 the app expects (a day with no schedule) is logged by the browser too: count
+  // server failures and the app's own errors only.
+  a.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && errors.push(m.text()));
+  a.on('response', (r) => r.status() >= 500 && errors.push(`${r.status()} ${r.url()}`));
+  const shot = (page, name) => page.screenshot({ path: join(out, `${name}.png`), fullPage: true });
+  const email = `e2e-${Date.now()}@example.com`;
+  const password = 'correct horse battery';
+
+  await step('register', async () => {
+    await a.goto(base);
+    await shot(a, '01-sign-in');
+    await a.getByRole('button', { name: 'Create an account' }).click();
+    await a.getByLabel('Name').fill('Ada');
+    await a.getByLabel('Email').fill(email);
+    await a.getByLabel('Password').fill(password);
+    await a.getByRole('button', { name: 'Create account' }).click();
+    await a.getByRole('heading', { name: 'Today', exact: true }).waitFor();
+    await a.getByText('No tasks today. Press c to add one.').waitFor();
+    await shot(a, '02-today');
+  });
+
+  await step('quick capture creates tasks', async () => {
+    for (const title of ['Write the report', 'Call the bank']) {
+      await a.keyboard.press('c');
+      await a.getByLabel('Title').fill(title);
+      await a.keyboard.press('Enter');
+      await a.getByRole('dialog').waitFor({ state: 'detached' });
+    }
+    await a.getByRole('link', { name: 'Tasks' }).click();
+    await a.getByRole('button', { name: 'Write the report' }).waitFor();
+    await a.getByRole('button', { name: 'Call the bank' }).waitFor();
+    await shot(a, '03-tasks');
+  });
+
+  await step('drag a card onto the board', async () => {
+    await a.getByRole('link', { name: 'Board' }).click();
+    await a.getByRole('button', { name: 'Create a board' }).click();
+    const card = a.locator('[data-column="tray"] .kcard', { hasText: 'Write the report' });
+    await card.waitFor();
+    const target = a.locator('[data-column="doing"]');
+    const from = await card.boundingBox();
+    const to = await target.boundingBox();
+    await a.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await a.mouse.down();
+    await a.mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2 + 10, { steps: 5 });
+    await a.mouse.move(to.x + to.width / 2, to.y + 60, { steps: 15 });
+    await a.mouse.up();
+    await a.locator('[data-column="doing"] .kcard', { hasText: 'Write the report' }).waitFor();
+    // The server agreed: it is still there after a reload, and the task took the column's status.
+    await a.reload();
+    await a.locator('[data-column="doing"] .kcard', { hasText: 'Write the report' }).waitFor();
+    await shot(a, '04-board');
+  });
+
+  await step('complete a task, see its activity and history', async () => {
+    await a.getByRole('link', { name: 'Tasks' }).click();
+    await a.getByRole('checkbox', { name: 'Complete Write the report' }).check();
+    await a.getByRole('checkbox', { name: 'Reopen Write the report' }).waitFor();
+    await a.getByRole('button', { name: 'Write the report' }).click();
+    const pane = a.getByRole('complementary', { name: 'Task details' });
+    await pane.getByText('completed').first().waitFor();
+    const slider = pane.getByRole('slider');
+    await slider.waitFor();
+    await slider.focus();
+    await a.keyboard.press('Home');
+    await pane.getByText(/as it was on/).waitFor();
+    await pane.getByText('pending').first().waitFor();
+    await shot(a, '05-task-history');
+    await pane.getByRole('tab', { name: 'Activity' }).click();
+    await pane.getByRole('list', { name: 'Activity' }).waitFor();
+    await shot(a, '06-task-activity');
+  });
+
+  await step('pomodoro survives a reload and completes', async () => {
+    await a.getByRole('link', { name: 'Focus' }).click();
+    await a.getByRole('button', { name: 'Start' }).click();
+    await a.getByRole('timer').waitFor();
+    await a.reload();
+    await a.getByRole('timer').waitFor();
+    await shot(a, '07-focus');
+    await a.getByRole('button', { name: 'Complete' }).click();
+    await a.getByRole('button', { name: 'Start' }).waitFor();
+  });
+
+  await step('a second browser sees a change live', async () => {
+    const b = await (await browser.newContext({ viewport: { width: 375, height: 800 } })).newPage();
+    await b.goto(base);
+    await b.getByLabel('Email').fill(email);
+    await b.getByLabel('Password').fill(password);
+    await b.getByRole('button', { name: 'Sign in' }).click();
+    await b.getByRole('link', { name: 'Tasks' }).click();
+    await b.getByRole('button', { name: 'Call the bank' }).waitFor();
+    await b.getByText('● Live').waitFor({ state: 'attached' });
+    await a.keyboard.press('c');
+    await a.getByLabel('Title').fill('Made in the other tab');
+    await a.keyboard.press('Enter');
+    await b.getByRole('button', { name: 'Made in the other tab' }).waitFor({ timeout: 10_000 });
+    await shot(b, '08-tasks-375px');
+  });
+
+  await step('every other screen renders', async () => {
+    for (const [name, heading] of [
+      ['goals', 'Goals'],
+      ['notes', 'Notes'],
+      ['projects', 'Projects'],
+      ['schedule', 'Schedule templates'],
+      ['activities', 'Activities'],
+      ['ceremonies', 'Ceremonies'],
+      ['insights', 'Insights'],
+      ['timeline', 'Timeline'],
+      ['settings', 'Settings'],
+    ]) {
+      await a.goto(`${base}/${name}`);
+      await a.getByRole('heading', { name: heading, exact: true }).waitFor();
+      await a.getByText(/^Loading/).first().waitFor({ state: 'hidden' });
+      await shot(a, `10-${name}`);
+    }
+  });
+
+  if (errors.length) throw new Error(`browser errors:\n${errors.join('\n')}`);
+  console.log(`${steps.length} passed, 0 failed`);
+} catch (e) {
+  console.error(`not ok - after ${steps.length} steps: ${e?.stack ?? e}`);
+  process.exitCode = 1;
+} finally {
+  await browser?.close();
+  server.kill('SIGTERM');
+  await new Promise((r) => server.once('exit', r));
+  rmSync(data, { recursive: true, force: true });
+}

@@ -156,6 +156,21 @@ try {
     await shot(b, '08-tasks-375px');
   });
 
+  await step('a note in a folder, previewed as the server renders it', async () => {
+    await a.getByRole('link', { name: 'Notes' }).click();
+    await a.getByLabel('New folder').fill('Work');
+    await a.getByLabel('New folder').press('Enter');
+    await a.getByRole('navigation', { name: 'Folders' }).getByRole('button', { name: 'Work' }).click();
+    await a.getByLabel('New note').fill('Plan');
+    await a.getByLabel('New note').press('Enter');
+    const pane = a.getByRole('complementary', { name: 'Note' });
+    await pane.getByLabel('Markdown').fill('# Plan\n\nShip **the app**.\n\n<script>alert(1)</script>');
+    await pane.getByRole('button', { name: 'Save' }).click();
+    await pane.locator('.note-html strong', { hasText: 'the app' }).waitFor();
+    if ((await pane.locator('.note-html script').count()) !== 0) throw new Error('a script survived in content_html');
+    await shot(a, '09-notes');
+  });
+
   await step('every other screen renders', async () => {
     for (const [name, heading] of [
       ['goals', 'Goals'],

@@ -14,6 +14,7 @@ const BoardScreen = lazy(() => import('./screens/BoardScreen'));
 const FocusScreen = lazy(() => import('./screens/FocusScreen'));
 const TimelineScreen = lazy(() => import('./screens/TimelineScreen'));
 const SettingsScreen = lazy(() => import('./screens/SettingsScreen'));
+const NotesScreen = lazy(() => import('./screens/NotesScreen'));
 const CollectionScreen = lazy(() => import('./screens/CollectionScreen'));
 
 export function makeQueryClient() {
@@ -51,6 +52,7 @@ export function App() {
               <Route path="focus" element={<Lazy><FocusScreen /></Lazy>} />
               <Route path="timeline" element={<Lazy><TimelineScreen /></Lazy>} />
               <Route path="settings" element={<Lazy><SettingsScreen /></Lazy>} />
+              <Route path="notes" element={<Lazy><NotesScreen /></Lazy>} />
               <Route path=":collection" element={<Lazy><CollectionScreen /></Lazy>} />
               <Route path="login" element={<Navigate to="/" replace />} />
             </Route>

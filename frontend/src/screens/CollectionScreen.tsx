@@ -16,8 +16,6 @@ interface Collection {
   details?: (row: Row) => string;
   /** A one-field create form, where the section has one. */
   create?: { field: string; run: (value: string) => Promise<unknown> };
-  /** Sanitised HTML the server rendered (notes). */
-  html?: (row: Row) => string | undefined;
 }
 
 const rows = (data: unknown): Row[] => (Array.isArray(data) ? (data as Row[]) : []);
@@ -31,15 +29,6 @@ const COLLECTIONS: Record<string, Collection> = {
     label: (g) => text(g.title),
     details: (g) => `${text(g.status)} · ${text(g.progress)}%${g.target_date ? ` · by ${text(g.target_date).slice(0, 10)}` : ''}`,
     create: { field: 'Goal', run: async (title) => unwrap(await api.POST('/api/v1/goals', { body: { title } })) },
-  },
-  notes: {
-    title: 'Notes',
-    empty: 'No notes yet. Title one below.',
-    load: async () => rows(unwrap(await api.GET('/api/v1/notes'))),
-    label: (n) => text(n.title),
-    details: (n) => (n.is_pinned ? 'pinned' : ''),
-    html: (n) => (typeof n.content_html === 'string' ? n.content_html : undefined),
-    create: { field: 'Note title', run: async (title) => unwrap(await api.POST('/api/v1/notes', { body: { title, content: '' } })) },
   },
   projects: {
     title: 'Projects',
@@ -107,7 +96,6 @@ export default function CollectionScreen() {
 
 function CollectionView({ name, config }: { name: string; config: Collection }) {
   const list = useQuery({ queryKey: [name], queryFn: config.load });
-  const [open, setOpen] = useState<string | null>(null);
   return (
     <section className="content stack" aria-labelledby="collection-title">
       <h1 id="collection-title">{config.title}</h1>
@@ -120,26 +108,12 @@ function CollectionView({ name, config }: { name: string; config: Collection }) 
         <Empty>{config.empty}</Empty>
       ) : (
         <ul className="list" aria-label={config.title}>
-          {list.data.map((row, i) => {
-            const id = row.id ?? String(i);
-            const html = config.html?.(row);
-            return (
-              <li key={id} style={{ flexWrap: 'wrap' }}>
-                {html !== undefined ? (
-                  <button type="button" className="title" aria-expanded={open === id} onClick={() => setOpen(open === id ? null : id)}>
-                    {config.label(row)}
-                  </button>
-                ) : (
-                  <span className="title">{config.label(row)}</span>
-                )}
-                {config.details && <span className="muted">{config.details(row)}</span>}
-                {open === id && html !== undefined && (
-                  // The server sanitises `content_html`; it is shown as rendered there.
-                  <div className="note-html" style={{ width: '100%' }} dangerouslySetInnerHTML={{ __html: html }} />
-                )}
-              </li>
-            );
-          })}
+          {list.data.map((row, i) => (
+            <li key={row.id ?? String(i)}>
+              <span className="title">{config.label(row)}</span>
+              {config.details && <span className="muted">{config.details(row)}</span>}
+            </li>
+          ))}
         </ul>
       )}
     </section>

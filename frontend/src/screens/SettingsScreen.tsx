@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { logout } from '../api/auth';
 import { api, type Schemas } from '../api/client';
 import { messageOf, unwrap } from '../api/problem';
+import { AiProviders } from '../components/AiProviders';
 import { ErrorState, Loading } from '../components/States';
 import { toast } from '../components/Toast';
 import { useSettings } from '../lib/theme';
@@ -19,6 +20,8 @@ export default function SettingsScreen() {
       ) : (
         <SettingsForm settings={settings.data} />
       )}
+      <h2>AI providers</h2>
+      <AiProviders />
       <h2>Sessions</h2>
       <button type="button" onClick={() => void logout(true)}>
         Sign out everywhere

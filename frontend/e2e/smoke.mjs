@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -14,6 +15,7 @@ const out = join(root, 'e2e/out');
 const bin = process.env.JOAN_BIN ?? resolve(root, '../target/debug/joan');
 const browserPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 mkdirSync(out, { recursive: true });
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 const freePort = () =>
   new Promise((ok) => {
@@ -53,14 +55,27 @@ try {
     executablePath: browserPath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
-  const a = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  // bypassCSP: axe-core is injected as an inline script, which Joan's CSP rightly refuses.
+  const a = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true })).newPage();
   const errors = [];
   a.on('pageerror', (e) => errors.push(String(e)));
   // A 404 the app expects (a day with no schedule) is logged by the browser too: count
   // server failures and the app's own errors only.
   a.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && errors.push(m.text()));
   a.on('response', (r) => r.status() >= 500 && errors.push(`${r.status()} ${r.url()}`));
-  const shot = (page, name) => page.screenshot({ path: join(out, `${name}.png`), fullPage: true });
+  const violations = [];
+  // Every screenshot is also an accessibility scan: serious and critical findings fail the run.
+  const shot = async (page, name) => {
+    await page.screenshot({ path: join(out, `${name}.png`), fullPage: true });
+    if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: axePath });
+    const found = await page.evaluate(async () => {
+      const result = await window.axe.run(document, { resultTypes: ['violations'] });
+      return result.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+    });
+    violations.push(...found.map((v) => `${name}: ${v}`));
+  };
   const email = `e2e-${Date.now()}@example.com`;
   const password = 'correct horse battery';
 
@@ -141,7 +156,7 @@ try {
   });
 
   await step('a second browser sees a change live', async () => {
-    const b = await (await browser.newContext({ viewport: { width: 375, height: 800 } })).newPage();
+    const b = await (await browser.newContext({ viewport: { width: 375, height: 800 }, bypassCSP: true })).newPage();
     await b.goto(base);
     await b.getByLabel('Email').fill(email);
     await b.getByLabel('Password').fill(password);
@@ -190,7 +205,17 @@ try {
     }
   });
 
+  await step('dark theme from the settings', async () => {
+    await a.getByLabel('Theme').selectOption('dark');
+    await a.getByRole('button', { name: 'Save settings' }).click();
+    await a.locator('html[data-theme="dark"]').waitFor({ state: 'attached' });
+    await a.getByRole('link', { name: 'Tasks' }).click();
+    await a.getByRole('list', { name: 'Tasks' }).waitFor();
+    await shot(a, '11-tasks-dark');
+  });
+
   if (errors.length) throw new Error(`browser errors:\n${errors.join('\n')}`);
+  if (violations.length) throw new Error(`accessibility (axe-core, serious or critical):\n${violations.join('\n')}`);
   console.log(`${steps.length} passed, 0 failed`);
 } catch (e) {
   console.error(`not ok - after ${steps.length} steps: ${e?.stack ?? e}`);

@@ -20,7 +20,7 @@ export function TaskPane({ id, onClose }: { id: string; onClose: () => void }) {
     <aside className="pane" aria-label="Task details">
       <div className="row" style={{ justifyContent: 'space-between' }}>
         <h2 style={{ margin: 0 }}>Task</h2>
-        <button type="button" onClick={onClose} aria-label="Close task pane">
+        <button type="button" onClick={onClose}>
           Close <kbd>Esc</kbd>
         </button>
       </div>

@@ -27,7 +27,7 @@ export function ToastHost() {
     return () => clearTimeout(timer);
   }, [current]);
   return (
-    <div aria-live="polite" role="status">
+    <div className="toast-host" aria-live="polite" role="status">
       {current && (
         <div className="toast">
           <span>{current.text}</span>

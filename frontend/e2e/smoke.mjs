@@ -186,9 +186,20 @@ try {
     await shot(a, '09-notes');
   });
 
+  await step('a goal with a linked task and its progress', async () => {
+    await a.getByRole('link', { name: 'Goals' }).click();
+    await a.getByLabel('New goal').fill('Get the finances straight');
+    await a.getByLabel('New goal').press('Enter');
+    const pane = a.getByRole('complementary', { name: 'Goal' });
+    await pane.getByLabel('Link a task').selectOption({ label: 'Call the bank' });
+    await pane.getByRole('button', { name: 'Link', exact: true }).click();
+    await pane.getByRole('list', { name: 'Linked tasks' }).getByText('Call the bank').waitFor();
+    await a.getByRole('progressbar', { name: /Get the finances straight/ }).waitFor();
+    await shot(a, '09-goals');
+  });
+
   await step('every other screen renders', async () => {
     for (const [name, heading] of [
-      ['goals', 'Goals'],
       ['notes', 'Notes'],
       ['projects', 'Projects'],
       ['schedule', 'Schedule templates'],

@@ -15,6 +15,7 @@ const FocusScreen = lazy(() => import('./screens/FocusScreen'));
 const TimelineScreen = lazy(() => import('./screens/TimelineScreen'));
 const SettingsScreen = lazy(() => import('./screens/SettingsScreen'));
 const NotesScreen = lazy(() => import('./screens/NotesScreen'));
+const GoalsScreen = lazy(() => import('./screens/GoalsScreen'));
 const CollectionScreen = lazy(() => import('./screens/CollectionScreen'));
 
 export function makeQueryClient() {
@@ -53,6 +54,7 @@ export function App() {
               <Route path="timeline" element={<Lazy><TimelineScreen /></Lazy>} />
               <Route path="settings" element={<Lazy><SettingsScreen /></Lazy>} />
               <Route path="notes" element={<Lazy><NotesScreen /></Lazy>} />
+              <Route path="goals" element={<Lazy><GoalsScreen /></Lazy>} />
               <Route path=":collection" element={<Lazy><CollectionScreen /></Lazy>} />
               <Route path="login" element={<Navigate to="/" replace />} />
             </Route>

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Link } from 'react-router-dom';
 import type { Schemas } from '../api/client';
 import { messageOf } from '../api/problem';
 import { formatClock, useCountdown } from '../lib/pomodoro';
@@ -42,7 +43,12 @@ export function PomodoroTimer({ compact = false }: { compact?: boolean }) {
       </div>
     );
   }
-  if (compact) return <p className="muted">No session running.</p>;
+  if (compact)
+    return (
+      <p className="muted">
+        No session running. <Link to="/focus">Start one</Link>.
+      </p>
+    );
   const chosen = (type ?? current.data.next_type) as Schemas['StartSession']['type'];
   return (
     <form

@@ -22,14 +22,6 @@ const rows = (data: unknown): Row[] => (Array.isArray(data) ? (data as Row[]) : 
 const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 
 const COLLECTIONS: Record<string, Collection> = {
-  goals: {
-    title: 'Goals',
-    empty: 'No goals yet. Name one below.',
-    load: async () => rows(unwrap(await api.GET('/api/v1/goals'))),
-    label: (g) => text(g.title),
-    details: (g) => `${text(g.status)} · ${text(g.progress)}%${g.target_date ? ` · by ${text(g.target_date).slice(0, 10)}` : ''}`,
-    create: { field: 'Goal', run: async (title) => unwrap(await api.POST('/api/v1/goals', { body: { title } })) },
-  },
   projects: {
     title: 'Projects',
     empty: 'No projects yet. Name one below.',

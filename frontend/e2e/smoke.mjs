@@ -33,6 +33,7 @@ const server = spawn(bin, ['--data-dir', data, 'serve', '--bind', `127.0.0.1:${p
   env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' },
 });
 let browser;
+let main; // the first browser's page, photographed when a step fails
 const steps = [];
 const step = async (name, fn) => {
   const started = Date.now();
@@ -57,6 +58,7 @@ try {
   });
   // bypassCSP: axe-core is injected as an inline script, which Joan's CSP rightly refuses.
   const a = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true })).newPage();
+  main = a;
   const errors = [];
   a.on('pageerror', (e) => errors.push(String(e)));
   // A 404 the app expects (a day with no schedule) is logged by the browser too: count
@@ -198,10 +200,22 @@ try {
     await shot(a, '09-goals');
   });
 
+  await step('a project lists its owner among the members', async () => {
+    await a.getByRole('link', { name: 'Projects' }).click();
+    await a.getByLabel('New project').fill('Website');
+    await a.getByLabel('New project').press('Enter');
+    const pane = a.getByRole('complementary', { name: 'Project members' });
+    await pane.getByRole('list', { name: 'Members' }).getByText('Ada', { exact: true }).waitFor();
+    await pane.getByLabel('Role of Ada').waitFor();
+    await pane.getByLabel('Add a member by user id').fill('not-an-id');
+    await pane.getByRole('button', { name: 'Add member' }).click();
+    await pane.getByRole('alert').getByText(/user id/).waitFor();
+    await shot(a, '09-projects');
+  });
+
   await step('every other screen renders', async () => {
     for (const [name, heading] of [
       ['notes', 'Notes'],
-      ['projects', 'Projects'],
       ['schedule', 'Schedule templates'],
       ['activities', 'Activities'],
       ['ceremonies', 'Ceremonies'],
@@ -230,6 +244,7 @@ try {
   console.log(`${steps.length} passed, 0 failed`);
 } catch (e) {
   console.error(`not ok - after ${steps.length} steps: ${e?.stack ?? e}`);
+  await main?.screenshot({ path: join(out, 'failure.png'), fullPage: true }).catch(() => {});
   process.exitCode = 1;
 } finally {
   await browser?.close();

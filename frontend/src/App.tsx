@@ -16,6 +16,7 @@ const TimelineScreen = lazy(() => import('./screens/TimelineScreen'));
 const SettingsScreen = lazy(() => import('./screens/SettingsScreen'));
 const NotesScreen = lazy(() => import('./screens/NotesScreen'));
 const GoalsScreen = lazy(() => import('./screens/GoalsScreen'));
+const ProjectsScreen = lazy(() => import('./screens/ProjectsScreen'));
 const CollectionScreen = lazy(() => import('./screens/CollectionScreen'));
 
 export function makeQueryClient() {
@@ -55,6 +56,7 @@ export function App() {
               <Route path="settings" element={<Lazy><SettingsScreen /></Lazy>} />
               <Route path="notes" element={<Lazy><NotesScreen /></Lazy>} />
               <Route path="goals" element={<Lazy><GoalsScreen /></Lazy>} />
+              <Route path="projects" element={<Lazy><ProjectsScreen /></Lazy>} />
               <Route path=":collection" element={<Lazy><CollectionScreen /></Lazy>} />
               <Route path="login" element={<Navigate to="/" replace />} />
             </Route>

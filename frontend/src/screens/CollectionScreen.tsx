@@ -22,14 +22,6 @@ const rows = (data: unknown): Row[] => (Array.isArray(data) ? (data as Row[]) : 
 const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 
 const COLLECTIONS: Record<string, Collection> = {
-  projects: {
-    title: 'Projects',
-    empty: 'No projects yet. Name one below.',
-    load: async () => rows(unwrap(await api.GET('/api/v1/projects'))),
-    label: (p) => text(p.name),
-    details: (p) => text(p.status),
-    create: { field: 'Project', run: async (name) => unwrap(await api.POST('/api/v1/projects', { body: { name } })) },
-  },
   schedule: {
     title: 'Schedule templates',
     empty: 'No schedule templates yet.',

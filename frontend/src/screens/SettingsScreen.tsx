@@ -63,6 +63,9 @@ function SettingsForm({ settings }: { settings: Schemas['SettingsView'] }) {
   };
   return (
     <form className="stack" onSubmit={submit} noValidate>
+      <p className="muted" style={{ margin: 0 }}>
+        Your user id, for others to add you to a project: <code>{settings.user_id}</code>
+      </p>
       <label className="field" style={{ maxWidth: 240 }}>
         <span>Theme</span>
         <select value={theme} onChange={(e) => setTheme(e.target.value as typeof theme)}>

@@ -9,6 +9,7 @@ mod bench_ai;
 mod bench_notes;
 mod bench_replay;
 mod bench_sse;
+mod openapi;
 mod replay;
 mod serve;
 mod worker;
@@ -35,6 +36,8 @@ pub enum Command {
     Bench(bench::BenchCommand),
     /// Run AI workflow steps from NATS JetStream (no database; needs JOAN_ENCRYPTION_KEY).
     Worker(Box<worker::WorkerArgs>),
+    /// Print the OpenAPI document (JSON) and exit.
+    Openapi,
 }
 
 impl Cli {
@@ -42,6 +45,7 @@ impl Cli {
         let command = match self.command {
             // A worker keeps nothing on disk.
             Command::Worker(args) => return worker::run(*args).await,
+            Command::Openapi => return openapi::run(),
             other => other,
         };
         crate::data_dir::prepare(&self.storage.data_dir)?;
@@ -54,6 +58,7 @@ impl Cli {
             Command::Replay(args) => replay::run(&self.storage, args).await,
             Command::Bench(cmd) => bench::run(&self.storage, cmd).await,
             Command::Worker(args) => worker::run(*args).await,
+            Command::Openapi => openapi::run(),
         }
     }
 }

@@ -16,6 +16,7 @@ mod conventions;
 mod crash;
 mod data_dir;
 mod folders;
+mod frontend;
 mod goals;
 mod hardening;
 mod kanban;

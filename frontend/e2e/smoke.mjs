@@ -30,7 +30,7 @@ const base = `http://127.0.0.1:${port}`;
 const data = mkdtempSync(join(tmpdir(), 'joan-e2e-'));
 const server = spawn(bin, ['--data-dir', data, 'serve', '--bind', `127.0.0.1:${port}`, '--metrics-bind', 'off', '--frontend-dir', join(root, 'dist')], {
   stdio: ['ignore', 'inherit', 'inherit'],
-  env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' },
+  env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn', JOAN_MAX_UPLOAD_BYTES: '100000' },
 });
 let browser;
 let main; // the first browser's page, photographed when a step fails
@@ -144,6 +144,17 @@ try {
     await pane.getByRole('tab', { name: 'Activity' }).click();
     await pane.getByRole('list', { name: 'Activity' }).waitFor();
     await shot(a, '06-task-activity');
+  });
+
+  await step('attach a file; one over the limit shows the server message', async () => {
+    const pane = a.getByRole('complementary', { name: 'Task details' });
+    await pane.getByRole('tab', { name: 'Files' }).click();
+    const input = pane.getByLabel('Attach a file');
+    await input.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello from the e2e test') });
+    await pane.getByRole('list', { name: 'Attachments' }).getByText('notes.txt').waitFor();
+    await input.setInputFiles({ name: 'big.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(300_000, 1) });
+    await pane.getByRole('alert').getByText(/too large|larger than/).waitFor();
+    await shot(a, '06-task-files');
   });
 
   await step('pomodoro survives a reload and completes', async () => {

@@ -3,11 +3,12 @@ import { messageOf } from '../api/problem';
 import { useShortcut } from '../lib/shortcuts';
 import { PRIORITIES, STATUSES, priorityClass, statusLabel, useTask, useTaskActivity, useTaskHistory, useUpdateTask, type Task, type TaskStatus } from '../lib/tasks';
 import { validateTitle } from '../lib/validation';
+import { Attachments } from './Attachments';
 import { ErrorState, Loading } from './States';
 
 /** A task beside the list: details, an edit form, its activity and a history slider. */
 export function TaskPane({ id, onClose }: { id: string; onClose: () => void }) {
-  const [tab, setTab] = useState<'details' | 'activity'>('details');
+  const [tab, setTab] = useState<'details' | 'activity' | 'files'>('details');
   const [editing, setEditing] = useState(false);
   const [at, setAt] = useState<number | null>(null);
   const history = useTaskHistory(id);
@@ -30,6 +31,9 @@ export function TaskPane({ id, onClose }: { id: string; onClose: () => void }) {
         </button>
         <button role="tab" type="button" aria-selected={tab === 'activity'} onClick={() => setTab('activity')}>
           Activity
+        </button>
+        <button role="tab" type="button" aria-selected={tab === 'files'} onClick={() => setTab('files')}>
+          Files
         </button>
       </div>
       {tab === 'details' ? (
@@ -64,8 +68,10 @@ export function TaskPane({ id, onClose }: { id: string; onClose: () => void }) {
             )}
           </div>
         )
-      ) : (
+      ) : tab === 'activity' ? (
         <Activity id={id} />
+      ) : (
+        <Attachments type="task" id={id} />
       )}
     </aside>
   );

@@ -224,10 +224,24 @@ try {
     await shot(a, '09-projects');
   });
 
+  await step('plan the day in blocks; an overlap shows the server message', async () => {
+    await a.getByRole('link', { name: 'Schedule' }).click();
+    await a.getByLabel('What').fill('Deep work');
+    await a.getByRole('button', { name: 'Add block' }).click();
+    await a.getByRole('list', { name: 'Blocks' }).getByText('Deep work').waitFor();
+    await a.getByLabel('From').fill('09:30');
+    await a.getByLabel('To').fill('10:30');
+    await a.getByLabel('What').fill('Overlapping');
+    await a.getByRole('button', { name: 'Add block' }).click();
+    await a.getByRole('alert').getByText(/blocks\[\d\]/).waitFor();
+    await shot(a, '09-schedule');
+    await a.getByRole('link', { name: 'Today' }).click();
+    await a.getByRole('list', { name: 'Schedule blocks' }).getByText('Deep work').waitFor();
+  });
+
   await step('every other screen renders', async () => {
     for (const [name, heading] of [
       ['notes', 'Notes'],
-      ['schedule', 'Schedule templates'],
       ['activities', 'Activities'],
       ['ceremonies', 'Ceremonies'],
       ['insights', 'Insights'],

@@ -17,6 +17,7 @@ const SettingsScreen = lazy(() => import('./screens/SettingsScreen'));
 const NotesScreen = lazy(() => import('./screens/NotesScreen'));
 const GoalsScreen = lazy(() => import('./screens/GoalsScreen'));
 const ProjectsScreen = lazy(() => import('./screens/ProjectsScreen'));
+const ScheduleScreen = lazy(() => import('./screens/ScheduleScreen'));
 const CollectionScreen = lazy(() => import('./screens/CollectionScreen'));
 
 export function makeQueryClient() {
@@ -57,6 +58,7 @@ export function App() {
               <Route path="notes" element={<Lazy><NotesScreen /></Lazy>} />
               <Route path="goals" element={<Lazy><GoalsScreen /></Lazy>} />
               <Route path="projects" element={<Lazy><ProjectsScreen /></Lazy>} />
+              <Route path="schedule" element={<Lazy><ScheduleScreen /></Lazy>} />
               <Route path=":collection" element={<Lazy><CollectionScreen /></Lazy>} />
               <Route path="login" element={<Navigate to="/" replace />} />
             </Route>

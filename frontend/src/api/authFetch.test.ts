@@ -29,3 +29,12 @@ describe('authFetch', () => {
     expect(getSession()).toBeNull();
   });
 });
+
+describe('ApiError', () => {
+  it("shows the detail with each field's message", async () => {
+    const { ApiError } = await import('./problem');
+    const e = new ApiError(422, { detail: 'the request is invalid', errors: [{ field: 'blocks[1].start', message: 'overlaps blocks[0]' }] });
+    expect(e.message).toBe('the request is invalid: blocks[1].start: overlaps blocks[0]');
+    expect(new ApiError(500, {}).message).toBe('Request failed (500)');
+  });
+});

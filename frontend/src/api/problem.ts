@@ -12,7 +12,7 @@ export class ApiError extends Error {
   readonly status: number;
   readonly problem: Problem;
   constructor(status: number, problem: Problem) {
-    super(problem.detail || problem.title || `Request failed (${status})`);
+    super(describe(status, problem));
     this.status = status;
     this.problem = problem;
   }
@@ -20,6 +20,13 @@ export class ApiError extends Error {
   fieldError(field: string): string | undefined {
     return this.problem.errors?.find((e) => e.field === field)?.message;
   }
+}
+
+/** `detail`, followed by each field's own message when the server named fields. */
+function describe(status: number, problem: Problem): string {
+  const base = problem.detail || problem.title || `Request failed (${status})`;
+  const fields = (problem.errors ?? []).filter((e) => e.message).map((e) => (e.field ? `${e.field}: ${e.message}` : e.message));
+  return fields.length ? `${base}: ${fields.join('; ')}` : base;
 }
 
 /** The message to show a person for any thrown value. */

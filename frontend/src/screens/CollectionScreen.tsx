@@ -22,13 +22,6 @@ const rows = (data: unknown): Row[] => (Array.isArray(data) ? (data as Row[]) : 
 const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 
 const COLLECTIONS: Record<string, Collection> = {
-  schedule: {
-    title: 'Schedule templates',
-    empty: 'No schedule templates yet.',
-    load: async () => rows(unwrap(await api.GET('/api/v1/schedule/templates'))),
-    label: (t) => text(t.name),
-    details: (t) => (t.is_default ? 'default' : ''),
-  },
   activities: {
     title: 'Activities',
     empty: 'No activities logged yet.',

@@ -1,17 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router-dom';
-import { api } from '../api/client';
-import { ApiError, messageOf, unwrap } from '../api/problem';
+import { messageOf } from '../api/problem';
 import { PomodoroTimer } from '../components/PomodoroTimer';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { TaskItem } from '../components/TaskItem';
 import { toast } from '../components/Toast';
+import { localDate } from '../lib/dates';
 import { useTasks, useToggleComplete } from '../lib/tasks';
-
-export function localDate(d = new Date()): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
+import { loadDay } from '../lib/schedule';
 
 /** Which ceremony fits now: the Weekly Review on Fridays, the Daily Planning otherwise. */
 export function nextCeremony(now = new Date()): string {
@@ -24,18 +20,8 @@ export function TodayScreen() {
   const due = useTasks({ due_before: tomorrow, status: 'pending', limit: 200 });
   const toggle = useToggleComplete();
   const navigate = useNavigate();
-  const schedule = useQuery({
-    queryKey: ['schedule', 'day', today],
-    queryFn: async () => {
-      try {
-        return unwrap(await api.GET('/api/v1/schedule/daily/{date}', { params: { path: { date: today } } }));
-      } catch (e) {
-        if (e instanceof ApiError && e.status === 404) return null;
-        throw e;
-      }
-    },
-  });
-  const blocks = (schedule.data?.blocks ?? []) as { start_time?: string; end_time?: string; title?: string; type?: string }[];
+  const schedule = useQuery({ queryKey: ['schedule', 'day', today], queryFn: () => loadDay(today) });
+  const blocks = ((schedule.data?.blocks ?? []) as unknown as { start: string; end: string; title: string }[]).slice().sort((a, b) => a.start.localeCompare(b.start));
 
   return (
     <section className="content stack" aria-labelledby="today-title">
@@ -75,9 +61,9 @@ export function TodayScreen() {
           {blocks.map((b, i) => (
             <li key={i}>
               <span className="muted">
-                {b.start_time}–{b.end_time}
+                {b.start}–{b.end}
               </span>
-              <span>{b.title ?? b.type}</span>
+              <span>{b.title}</span>
             </li>
           ))}
         </ul>

@@ -239,10 +239,22 @@ try {
     await a.getByRole('list', { name: 'Schedule blocks' }).getByText('Deep work').waitFor();
   });
 
+  await step('log activities with mood and energy, charted', async () => {
+    await a.getByRole('link', { name: 'Activities' }).click();
+    for (const [name, mood, energy] of [['Run', '7', '8'], ['Read', '6', '5']]) {
+      await a.getByRole('textbox', { name: 'Activity', exact: true }).fill(name);
+      await a.getByLabel('Mood (1–10)').fill(mood);
+      await a.getByLabel('Energy (1–10)').fill(energy);
+      await a.getByRole('button', { name: 'Log' }).click();
+      await a.getByRole('list', { name: 'Activities' }).getByText(name).waitFor();
+    }
+    await a.getByRole('img', { name: 'Mood and energy after each activity' }).waitFor();
+    await shot(a, '09-activities');
+  });
+
   await step('every other screen renders', async () => {
     for (const [name, heading] of [
       ['notes', 'Notes'],
-      ['activities', 'Activities'],
       ['ceremonies', 'Ceremonies'],
       ['insights', 'Insights'],
       ['timeline', 'Timeline'],

@@ -18,6 +18,7 @@ const NotesScreen = lazy(() => import('./screens/NotesScreen'));
 const GoalsScreen = lazy(() => import('./screens/GoalsScreen'));
 const ProjectsScreen = lazy(() => import('./screens/ProjectsScreen'));
 const ScheduleScreen = lazy(() => import('./screens/ScheduleScreen'));
+const ActivitiesScreen = lazy(() => import('./screens/ActivitiesScreen'));
 const CollectionScreen = lazy(() => import('./screens/CollectionScreen'));
 
 export function makeQueryClient() {
@@ -59,6 +60,7 @@ export function App() {
               <Route path="goals" element={<Lazy><GoalsScreen /></Lazy>} />
               <Route path="projects" element={<Lazy><ProjectsScreen /></Lazy>} />
               <Route path="schedule" element={<Lazy><ScheduleScreen /></Lazy>} />
+              <Route path="activities" element={<Lazy><ActivitiesScreen /></Lazy>} />
               <Route path=":collection" element={<Lazy><CollectionScreen /></Lazy>} />
               <Route path="login" element={<Navigate to="/" replace />} />
             </Route>

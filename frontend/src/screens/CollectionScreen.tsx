@@ -22,13 +22,6 @@ const rows = (data: unknown): Row[] => (Array.isArray(data) ? (data as Row[]) : 
 const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 
 const COLLECTIONS: Record<string, Collection> = {
-  activities: {
-    title: 'Activities',
-    empty: 'No activities logged yet.',
-    load: async () => rows(unwrap(await api.GET('/api/v1/activities'))),
-    label: (a) => `${text(a.name)} (${text(a.type)})`,
-    details: (a) => `${text(a.date)} · ${text(a.duration_minutes)} min`,
-  },
   ceremonies: {
     title: 'Ceremonies',
     empty: 'No ceremonies are defined.',

@@ -17,5 +17,7 @@ JOAN_WRANGLER=$(.ci/wrangler.sh)
 export JOAN_WRANGLER
 # The attachment tests run against an S3-compatible server too (moto_server, installed once).
 JOAN_MOTO_SERVER=$(.ci/moto.sh) cargo test --workspace --locked
+# The web app: types, lint, its API types against this binary's OpenAPI, unit tests, build.
+JOAN_BIN=target/debug/joan scripts/frontend.sh
 # The OpenAPI document against the real server (the binary the tests just built).
 .ci/schemathesis.sh target/debug/joan

@@ -101,6 +101,9 @@ pub struct ServeArgs {
     /// Also serve `/metrics` on the API port to `Authorization: Bearer <this token>`.
     #[arg(long, env = "JOAN_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<Secret>,
+    /// The built web app to serve at `/` (default: `frontend/dist` when it has been built).
+    #[arg(long, env = "JOAN_FRONTEND_DIR")]
+    pub frontend_dir: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub uploads: UploadArgs,
     #[command(flatten)]

@@ -9,6 +9,7 @@ mod bench_ai;
 mod bench_notes;
 mod bench_replay;
 mod bench_sse;
+mod openapi;
 mod replay;
 mod serve;
 mod worker;
@@ -38,6 +39,8 @@ pub enum Command {
     /// Hand the data to Cloudflare: the read tables to D1, the attachments to R2.
     #[command(subcommand)]
     Export(crate::export::ExportCommand),
+    /// Print the OpenAPI document (JSON) and exit.
+    Openapi,
 }
 
 impl Cli {
@@ -45,6 +48,7 @@ impl Cli {
         let command = match self.command {
             // A worker keeps nothing on disk.
             Command::Worker(args) => return worker::run(*args).await,
+            Command::Openapi => return openapi::run(),
             other => other,
         };
         crate::data_dir::prepare(&self.storage.data_dir)?;
@@ -58,6 +62,7 @@ impl Cli {
             Command::Bench(cmd) => bench::run(&self.storage, cmd).await,
             Command::Worker(args) => worker::run(*args).await,
             Command::Export(cmd) => Ok(crate::export::run(&self.storage, cmd).await?),
+            Command::Openapi => openapi::run(),
         }
     }
 }

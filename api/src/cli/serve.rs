@@ -48,6 +48,7 @@ pub async fn run(storage: &StorageArgs, args: ServeArgs) -> Result<(), AppError>
         max_body_bytes: args.max_body_bytes,
         hsts: args.hsts,
         metrics_token: args.metrics_token.clone(),
+        frontend_dir: crate::http::frontend::locate(args.frontend_dir.clone()),
         ..HttpOptions::default()
     };
     let listener = TcpListener::bind(&args.bind).await?;
@@ -59,6 +60,7 @@ pub async fn run(storage: &StorageArgs, args: ServeArgs) -> Result<(), AppError>
         address = %listener.local_addr()?,
         metrics = %metrics_listener.as_ref().and_then(|l| l.local_addr().ok()).map_or("off".into(), |a| a.to_string()),
         max_connections = server.max_connections,
+        frontend = %options.frontend_dir.as_ref().map_or("off".into(), |d| d.display().to_string()),
         open_file_limit = descriptors.unwrap_or(0),
         "joan is listening"
     );

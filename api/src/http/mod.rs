@@ -1,4 +1,5 @@
 //! The HTTP face: one router and its layers; the server that runs it is in [`server`].
+use std::path::PathBuf;
 use std::time::Duration;
 
 use axum::Router;
@@ -19,9 +20,11 @@ pub mod docs;
 pub mod error;
 pub mod extract;
 pub mod fields;
+pub mod frontend;
 pub mod idempotency;
 pub mod metrics;
 pub mod observe;
+pub mod operation_ids;
 pub mod ops;
 pub mod request_id;
 pub mod resource;
@@ -52,6 +55,8 @@ pub struct HttpOptions {
     pub hsts: bool,
     /// Serve `/metrics` on the API port too, to holders of this bearer token.
     pub metrics_token: Option<Secret>,
+    /// The built web app to serve at `/` (see [`frontend`]); none: `/` is a 404.
+    pub frontend_dir: Option<PathBuf>,
 }
 
 impl Default for HttpOptions {
@@ -62,6 +67,7 @@ impl Default for HttpOptions {
             request_timeout: Duration::from_secs(30),
             hsts: false,
             metrics_token: None,
+            frontend_dir: None,
         }
     }
 }
@@ -101,11 +107,7 @@ type Guarded = Timeout<BodyLimit<Router>>;
 /// log span) sit on the router, which applies them to each route; axum clones a route's
 /// stack (boxed) for every request, so every other layer wraps the router once instead.
 pub fn router(state: AppState, options: &HttpOptions) -> App {
-    // The outer document is Joan's too: `OpenApiRouter::new()` would describe utoipa-axum.
-    let (api, mut openapi) = OpenApiRouter::with_openapi(docs::ApiDoc::openapi())
-        .nest("/api/v1", api_routes())
-        .split_for_parts();
-    responses::document(&mut openapi);
+    let (api, openapi) = api_parts();
     let api = api
         .fallback(|| async { ApiError::RouteNotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
@@ -121,8 +123,12 @@ pub fn router(state: AppState, options: &HttpOptions) -> App {
         .merge(api)
         .merge(ops::router())
         .merge(metrics.unwrap_or_default())
-        .merge(docs::router(openapi))
-        .fallback(|| async { ApiError::RouteNotFound })
+        .merge(docs::router(openapi));
+    let routes = match options.frontend_dir.as_deref().and_then(frontend::Frontend::open) {
+        Some(app) => routes.fallback(move |request: Request| app.clone().serve(request)),
+        None => routes.fallback(|| async { ApiError::RouteNotFound }),
+    };
+    let routes = routes
         .layer(ObserveLayer::new(state.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             let route = req
@@ -148,6 +154,22 @@ pub fn router(state: AppState, options: &HttpOptions) -> App {
         ))
         .layer(BodyLimitLayer::new(options.max_body_bytes).with_route(routes::attachments::UPLOAD_PATH, upload_limit))
         .service(routes)
+}
+
+/// The `/api/v1` routes and the OpenAPI document that describes them.
+fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    // The outer document is Joan's too: `OpenApiRouter::new()` would describe utoipa-axum.
+    let (api, mut openapi) = OpenApiRouter::with_openapi(docs::ApiDoc::openapi())
+        .nest("/api/v1", api_routes())
+        .split_for_parts();
+    responses::document(&mut openapi);
+    operation_ids::make_unique(&mut openapi);
+    (api, openapi)
+}
+
+/// The OpenAPI document served at `/api/openapi.json` (and printed by `joan openapi`).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api_parts().1
 }
 
 /// CORS for the configured origins only; with none (the default) no CORS layer at all, so no

@@ -17,6 +17,7 @@ mod crash;
 mod data_dir;
 mod export;
 mod folders;
+mod frontend;
 mod goals;
 mod hardening;
 mod kanban;

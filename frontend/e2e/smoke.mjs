@@ -1,0 +1,291 @@
+// End-to-end smoke test: a real `joan serve` on a fresh data directory serving the built app,
+// driven in Debian's Chromium through playwright-core. Screenshots of every screen go to
+// e2e/out/ (git-ignored). Needs `npm run build` first and JOAN_BIN (default ../target/debug/joan).
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'e2e/out');
+const bin = process.env.JOAN_BIN ?? resolve(root, '../target/debug/joan');
+const browserPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+mkdirSync(out, { recursive: true });
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+const freePort = () =>
+  new Promise((ok) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const data = mkdtempSync(join(tmpdir(), 'joan-e2e-'));
+const server = spawn(bin, ['--data-dir', data, 'serve', '--bind', `127.0.0.1:${port}`, '--metrics-bind', 'off', '--frontend-dir', join(root, 'dist')], {
+  stdio: ['ignore', 'inherit', 'inherit'],
+  env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn', JOAN_MAX_UPLOAD_BYTES: '100000' },
+});
+let browser;
+let main; // the first browser's page, photographed when a step fails
+const steps = [];
+const step = async (name, fn) => {
+  const started = Date.now();
+  await fn();
+  steps.push(name);
+  console.log(`ok ${steps.length} - ${name} (${Date.now() - started} ms)`);
+};
+
+try {
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) break;
+    } catch {
+      // not up yet
+    }
+    if (i > 300) throw new Error('joan serve did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  browser = await chromium.launch({
+    executablePath: browserPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  // bypassCSP: axe-core is injected as an inline script, which Joan's CSP rightly refuses.
+  const a = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true })).newPage();
+  main = a;
+  const errors = [];
+  a.on('pageerror', (e) => errors.push(String(e)));
+  // A 404 the app expects (a day with no schedule) is logged by the browser too: count
+  // server failures and the app's own errors only.
+  a.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && errors.push(m.text()));
+  a.on('response', (r) => r.status() >= 500 && errors.push(`${r.status()} ${r.url()}`));
+  const violations = [];
+  // Every screenshot is also an accessibility scan: serious and critical findings fail the run.
+  const shot = async (page, name) => {
+    await page.screenshot({ path: join(out, `${name}.png`), fullPage: true });
+    if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: axePath });
+    const found = await page.evaluate(async () => {
+      const result = await window.axe.run(document, { resultTypes: ['violations'] });
+      return result.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+    });
+    violations.push(...found.map((v) => `${name}: ${v}`));
+  };
+  const email = `e2e-${Date.now()}@example.com`;
+  const password = 'correct horse battery';
+
+  await step('register', async () => {
+    await a.goto(base);
+    await shot(a, '01-sign-in');
+    await a.getByRole('button', { name: 'Create an account' }).click();
+    await a.getByLabel('Name').fill('Ada');
+    await a.getByLabel('Email').fill(email);
+    await a.getByLabel('Password').fill(password);
+    await a.getByRole('button', { name: 'Create account' }).click();
+    await a.getByRole('heading', { name: 'Today', exact: true }).waitFor();
+    await a.getByText('No tasks today. Press c to add one.').waitFor();
+    await shot(a, '02-today');
+  });
+
+  await step('quick capture creates tasks', async () => {
+    for (const title of ['Write the report', 'Call the bank']) {
+      await a.keyboard.press('c');
+      await a.getByLabel('Title').fill(title);
+      await a.keyboard.press('Enter');
+      await a.getByRole('dialog').waitFor({ state: 'detached' });
+    }
+    await a.getByRole('link', { name: 'Tasks' }).click();
+    await a.getByRole('button', { name: 'Write the report' }).waitFor();
+    await a.getByRole('button', { name: 'Call the bank' }).waitFor();
+    await shot(a, '03-tasks');
+  });
+
+  await step('drag a card onto the board', async () => {
+    await a.getByRole('link', { name: 'Board' }).click();
+    await a.getByRole('button', { name: 'Create a board' }).click();
+    const card = a.locator('[data-column="tray"] .kcard', { hasText: 'Write the report' });
+    await card.waitFor();
+    const target = a.locator('[data-column="doing"]');
+    const from = await card.boundingBox();
+    const to = await target.boundingBox();
+    await a.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await a.mouse.down();
+    await a.mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2 + 10, { steps: 5 });
+    await a.mouse.move(to.x + to.width / 2, to.y + 60, { steps: 15 });
+    await a.mouse.up();
+    await a.locator('[data-column="doing"] .kcard', { hasText: 'Write the report' }).waitFor();
+    // The server agreed: it is still there after a reload, and the task took the column's status.
+    await a.reload();
+    await a.locator('[data-column="doing"] .kcard', { hasText: 'Write the report' }).waitFor();
+    await shot(a, '04-board');
+  });
+
+  await step('complete a task, see its activity and history', async () => {
+    await a.getByRole('link', { name: 'Tasks' }).click();
+    await a.getByRole('checkbox', { name: 'Complete Write the report' }).check();
+    await a.getByRole('checkbox', { name: 'Reopen Write the report' }).waitFor();
+    await a.getByRole('button', { name: 'Write the report' }).click();
+    const pane = a.getByRole('complementary', { name: 'Task details' });
+    await pane.getByText('completed').first().waitFor();
+    const slider = pane.getByRole('slider');
+    await slider.waitFor();
+    await slider.focus();
+    await a.keyboard.press('Home');
+    await pane.getByText(/as it was on/).waitFor();
+    await pane.getByText('pending').first().waitFor();
+    await shot(a, '05-task-history');
+    await pane.getByRole('tab', { name: 'Activity' }).click();
+    await pane.getByRole('list', { name: 'Activity' }).waitFor();
+    await shot(a, '06-task-activity');
+  });
+
+  await step('attach a file; one over the limit shows the server message', async () => {
+    const pane = a.getByRole('complementary', { name: 'Task details' });
+    await pane.getByRole('tab', { name: 'Files' }).click();
+    const input = pane.getByLabel('Attach a file');
+    await input.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello from the e2e test') });
+    await pane.getByRole('list', { name: 'Attachments' }).getByText('notes.txt').waitFor();
+    await input.setInputFiles({ name: 'big.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(300_000, 1) });
+    await pane.getByRole('alert').getByText(/too large|larger than/).waitFor();
+    await shot(a, '06-task-files');
+  });
+
+  await step('pomodoro survives a reload and completes', async () => {
+    await a.getByRole('link', { name: 'Focus' }).click();
+    await a.getByRole('button', { name: 'Start' }).click();
+    await a.getByRole('timer').waitFor();
+    await a.reload();
+    await a.getByRole('timer').waitFor();
+    await shot(a, '07-focus');
+    await a.getByRole('button', { name: 'Complete' }).click();
+    await a.getByRole('button', { name: 'Start' }).waitFor();
+  });
+
+  await step('a second browser sees a change live', async () => {
+    const b = await (await browser.newContext({ viewport: { width: 375, height: 800 }, bypassCSP: true })).newPage();
+    await b.goto(base);
+    await b.getByLabel('Email').fill(email);
+    await b.getByLabel('Password').fill(password);
+    await b.getByRole('button', { name: 'Sign in' }).click();
+    await b.getByRole('link', { name: 'Tasks' }).click();
+    await b.getByRole('button', { name: 'Call the bank' }).waitFor();
+    await b.getByText('● Live').waitFor({ state: 'attached' });
+    await a.keyboard.press('c');
+    await a.getByLabel('Title').fill('Made in the other tab');
+    await a.keyboard.press('Enter');
+    await b.getByRole('button', { name: 'Made in the other tab' }).waitFor({ timeout: 10_000 });
+    await shot(b, '08-tasks-375px');
+  });
+
+  await step('a note in a folder, previewed as the server renders it', async () => {
+    await a.getByRole('link', { name: 'Notes' }).click();
+    await a.getByLabel('New folder').fill('Work');
+    await a.getByLabel('New folder').press('Enter');
+    await a.getByRole('navigation', { name: 'Folders' }).getByRole('button', { name: 'Work' }).click();
+    await a.getByLabel('New note').fill('Plan');
+    await a.getByLabel('New note').press('Enter');
+    const pane = a.getByRole('complementary', { name: 'Note' });
+    await pane.getByLabel('Markdown').fill('# Plan\n\nShip **the app**.\n\n<script>alert(1)</script>');
+    await pane.getByRole('button', { name: 'Save' }).click();
+    await pane.locator('.note-html strong', { hasText: 'the app' }).waitFor();
+    if ((await pane.locator('.note-html script').count()) !== 0) throw new Error('a script survived in content_html');
+    await shot(a, '09-notes');
+  });
+
+  await step('a goal with a linked task and its progress', async () => {
+    await a.getByRole('link', { name: 'Goals' }).click();
+    await a.getByLabel('New goal').fill('Get the finances straight');
+    await a.getByLabel('New goal').press('Enter');
+    const pane = a.getByRole('complementary', { name: 'Goal' });
+    await pane.getByLabel('Link a task').selectOption({ label: 'Call the bank' });
+    await pane.getByRole('button', { name: 'Link', exact: true }).click();
+    await pane.getByRole('list', { name: 'Linked tasks' }).getByText('Call the bank').waitFor();
+    await a.getByRole('progressbar', { name: /Get the finances straight/ }).waitFor();
+    await shot(a, '09-goals');
+  });
+
+  await step('a project lists its owner among the members', async () => {
+    await a.getByRole('link', { name: 'Projects' }).click();
+    await a.getByLabel('New project').fill('Website');
+    await a.getByLabel('New project').press('Enter');
+    const pane = a.getByRole('complementary', { name: 'Project members' });
+    await pane.getByRole('list', { name: 'Members' }).getByText('Ada', { exact: true }).waitFor();
+    await pane.getByLabel('Role of Ada').waitFor();
+    await pane.getByLabel('Add a member by user id').fill('not-an-id');
+    await pane.getByRole('button', { name: 'Add member' }).click();
+    await pane.getByRole('alert').getByText(/user id/).waitFor();
+    await shot(a, '09-projects');
+  });
+
+  await step('plan the day in blocks; an overlap shows the server message', async () => {
+    await a.getByRole('link', { name: 'Schedule' }).click();
+    await a.getByLabel('What').fill('Deep work');
+    await a.getByRole('button', { name: 'Add block' }).click();
+    await a.getByRole('list', { name: 'Blocks' }).getByText('Deep work').waitFor();
+    await a.getByLabel('From').fill('09:30');
+    await a.getByLabel('To').fill('10:30');
+    await a.getByLabel('What').fill('Overlapping');
+    await a.getByRole('button', { name: 'Add block' }).click();
+    await a.getByRole('alert').getByText(/blocks\[\d\]/).waitFor();
+    await shot(a, '09-schedule');
+    await a.getByRole('link', { name: 'Today' }).click();
+    await a.getByRole('list', { name: 'Schedule blocks' }).getByText('Deep work').waitFor();
+  });
+
+  await step('log activities with mood and energy, charted', async () => {
+    await a.getByRole('link', { name: 'Activities' }).click();
+    for (const [name, mood, energy] of [['Run', '7', '8'], ['Read', '6', '5']]) {
+      await a.getByRole('textbox', { name: 'Activity', exact: true }).fill(name);
+      await a.getByLabel('Mood (1–10)').fill(mood);
+      await a.getByLabel('Energy (1–10)').fill(energy);
+      await a.getByRole('button', { name: 'Log' }).click();
+      await a.getByRole('list', { name: 'Activities' }).getByText(name).waitFor();
+    }
+    await a.getByRole('img', { name: 'Mood and energy after each activity' }).waitFor();
+    await shot(a, '09-activities');
+  });
+
+  await step('every other screen renders', async () => {
+    for (const [name, heading] of [
+      ['notes', 'Notes'],
+      ['ceremonies', 'Ceremonies'],
+      ['insights', 'Insights'],
+      ['timeline', 'Timeline'],
+      ['settings', 'Settings'],
+    ]) {
+      await a.goto(`${base}/${name}`);
+      await a.getByRole('heading', { name: heading, exact: true }).waitFor();
+      await a.getByText(/^Loading/).first().waitFor({ state: 'hidden' });
+      await shot(a, `10-${name}`);
+    }
+  });
+
+  await step('dark theme from the settings', async () => {
+    await a.getByLabel('Theme').selectOption('dark');
+    await a.getByRole('button', { name: 'Save settings' }).click();
+    await a.locator('html[data-theme="dark"]').waitFor({ state: 'attached' });
+    await a.getByRole('link', { name: 'Tasks' }).click();
+    await a.getByRole('list', { name: 'Tasks' }).waitFor();
+    await shot(a, '11-tasks-dark');
+  });
+
+  if (errors.length) throw new Error(`browser errors:\n${errors.join('\n')}`);
+  if (violations.length) throw new Error(`accessibility (axe-core, serious or critical):\n${violations.join('\n')}`);
+  console.log(`${steps.length} passed, 0 failed`);
+} catch (e) {
+  console.error(`not ok - after ${steps.length} steps: ${e?.stack ?? e}`);
+  await main?.screenshot({ path: join(out, 'failure.png'), fullPage: true }).catch(() => {});
+  process.exitCode = 1;
+} finally {
+  await browser?.close();
+  server.kill('SIGTERM');
+  await new Promise((r) => server.once('exit', r));
+  rmSync(data, { recursive: true, force: true });
+}

@@ -1,0 +1,30 @@
+/** Client-side checks that mirror the server's rules, so a person hears at once; the server
+ * still decides (its problem+json `detail` is shown when it refuses). */
+export const PASSWORD_MIN = 8;
+export const PASSWORD_MAX = 128;
+export const TITLE_MAX = 500;
+
+export type Errors<K extends string> = Partial<Record<K, string>>;
+
+export function validateCredentials(
+  form: { email: string; password: string; name?: string },
+  mode: 'login' | 'register',
+): Errors<'email' | 'password' | 'name'> {
+  const errors: Errors<'email' | 'password' | 'name'> = {};
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email.trim())) errors.email = 'Enter an email address like ada@example.com.';
+  if (mode === 'register') {
+    const n = [...form.password].length;
+    if (n < PASSWORD_MIN || n > PASSWORD_MAX) errors.password = `Use ${PASSWORD_MIN} to ${PASSWORD_MAX} characters.`;
+    if (!form.name?.trim()) errors.name = 'Enter your name.';
+  } else if (!form.password) {
+    errors.password = 'Enter your password.';
+  }
+  return errors;
+}
+
+export function validateTitle(title: string): string | undefined {
+  const t = title.trim();
+  if (!t) return 'A task needs a title.';
+  if ([...t].length > TITLE_MAX) return `Keep the title under ${TITLE_MAX} characters.`;
+  return undefined;
+}

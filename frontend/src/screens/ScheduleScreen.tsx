@@ -1,0 +1,118 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api, type Schemas } from '../api/client';
+import { messageOf, unwrap } from '../api/problem';
+import { Empty, ErrorState, Loading } from '../components/States';
+import { localDate } from '../lib/dates';
+import { loadDay } from '../lib/schedule';
+
+type Block = Schemas['BlockBody'];
+
+/** One day's time blocks: add and remove them, or lay a template over the day. */
+export default function ScheduleScreen() {
+  const client = useQueryClient();
+  const [date, setDate] = useState(localDate());
+  const key = ['schedule', 'day', date];
+  const day = useQuery({ queryKey: key, queryFn: () => loadDay(date) });
+  const templates = useQuery({ queryKey: ['schedule', 'templates'], queryFn: async () => unwrap(await api.GET('/api/v1/schedule/templates')) });
+  const blocks = ((day.data?.blocks ?? []) as unknown as Block[]).slice().sort((a, b) => a.start.localeCompare(b.start));
+  const [form, setForm] = useState({ start: '09:00', end: '10:00', title: '' });
+  const [error, setError] = useState<string | null>(null);
+  const done = () => {
+    void client.invalidateQueries({ queryKey: ['schedule'] });
+    void client.invalidateQueries({ queryKey: ['today'] });
+  };
+  const save = useMutation({
+    mutationFn: async (next: Block[]) => unwrap(await api.POST('/api/v1/schedule/daily', { body: { date, blocks: next } })),
+    onSuccess: () => (setForm({ ...form, title: '' }), done()),
+    onError: (e) => setError(messageOf(e)),
+  });
+  const apply = useMutation({
+    mutationFn: async (id: string) => unwrap(await api.POST('/api/v1/schedule/templates/{id}/apply', { params: { path: { id } }, body: { date } })),
+    onSuccess: done,
+    onError: (e) => setError(messageOf(e)),
+  });
+  const strip = (b: Block): Block => ({ start: b.start, end: b.end, title: b.title, kind: b.kind ?? null, task_id: b.task_id ?? null });
+
+  return (
+    <section className="content stack" aria-labelledby="schedule-title">
+      <h1 id="schedule-title">Schedule</h1>
+      <label className="field" style={{ maxWidth: 200 }}>
+        <span>Day</span>
+        <input type="date" value={date} onChange={(e) => e.target.value && setDate(e.target.value)} />
+      </label>
+      {day.isPending ? (
+        <Loading what="Loading the day" />
+      ) : day.isError ? (
+        <ErrorState error={day.error} retry={() => void day.refetch()} />
+      ) : blocks.length === 0 ? (
+        <Empty>Nothing planned for this day. Add a block below or apply a template.</Empty>
+      ) : (
+        <ul className="list" aria-label="Blocks">
+          {blocks.map((b, i) => (
+            <li key={`${b.start}-${i}`}>
+              <span className="muted" style={{ fontVariantNumeric: 'tabular-nums' }}>
+                {b.start}–{b.end}
+              </span>
+              <span className="title">{b.title}</span>
+              <button type="button" aria-label={`Remove ${b.title}`} onClick={() => save.mutate(blocks.filter((_, j) => j !== i).map(strip))}>
+                Remove
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <form
+        className="row"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          setError(null);
+          if (!form.title.trim()) return setError('A block needs a title.');
+          if (form.start >= form.end) return setError('A block ends after it starts.');
+          save.mutate([...blocks.map(strip), { start: form.start, end: form.end, title: form.title.trim() }]);
+        }}
+      >
+        <label className="field">
+          <span>From</span>
+          <input type="time" value={form.start} onChange={(e) => setForm({ ...form, start: e.target.value })} />
+        </label>
+        <label className="field">
+          <span>To</span>
+          <input type="time" value={form.end} onChange={(e) => setForm({ ...form, end: e.target.value })} />
+        </label>
+        <label className="field" style={{ flex: 1 }}>
+          <span>What</span>
+          <input value={form.title} onChange={(e) => setForm({ ...form, title: e.target.value })} />
+        </label>
+        <button className="primary" type="submit" disabled={save.isPending} style={{ alignSelf: 'flex-end' }}>
+          Add block
+        </button>
+      </form>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <h2>Templates</h2>
+      {templates.isPending ? (
+        <Loading />
+      ) : templates.isError ? (
+        <ErrorState error={templates.error} />
+      ) : templates.data.length === 0 ? (
+        <Empty>No templates yet.</Empty>
+      ) : (
+        <ul className="list" aria-label="Templates">
+          {templates.data.map((t) => (
+            <li key={t.id}>
+              <span className="title">{t.name}</span>
+              <button type="button" onClick={() => apply.mutate(t.id)}>
+                Apply to this day
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -45,10 +45,12 @@ pub(super) async fn apply(conn: &mut Conn<'_>, owner: &str, event: &StoredEvent)
             .await?;
             fact(conn, event.position, owner, task, "created", &at, &project, None, None).await?;
         }
-        TaskEvent::TaskStatusChanged { to, at, .. } => {
-            if to == TaskStatus::InProgress {
-                started(conn, task, &at.to_rfc3339()).await?;
-            }
+        TaskEvent::TaskStatusChanged {
+            to: TaskStatus::InProgress,
+            at,
+            ..
+        } => {
+            started(conn, task, &at.to_rfc3339()).await?;
         }
         TaskEvent::TaskCompleted { at, .. } => {
             let state: Option<(String, Option<String>, Option<String>)> = conn

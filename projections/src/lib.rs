@@ -6,6 +6,7 @@ pub mod activities;
 pub mod activity_goals;
 pub mod ai_providers;
 pub mod ai_requests;
+pub mod analytics;
 pub mod attachments;
 pub mod boards;
 pub mod catchup;

@@ -8,6 +8,7 @@ use crate::activities::Activities;
 use crate::activity_goals::ActivityGoals;
 use crate::ai_providers::AiProvidersProjector;
 use crate::ai_requests::AiRequests;
+use crate::analytics::AnalyticsProjector;
 use crate::attachments::Attachments;
 use crate::catchup::CatchUp;
 use crate::ceremony_sessions::CeremonySessions;
@@ -58,6 +59,7 @@ impl Projections {
                 (Mode::Inline, Arc::new(FoldProjector::<Tasks>::default())),
                 (Mode::Inline, Arc::new(TaskActivitiesProjector)),
                 (Mode::CatchUp, Arc::new(TaskDailyStatsProjector)),
+                (Mode::CatchUp, Arc::new(AnalyticsProjector)),
                 (Mode::Inline, Arc::new(KanbanProjector::default())),
                 (Mode::Inline, Arc::new(UsersProjector)),
                 (Mode::Inline, Arc::new(GoalsProjector::default())),

@@ -77,6 +77,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(docs::ApiDoc::openapi())
         .merge(routes::auth::router())
         .merge(routes::audit::router())
+        .merge(routes::analytics::router())
         .merge(routes::events::router())
         .merge(routes::users::router())
         .merge(routes::tasks::router())

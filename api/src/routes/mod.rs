@@ -1,6 +1,7 @@
 //! One module per resource, each exposing `router()`.
 pub mod activities;
 pub mod ai;
+pub mod analytics;
 pub mod attachments;
 pub mod audit;
 pub mod auth;

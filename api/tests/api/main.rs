@@ -4,6 +4,7 @@ use joan_commands::testkit as backend;
 mod accounts;
 mod activities;
 mod ai;
+mod analytics;
 mod app;
 mod attachments;
 mod auth;

@@ -189,6 +189,11 @@ async fn every_projection_rebuilds_identical_after_a_mix_of_every_domain(backend
         "personal_activities",
         "activity_goals",
         "user_settings",
+        "analytics_task_facts",
+        "analytics_task_goals",
+        "analytics_goal_progress",
+        "analytics_pomodoro_sessions",
+        "analytics_activities",
     ] {
         assert!(rows(&live, table).len() > 3, "the mix made too few {table}: {tally:?}");
     }

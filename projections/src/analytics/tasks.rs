@@ -1,0 +1,253 @@
+//! Tasks: one fact per creation and per completion (with the completion's lead time since
+//! creation and cycle time since the task first went in progress), and each task's state:
+//! project, due date, goal links, whether it is done.
+use joan_commands::{Conn, Executor, StoredEvent, args};
+use joan_domain::task::{TaskEvent, TaskStatus};
+
+use super::{goals, seconds_between};
+use crate::error::ProjectionError;
+use crate::projector::decode;
+
+/// The task events that change a fact or a task's state here; the others are not decoded.
+const COUNTED: [&str; 9] = [
+    "TaskCreated",
+    "TaskStatusChanged",
+    "TaskCompleted",
+    "TaskReopened",
+    "TaskDeleted",
+    "TaskDueDateChanged",
+    "TaskProjectChanged",
+    "TaskGoalLinked",
+    "TaskGoalUnlinked",
+];
+
+pub(super) async fn apply(conn: &mut Conn<'_>, owner: &str, event: &StoredEvent) -> Result<(), ProjectionError> {
+    if !COUNTED.contains(&event.event_type.as_str()) {
+        return Ok(());
+    }
+    let task = event.aggregate_id.as_str();
+    match decode::<TaskEvent>(event)? {
+        TaskEvent::TaskCreated {
+            status,
+            due_date,
+            project_id,
+            at,
+            ..
+        } => {
+            let at = at.to_rfc3339();
+            let project = project_id.map(|p| p.to_string());
+            let started = (status == TaskStatus::InProgress).then_some(at.as_str());
+            conn.execute(
+                "insert into analytics_task_state (task_id, user_id, project_id, created_at, started_at, due_date) \
+                 values ($1, $2, $3, $4, $5, $6) on conflict (task_id) do nothing",
+                &args![task, owner, &project, at.as_str(), started, &due_date],
+            )
+            .await?;
+            fact(conn, event.position, owner, task, "created", &at, &project, None, None).await?;
+        }
+        TaskEvent::TaskStatusChanged {
+            to: TaskStatus::InProgress,
+            at,
+            ..
+        } => {
+            started(conn, task, &at.to_rfc3339()).await?;
+        }
+        TaskEvent::TaskCompleted { at, .. } => {
+            let state: Option<(String, Option<String>, Option<String>)> = conn
+                .fetch_optional(
+                    "select created_at, started_at, project_id from analytics_task_state where task_id = $1",
+                    &args![task],
+                )
+                .await?;
+            let (lead, cycle, project) = match state {
+                Some((created, started, project)) => (
+                    seconds_between(&created, at),
+                    started.and_then(|s| seconds_between(&s, at)),
+                    project,
+                ),
+                None => (None, None, None),
+            };
+            let text = at.to_rfc3339();
+            fact(
+                conn,
+                event.position,
+                owner,
+                task,
+                "completed",
+                &text,
+                &project,
+                lead,
+                cycle,
+            )
+            .await?;
+            conn.execute(
+                "update analytics_task_state set done_at = $2 where task_id = $1",
+                &args![task, text.as_str()],
+            )
+            .await?;
+            links_done(conn, event.position, task, true, &text).await?;
+        }
+        TaskEvent::TaskReopened { to, at } => {
+            conn.execute(
+                "update analytics_task_state set done_at = null where task_id = $1",
+                &args![task],
+            )
+            .await?;
+            let at = at.to_rfc3339();
+            if to == TaskStatus::InProgress {
+                started(conn, task, &at).await?;
+            }
+            links_done(conn, event.position, task, false, &at).await?;
+        }
+        TaskEvent::TaskDeleted { at } => {
+            conn.execute(
+                "update analytics_task_state set deleted = 1 where task_id = $1",
+                &args![task],
+            )
+            .await?;
+            let goals = linked_goals(conn, task).await?;
+            conn.execute("delete from analytics_task_goals where task_id = $1", &args![task])
+                .await?;
+            for goal in goals {
+                goals::recompute(conn, &goal, event.position, &at.to_rfc3339()).await?;
+            }
+        }
+        TaskEvent::TaskDueDateChanged { to, .. } => {
+            conn.execute(
+                "update analytics_task_state set due_date = $2 where task_id = $1",
+                &args![task, &to],
+            )
+            .await?;
+        }
+        TaskEvent::TaskProjectChanged { to, .. } => {
+            let to = to.map(|p| p.to_string());
+            conn.execute(
+                "update analytics_task_state set project_id = $2 where task_id = $1",
+                &args![task, &to],
+            )
+            .await?;
+        }
+        TaskEvent::TaskGoalLinked { goal_id, done, at } => {
+            let goal = goal_id.to_string();
+            if !goals::owned_by(conn, &goal, owner).await? {
+                return Ok(());
+            }
+            conn.execute(
+                "insert into analytics_task_goals (task_id, goal_id, done) values ($1, $2, $3) \
+                 on conflict (task_id, goal_id) do update set done = excluded.done",
+                &args![task, goal.as_str(), done],
+            )
+            .await?;
+            goals::recompute(conn, &goal, event.position, &at.to_rfc3339()).await?;
+        }
+        TaskEvent::TaskGoalUnlinked { goal_id, at } => {
+            let goal = goal_id.to_string();
+            conn.execute(
+                "delete from analytics_task_goals where task_id = $1 and goal_id = $2",
+                &args![task, goal.as_str()],
+            )
+            .await?;
+            goals::recompute(conn, &goal, event.position, &at.to_rfc3339()).await?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn fact(
+    conn: &mut Conn<'_>,
+    position: i64,
+    owner: &str,
+    task: &str,
+    kind: &str,
+    at: &str,
+    project: &Option<String>,
+    lead: Option<i64>,
+    cycle: Option<i64>,
+) -> Result<(), ProjectionError> {
+    conn.execute(
+        "insert into analytics_task_facts (position, user_id, task_id, kind, at, project_id, lead_seconds, cycle_seconds) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (position) do nothing",
+        &args![position, owner, task, kind, at, project, lead, cycle],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The first time the task went in progress (a later return keeps the first).
+async fn started(conn: &mut Conn<'_>, task: &str, at: &str) -> Result<(), ProjectionError> {
+    conn.execute(
+        "update analytics_task_state set started_at = coalesce(started_at, $2) where task_id = $1",
+        &args![task, at],
+    )
+    .await?;
+    Ok(())
+}
+
+async fn linked_goals(conn: &mut Conn<'_>, task: &str) -> Result<Vec<String>, ProjectionError> {
+    let rows: Vec<(String,)> = conn
+        .fetch_all(
+            "select goal_id from analytics_task_goals where task_id = $1 order by goal_id",
+            &args![task],
+        )
+        .await?;
+    Ok(rows.into_iter().map(|(g,)| g).collect())
+}
+
+/// Marks the task's goal links done or not, and updates those goals' progress.
+async fn links_done(
+    conn: &mut Conn<'_>,
+    position: i64,
+    task: &str,
+    done: bool,
+    at: &str,
+) -> Result<(), ProjectionError> {
+    let goals = linked_goals(conn, task).await?;
+    if goals.is_empty() {
+        return Ok(());
+    }
+    conn.execute(
+        "update analytics_task_goals set done = $2 where task_id = $1",
+        &args![task, done],
+    )
+    .await?;
+    for goal in goals {
+        goals::recompute(conn, &goal, position, at).await?;
+    }
+    Ok(())
+}
+
+/// A creation or completion of the user's tasks between two instants: kind, instant,
+/// project, lead and cycle seconds (completions), task.
+pub type TaskFact = (String, String, Option<String>, Option<i64>, Option<i64>, String);
+
+/// The user's creations and completions at `from` or later and before `to` (RFC 3339).
+pub async fn facts(ex: &mut impl Executor, user: &str, from: &str, to: &str) -> Result<Vec<TaskFact>, sqlx::Error> {
+    ex.fetch_all(
+        "select kind, at, project_id, lead_seconds, cycle_seconds, task_id from analytics_task_facts \
+         where user_id = $1 and at >= $2 and at < $3 order by position",
+        &args![user, from, to],
+    )
+    .await
+}
+
+/// The user's tasks (not deleted) that have a due date: due date, when done (or not).
+pub async fn due(ex: &mut impl Executor, user: &str) -> Result<Vec<(String, Option<String>)>, sqlx::Error> {
+    ex.fetch_all(
+        "select due_date, done_at from analytics_task_state \
+         where user_id = $1 and deleted = 0 and due_date is not null",
+        &args![user],
+    )
+    .await
+}
+
+/// The goals each of the user's tasks counts toward: (task, goal).
+pub async fn goal_links(ex: &mut impl Executor, user: &str) -> Result<Vec<(String, String)>, sqlx::Error> {
+    ex.fetch_all(
+        "select l.task_id, l.goal_id from analytics_task_goals l \
+         join analytics_task_state t on t.task_id = l.task_id where t.user_id = $1",
+        &args![user],
+    )
+    .await
+}

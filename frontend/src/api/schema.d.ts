@@ -211,7 +211,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One provider. */
+        /** One provider, now or `as_of` an earlier instant. */
         get: operations["get_provider"];
         put?: never;
         post?: never;
@@ -221,6 +221,23 @@ export interface paths {
         head?: never;
         /** Changes some fields; `api_key: null` removes the key. `If-Match` makes it conditional. */
         patch: operations["patch_provider"];
+        trace?: never;
+    };
+    "/api/v1/ai/providers/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The provider's events, oldest first (a key only as its mask). */
+        get: operations["provider_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/ai/providers/{id}/test": {
@@ -384,6 +401,108 @@ export interface paths {
         };
         /** One template. */
         get: operations["get_ai_workflows_templates_id"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's activities and how they felt, over their local days. */
+        get: operations["activities"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/ai": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's AI usage over their local days. */
+        get: operations["ai"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/goals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's goals and their progress over time. */
+        get: operations["goals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/pomodoro": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's focus time, bucketed by the local day each work session started. */
+        get: operations["pomodoro"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's digest of the period, for a dashboard. */
+        get: operations["summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's task numbers, bucketed by their local days. */
+        get: operations["tasks"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2019,6 +2138,260 @@ export interface components {
             /** Format: int64 */
             tokens: number;
         };
+        AnalyticsActivities: {
+            buckets: components["schemas"]["AnalyticsActivityBucket"][];
+            by_type: components["schemas"]["AnalyticsActivityType"][];
+            period: components["schemas"]["AnalyticsPeriod"];
+            streaks: components["schemas"]["AnalyticsStreak"][];
+        };
+        AnalyticsActivityBucket: {
+            /** Format: int64 */
+            count: number;
+            /** Format: int64 */
+            minutes: number;
+            start: string;
+        };
+        AnalyticsActivityType: {
+            activity_type: string;
+            /** Format: int64 */
+            count: number;
+            /** Format: double */
+            energy_after?: number | null;
+            /** Format: double */
+            energy_before?: number | null;
+            /** Format: double */
+            energy_change?: number | null;
+            /** Format: int64 */
+            minutes: number;
+            /** Format: double */
+            mood_after?: number | null;
+            /**
+             * Format: double
+             * @description Means of the levels given (1 to 10); absent when none was.
+             */
+            mood_before?: number | null;
+            /**
+             * Format: double
+             * @description Mean of after minus before, over the activities that have both.
+             */
+            mood_change?: number | null;
+        };
+        AnalyticsAi: {
+            buckets: components["schemas"]["AnalyticsAiBucket"][];
+            by_model: components["schemas"]["AnalyticsAiModel"][];
+            latency_ms: components["schemas"]["AnalyticsStat"];
+            period: components["schemas"]["AnalyticsPeriod"];
+            totals: components["schemas"]["AnalyticsAiUsage"];
+        };
+        AnalyticsAiBucket: components["schemas"]["AnalyticsAiUsage"] & {
+            start: string;
+        };
+        AnalyticsAiModel: components["schemas"]["AnalyticsAiUsage"] & {
+            latency_ms: components["schemas"]["AnalyticsStat"];
+            model: string;
+            /** @description The provider type (`openai`, `anthropic`...), `unknown` when none was recorded. */
+            provider: string;
+        };
+        AnalyticsAiUsage: {
+            /** Format: int64 */
+            cost_micro_usd: number;
+            /** Format: int64 */
+            failures: number;
+            /** Format: int64 */
+            requests: number;
+            /** Format: int64 */
+            tokens_in: number;
+            /** Format: int64 */
+            tokens_out: number;
+        };
+        AnalyticsFocus: {
+            /**
+             * Format: int64
+             * @description Minutes of completed sessions, and those run before a cancellation.
+             */
+            focus_minutes: number;
+            /**
+             * Format: int64
+             * @description Work sessions cancelled.
+             */
+            interruptions: number;
+            /**
+             * Format: int64
+             * @description Work sessions completed.
+             */
+            sessions: number;
+        };
+        AnalyticsFocusBucket: components["schemas"]["AnalyticsFocus"] & {
+            start: string;
+        };
+        AnalyticsFocusByTask: components["schemas"]["AnalyticsFocus"] & {
+            /** @description Absent for sessions without a task. */
+            task_id?: string | null;
+        };
+        AnalyticsGoal: {
+            goal_id: string;
+            points: components["schemas"]["AnalyticsGoalPoint"][];
+            /**
+             * Format: int64
+             * @description Percent now.
+             */
+            progress: number;
+            title: string;
+        };
+        AnalyticsGoalPoint: {
+            /**
+             * Format: int64
+             * @description Percent at the bucket's end; absent before the goal existed.
+             */
+            progress?: number | null;
+            start: string;
+        };
+        AnalyticsGoals: {
+            goals: components["schemas"]["AnalyticsGoal"][];
+            period: components["schemas"]["AnalyticsPeriod"];
+        };
+        /** @enum {string} */
+        AnalyticsGranularity: "day" | "week" | "month";
+        /** @description What a response says of its period. */
+        AnalyticsPeriod: {
+            /** @description First local day, included. */
+            from: string;
+            granularity: components["schemas"]["AnalyticsGranularity"];
+            /** @description The IANA time zone the days are counted in (the user's settings). */
+            timezone: string;
+            /** @description Last local day, included. */
+            to: string;
+        };
+        AnalyticsPomodoro: {
+            buckets: components["schemas"]["AnalyticsFocusBucket"][];
+            by_task: components["schemas"]["AnalyticsFocusByTask"][];
+            period: components["schemas"]["AnalyticsPeriod"];
+            totals: components["schemas"]["AnalyticsFocus"];
+        };
+        /** @description The median and mean of some durations or values; absent without any. */
+        AnalyticsStat: {
+            /** Format: double */
+            avg?: number | null;
+            /** Format: double */
+            p50?: number | null;
+        };
+        AnalyticsStreak: {
+            activity_type: string;
+            /**
+             * Format: int64
+             * @description Periods in a row met, up to the one holding `to` (or the one before, while that is
+             *     today's and not met yet).
+             */
+            current: number;
+            /** @description `daily`, `weekly` or `monthly`. */
+            frequency: string;
+            goal_id: string;
+            /**
+             * Format: int64
+             * @description The longest run of periods met within the range.
+             */
+            longest: number;
+            /** Format: int64 */
+            target_count: number;
+        };
+        AnalyticsSummary: {
+            activities: components["schemas"]["AnalyticsSummaryActivities"];
+            ai: components["schemas"]["AnalyticsSummaryAi"];
+            goals: components["schemas"]["AnalyticsSummaryGoals"];
+            period: components["schemas"]["AnalyticsPeriod"];
+            pomodoro: components["schemas"]["AnalyticsSummaryFocus"];
+            tasks: components["schemas"]["AnalyticsSummaryTasks"];
+        };
+        AnalyticsSummaryActivities: {
+            /** Format: int64 */
+            count: number;
+            /** Format: int64 */
+            minutes: number;
+            /**
+             * Format: int64
+             * @description Activity goals whose current streak is at least one period.
+             */
+            streaks_alive: number;
+        };
+        AnalyticsSummaryAi: {
+            /** Format: int64 */
+            cost_micro_usd: number;
+            /** Format: int64 */
+            failures: number;
+            /** Format: int64 */
+            requests: number;
+            /** Format: int64 */
+            tokens: number;
+        };
+        AnalyticsSummaryFocus: {
+            /** Format: int64 */
+            focus_minutes: number;
+            /** Format: int64 */
+            interruptions: number;
+            /** Format: int64 */
+            sessions: number;
+        };
+        AnalyticsSummaryGoals: {
+            /**
+             * Format: double
+             * @description Mean progress now, in percent; absent without goals.
+             */
+            average_progress?: number | null;
+            /** Format: int64 */
+            goals: number;
+        };
+        AnalyticsSummaryTasks: {
+            /** Format: int64 */
+            completed: number;
+            /** Format: double */
+            completion_rate?: number | null;
+            /** Format: int64 */
+            created: number;
+            /** Format: int64 */
+            overdue: number;
+        };
+        AnalyticsTaskBucket: components["schemas"]["AnalyticsTaskCounts"] & {
+            /** @description The bucket's first day. */
+            start: string;
+        };
+        AnalyticsTaskCounts: {
+            /** Format: int64 */
+            completed: number;
+            /** Format: int64 */
+            created: number;
+            /**
+             * Format: int64
+             * @description Tasks due on a day of the bucket, before today, not completed by the end of that day.
+             */
+            overdue: number;
+        };
+        AnalyticsTaskGroup: {
+            /** Format: int64 */
+            completed: number;
+            /** Format: int64 */
+            created: number;
+            /** @description The project or goal id; absent for tasks without a project. */
+            id?: string | null;
+        };
+        AnalyticsTasks: {
+            buckets: components["schemas"]["AnalyticsTaskBucket"][];
+            /** @description By the goals the tasks count toward now. */
+            by_goal: components["schemas"]["AnalyticsTaskGroup"][];
+            by_project: components["schemas"]["AnalyticsTaskGroup"][];
+            period: components["schemas"]["AnalyticsPeriod"];
+            totals: components["schemas"]["AnalyticsTaskTotals"];
+        };
+        AnalyticsTaskTotals: components["schemas"]["AnalyticsTaskCounts"] & {
+            /**
+             * Format: double
+             * @description completed / created over the period; absent when none was created.
+             */
+            completion_rate?: number | null;
+            /** @description Seconds from first going in progress to completion (tasks that went in progress). */
+            cycle_time_seconds: components["schemas"]["AnalyticsStat"];
+            /** @description Seconds from creation to completion, of the tasks completed in the period. */
+            lead_time_seconds: components["schemas"]["AnalyticsStat"];
+        };
         /** @description `POST /schedule/templates/{id}/apply`. */
         ApplyTemplate: {
             /**
@@ -2410,7 +2783,10 @@ export interface components {
             name: string;
             template: string;
         };
-        /** @description `POST /ai/providers`. Only these fields exist; any other is refused. */
+        /**
+         * @description `POST /ai/providers`. Only these fields exist; any other is refused. Serialized only to
+         *     fingerprint an idempotent request, with the key as its digest.
+         */
         CreateProvider: {
             api_endpoint?: string | null;
             api_key?: string | null;
@@ -4797,7 +5173,13 @@ export interface operations {
     create_provider: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Retry-safe key: 1 to 255 visible ASCII characters. A retry with the same key and body
+                 *     gets the first answer back; the same key with another body is 422.
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4865,7 +5247,9 @@ export interface operations {
     };
     get_provider: {
         parameters: {
-            query?: never;
+            query?: {
+                as_of?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -4894,6 +5278,15 @@ export interface operations {
             };
             /** @description No such resource, or not the caller's */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field, parameter or header is invalid; `errors` names each */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5045,6 +5438,46 @@ export interface operations {
             };
             /** @description A field, parameter or header is invalid; `errors` names each */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    provider_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryEntry"][];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not the caller's */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5654,6 +6087,276 @@ export interface operations {
             };
             /** @description No such resource, or not the caller's */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    activities: {
+        parameters: {
+            query?: {
+                /** @description First local day, included (`YYYY-MM-DD`); default: 29 days before `to`. */
+                from?: string;
+                /** @description Buckets of `day` (at most 366), `week` (at most 260) or `month` (at most 120); default `day`. */
+                granularity?: string;
+                /** @description Last local day, included (`YYYY-MM-DD`); default: today in the user's time zone. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsActivities"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field, parameter or header is invalid; `errors` names each */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ai: {
+        parameters: {
+            query?: {
+                /** @description First local day, included (`YYYY-MM-DD`); default: 29 days before `to`. */
+                from?: string;
+                /** @description Buckets of `day` (at most 366), `week` (at most 260) or `month` (at most 120); default `day`. */
+                granularity?: string;
+                /** @description Last local day, included (`YYYY-MM-DD`); default: today in the user's time zone. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsAi"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field, parameter or header is invalid; `errors` names each */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    goals: {
+        parameters: {
+            query?: {
+                /** @description First local day, included (`YYYY-MM-DD`); default: 29 days before `to`. */
+                from?: string;
+                /** @description Buckets of `day` (at most 366), `week` (at most 260) or `month` (at most 120); default `day`. */
+                granularity?: string;
+                /** @description Last local day, included (`YYYY-MM-DD`); default: today in the user's time zone. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsGoals"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field, parameter or header is invalid; `errors` names each */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    pomodoro: {
+        parameters: {
+            query?: {
+                /** @description First local day, included (`YYYY-MM-DD`); default: 29 days before `to`. */
+                from?: string;
+                /** @description Buckets of `day` (at most 366), `week` (at most 260) or `month` (at most 120); default `day`. */
+                granularity?: string;
+                /** @description Last local day, included (`YYYY-MM-DD`); default: today in the user's time zone. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsPomodoro"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field, parameter or header is invalid; `errors` names each */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    summary: {
+        parameters: {
+            query?: {
+                /** @description First local day, included (`YYYY-MM-DD`); default: 29 days before `to`. */
+                from?: string;
+                /** @description Buckets of `day` (at most 366), `week` (at most 260) or `month` (at most 120); default `day`. */
+                granularity?: string;
+                /** @description Last local day, included (`YYYY-MM-DD`); default: today in the user's time zone. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsSummary"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field, parameter or header is invalid; `errors` names each */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    tasks: {
+        parameters: {
+            query?: {
+                /** @description First local day, included (`YYYY-MM-DD`); default: 29 days before `to`. */
+                from?: string;
+                /** @description Buckets of `day` (at most 366), `week` (at most 260) or `month` (at most 120); default `day`. */
+                granularity?: string;
+                /** @description Last local day, included (`YYYY-MM-DD`); default: today in the user's time zone. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsTasks"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field, parameter or header is invalid; `errors` names each */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -13,6 +13,8 @@ pub enum AppError {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Config(String),
+    #[error(transparent)]
+    Import(#[from] crate::import::ImportError),
     /// The ceremony catalog could not be recorded at startup.
     #[error("defining the ceremony catalog failed: {0}")]
     Catalog(#[from] joan_commands::CommandError<joan_domain::ceremony::component::DefinitionError>),

@@ -10,6 +10,7 @@ pub mod crypto;
 pub mod data_dir;
 pub mod error;
 pub mod http;
+pub mod import;
 pub mod live;
 pub mod routes;
 pub mod tls;

@@ -6,9 +6,11 @@ use crate::error::AppError;
 
 mod bench;
 mod bench_ai;
+mod bench_import;
 mod bench_notes;
 mod bench_replay;
 mod bench_sse;
+mod import;
 mod replay;
 mod serve;
 mod worker;
@@ -33,6 +35,9 @@ pub enum Command {
     /// Measure the command path and replay speed (prints figures; not a test).
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Take in data of the FastAPI system Joan replaces.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// Run AI workflow steps from NATS JetStream (no database; needs JOAN_ENCRYPTION_KEY).
     Worker(Box<worker::WorkerArgs>),
 }
@@ -53,6 +58,7 @@ impl Cli {
             }
             Command::Replay(args) => replay::run(&self.storage, args).await,
             Command::Bench(cmd) => bench::run(&self.storage, cmd).await,
+            Command::Import(cmd) => import::run(&self.storage, cmd).await,
             Command::Worker(args) => worker::run(*args).await,
         }
     }

@@ -18,6 +18,7 @@ mod data_dir;
 mod folders;
 mod goals;
 mod hardening;
+mod import;
 mod kanban;
 mod notes;
 mod pomodoro;

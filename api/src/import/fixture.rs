@@ -54,6 +54,7 @@ pub struct Fixture {
     pub users: Vec<(String, String, String, bool)>,
     /// Good rows by table.
     pub good_users: u64,
+    pub good_folders: u64,
     pub good_tasks: u64,
     pub good_activities: u64,
     /// A task with a long history (more activities than a page of them).
@@ -196,13 +197,13 @@ pub fn write(path: &Path, tasks: usize) -> Result<Fixture, ImportError> {
     w.bad("users", bad_hash);
     w.fixture.users.truncate(owners.len());
 
-    // A folder cycle (a -> b -> a) and a sound folder. Folders are not imported yet; a task
-    // in a folder keeps the id.
-    let (folder_a, folder_b, folder_ok) = (w.id(), w.id(), w.id());
+    // A folder cycle (a -> b -> a), a sound folder and one inside it.
+    let (folder_a, folder_b, folder_ok, folder_child) = (w.id(), w.id(), w.id(), w.id());
     for (id, parent, name) in [
         (&folder_a, Some(&folder_b), "Cycle A"),
         (&folder_b, Some(&folder_a), "Cycle B"),
         (&folder_ok, None, "Inbox 📥"),
+        (&folder_child, Some(&folder_ok), "Ünter the inbox"),
     ] {
         let at = w.tick();
         conn.execute(
@@ -210,6 +211,9 @@ pub fn write(path: &Path, tasks: usize) -> Result<Fixture, ImportError> {
             params![id, owners[0], parent, name, at],
         )?;
     }
+    w.bad("folders", folder_a.clone());
+    w.bad("folders", folder_b.clone());
+    w.fixture.good_folders = 2;
 
     // Tasks with every nullable column null somewhere, long text, Unicode, and histories.
     let long_text = "Lorem ipsum dolor sit amet, ✨ consectetur adipiscing elit. ".repeat(1_500);

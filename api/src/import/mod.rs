@@ -12,6 +12,7 @@ use joan_commands::{EventStore, StoreError};
 
 mod append;
 pub mod fixture;
+mod folders;
 mod report;
 mod source;
 mod tasks;
@@ -61,7 +62,7 @@ pub trait Progress: Send + Sync {
 impl Progress for () {}
 
 /// The tables taken in, in order; the others of a legacy database are listed as not imported.
-const IMPORTED: [&str; 3] = ["users", "tasks", "task_activities"];
+const IMPORTED: [&str; 4] = ["users", "folders", "tasks", "task_activities"];
 
 /// What the import knows exists: in Joan already, or imported by this run.
 #[derive(Debug, Default)]
@@ -69,10 +70,12 @@ pub struct Known {
     /// User streams Joan holds already.
     existing_users: HashSet<String>,
     existing_tasks: HashSet<String>,
+    existing_folders: HashSet<String>,
     /// Users a task may belong to: imported now or before.
     users: HashSet<String>,
-    /// Ids of the legacy folders and projects, which tasks may name.
+    /// Folders a task may name: imported now or before.
     folders: HashSet<String>,
+    /// Ids of the legacy projects (not imported yet), which tasks may name.
     projects: HashSet<String>,
 }
 
@@ -100,7 +103,7 @@ fn read(path: &Path) -> Result<Legacy, ImportError> {
         tasks: source.rows("tasks", "created_at, id")?,
         // The old history in its order: by time, then as it was written.
         activities: source.rows("task_activities", "created_at, rowid")?,
-        folders: source.rows("folders", "id")?,
+        folders: source.rows("folders", "created_at, id")?,
         projects: source.rows("projects", "id")?,
         others,
     })
@@ -136,7 +139,7 @@ pub async fn import_legacy(
     let mut known = Known {
         existing_users: streams(store, "user").await?,
         existing_tasks: streams(store, "task").await?,
-        folders: ids(&legacy.folders),
+        existing_folders: streams(store, "folder").await?,
         projects: ids(&legacy.projects),
         ..Known::default()
     };
@@ -168,6 +171,19 @@ pub async fn import_legacy(
     user_report.elapsed = table_started.elapsed();
 
     let table_started = Instant::now();
+    let mut folder_report = TableReport::new("folders", legacy.folders.len());
+    let mut folder_batches = append::Batcher::default();
+    folders::plan(
+        &legacy.folders,
+        &mut known,
+        &stamp,
+        &mut folder_report,
+        &mut folder_batches,
+    )?;
+    write(store, options, progress, "folders", folder_batches).await?;
+    folder_report.elapsed = table_started.elapsed();
+
+    let table_started = Instant::now();
     let mut task_report = TableReport::new("tasks", legacy.tasks.len());
     let mut activity_report = TableReport::new("task_activities", legacy.activities.len());
     let mut task_batches = append::Batcher::default();
@@ -183,7 +199,7 @@ pub async fn import_legacy(
     task_report.elapsed = table_started.elapsed();
     activity_report.elapsed = task_report.elapsed;
 
-    report.tables = vec![user_report, task_report, activity_report];
+    report.tables = vec![user_report, folder_report, task_report, activity_report];
     report.elapsed = started.elapsed();
     for bad in report.bad_rows() {
         tracing::warn!(table = bad.table, id = %bad.id, reason = %bad.reason, "legacy row skipped");

@@ -119,13 +119,15 @@ async fn every_good_row_reads_back_through_the_api_and_every_bad_row_is_reported
     assert_eq!(bad_rows(&report), expected_bad, "{report}");
     let counts = |t: &str| report.table(t).map(|t| (t.imported, t.already)).unwrap();
     assert_eq!(counts("users"), (fixture.good_users, 0));
+    assert_eq!(counts("folders"), (fixture.good_folders, 0));
     assert_eq!(counts("tasks"), (fixture.good_tasks, 0));
     assert_eq!(counts("task_activities"), (fixture.good_activities, 0));
     let summary = report.to_string();
     assert!(
-        summary.contains("not imported by this version: folders (3 rows)"),
+        summary.contains("not imported by this version: user_settings"),
         "{summary}"
     );
+    assert!(summary.contains("its parents form a cycle"), "{summary}");
 
     // Users: their profile as the old rows had it.
     let tokens: HashMap<String, String> = fixture
@@ -144,6 +146,24 @@ async fn every_good_row_reads_back_through_the_api_and_every_bad_row_is_reported
         assert_eq!(me.body["email"], text(&row[1]).unwrap().as_str());
         assert_eq!(me.body["name"], text(&row[2]).unwrap_or_default().as_str());
         assert_eq!(me.body["created_at"], at(text(&row[4])), "{}", me.text);
+    }
+
+    // Folders: the sound ones, the child under its parent.
+    for row in legacy_rows(&legacy, "select id, user_id, parent_id, name, created_at from folders") {
+        let id = text(&row[0]).unwrap();
+        let folder = app
+            .get(&format!("/api/v1/folders/{id}"))
+            .token(&tokens[&text(&row[1]).unwrap()])
+            .send()
+            .await;
+        if expected_bad.contains(&("folders".into(), id.clone())) {
+            assert_eq!(folder.status, StatusCode::NOT_FOUND);
+            continue;
+        }
+        assert_eq!(folder.status, StatusCode::OK, "{}", folder.text);
+        assert_eq!(folder.body["parent_id"], text(&row[2]).map_or(Value::Null, Value::from));
+        assert_eq!(folder.body["name"], text(&row[3]).unwrap().as_str());
+        assert_eq!(folder.body["created_at"], at(text(&row[4])));
     }
 
     // Tasks: every column the old system had, through the owner's eyes.
@@ -273,8 +293,18 @@ async fn a_second_import_adds_nothing_and_a_replay_gives_identical_tables(backen
     assert_eq!(again.imported(), 0, "{again}");
     let already = |t: &str| again.table(t).unwrap().already;
     assert_eq!(
-        (already("users"), already("tasks"), already("task_activities")),
-        (fixture.good_users, fixture.good_tasks, fixture.good_activities)
+        (
+            already("users"),
+            already("folders"),
+            already("tasks"),
+            already("task_activities")
+        ),
+        (
+            fixture.good_users,
+            fixture.good_folders,
+            fixture.good_tasks,
+            fixture.good_activities
+        )
     );
     assert!(again.to_string().contains("nothing new to import"), "{again}");
     assert_eq!(events(&app).await, before);

@@ -221,9 +221,10 @@ pub fn write(path: &Path, tasks: usize) -> Result<Fixture, ImportError> {
     for n in 0..tasks {
         let owner = owners[n % owners.len()].clone();
         let title = format!("{} #{n}", TITLES[n % TITLES.len()]);
+        // Very long text now and then (it would otherwise be most of what a benchmark writes).
         let description = match n % 5 {
             0 => None,
-            1 => Some(long_text.as_str()),
+            _ if n % 50 == 1 => Some(long_text.as_str()),
             _ => Some("A description with \"quotes\", a \\ backslash and a\nnew line."),
         };
         let status = STATUSES[n % STATUSES.len()];

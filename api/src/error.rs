@@ -15,6 +15,8 @@ pub enum AppError {
     Config(String),
     #[error(transparent)]
     Export(#[from] crate::export::ExportError),
+    #[error(transparent)]
+    Import(#[from] crate::import::ImportError),
     /// The ceremony catalog could not be recorded at startup.
     #[error("defining the ceremony catalog failed: {0}")]
     Catalog(#[from] joan_commands::CommandError<joan_domain::ceremony::component::DefinitionError>),

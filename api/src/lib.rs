@@ -11,6 +11,7 @@ pub mod data_dir;
 pub mod error;
 pub mod export;
 pub mod http;
+pub mod import;
 pub mod live;
 pub mod routes;
 pub mod tls;

@@ -11,6 +11,9 @@ pub struct EventMetadata {
     pub causation_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub idempotency_key: Option<String>,
+    /// The `joan import legacy` run that took the event in from the FastAPI system.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub import_run: Option<String>,
 }
 
 /// An event about to be appended at `sequence` of its stream.

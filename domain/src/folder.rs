@@ -76,6 +76,20 @@ pub enum FolderEvent {
         position: u32,
         at: Timestamp,
     },
+    /// The folder as the FastAPI system held it, taken in by `joan import legacy`: the first
+    /// event of an imported stream, with the old row's `created_at` and `updated_at` (`at`).
+    FolderImported {
+        folder_id: FolderId,
+        user_id: UserId,
+        parent_id: Option<FolderId>,
+        name: String,
+        description: Option<String>,
+        color: Option<String>,
+        icon: Option<String>,
+        position: u32,
+        created_at: Timestamp,
+        at: Timestamp,
+    },
     /// The folder moved under another parent (`None`: the top of the tree).
     FolderMoved {
         from: Option<FolderId>,
@@ -117,6 +131,7 @@ impl FolderEvent {
         use FolderEvent::*;
         match self {
             FolderCreated { at, .. }
+            | FolderImported { at, .. }
             | FolderMoved { at, .. }
             | FolderRenamed { at, .. }
             | FolderDescriptionChanged { at, .. }
@@ -281,6 +296,28 @@ impl Aggregate for Folder {
             } => {
                 *self = Folder {
                     life: Lifecycle::born(folder_id, user_id, at),
+                    parent_id,
+                    name,
+                    description,
+                    color,
+                    icon,
+                    position,
+                };
+            }
+            FolderImported {
+                folder_id,
+                user_id,
+                parent_id,
+                name,
+                description,
+                color,
+                icon,
+                position,
+                created_at,
+                ..
+            } => {
+                *self = Folder {
+                    life: Lifecycle::born(folder_id, user_id, created_at),
                     parent_id,
                     name,
                     description,

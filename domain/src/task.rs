@@ -190,6 +190,34 @@ pub enum TaskEvent {
         minutes: u32,
         at: Timestamp,
     },
+    /// The task as the FastAPI system held it, taken in by `joan import legacy`: the first
+    /// event of an imported stream. `created_at`, `completed_at` and `at` (its `updated_at`)
+    /// are the old row's own.
+    TaskImported {
+        task_id: TaskId,
+        user_id: UserId,
+        title: String,
+        description: Option<String>,
+        status: TaskStatus,
+        priority: u8,
+        due_date: Option<String>,
+        completed_at: Option<Timestamp>,
+        folder_id: Option<FolderId>,
+        project_id: Option<ProjectId>,
+        estimated_minutes: Option<u32>,
+        actual_minutes: Option<u32>,
+        tags: Vec<String>,
+        created_at: Timestamp,
+        at: Timestamp,
+    },
+    /// One row of the old system's `task_activities`, with its id, action, details and time:
+    /// old history, in its order, right after the task's import. It changes no field.
+    TaskActivityImported {
+        activity_id: uuid::Uuid,
+        action: String,
+        details: Option<serde_json::Value>,
+        at: Timestamp,
+    },
 }
 
 impl TaskEvent {
@@ -214,6 +242,8 @@ impl TaskEvent {
             | TaskGoalUnlinked { at, .. }
             | TaskPomodoroLogged { at, .. }
             | TaskReverted { at, .. }
+            | TaskImported { at, .. }
+            | TaskActivityImported { at, .. }
             | TaskDeleted { at } => *at,
         }
     }
@@ -241,6 +271,8 @@ impl TaskEvent {
             TaskGoalLinked { .. } => "goal_linked",
             TaskGoalUnlinked { .. } => "goal_unlinked",
             TaskPomodoroLogged { .. } => "pomodoro_logged",
+            TaskImported { .. } => "imported",
+            TaskActivityImported { .. } => "activity_imported",
         }
     }
 }
@@ -542,6 +574,42 @@ impl Aggregate for Task {
                     pomodoros: Vec::new(),
                 };
             }
+            TaskImported {
+                task_id,
+                user_id,
+                title,
+                description,
+                status,
+                priority,
+                due_date,
+                completed_at,
+                folder_id,
+                project_id,
+                estimated_minutes,
+                actual_minutes,
+                tags,
+                created_at,
+                ..
+            } => {
+                *self = Task {
+                    life: Lifecycle::born(task_id, user_id, created_at),
+                    title,
+                    description,
+                    status,
+                    priority,
+                    due_date,
+                    folder_id,
+                    project_id,
+                    estimated_minutes,
+                    actual_minutes,
+                    tags,
+                    completed_at,
+                    goals: Vec::new(),
+                    pomodoros: Vec::new(),
+                };
+            }
+            // Old history: nothing the rules read.
+            TaskActivityImported { .. } => return,
             TaskTitleChanged { to, .. } => self.title = to,
             TaskDescriptionChanged { to, .. } => self.description = to,
             TaskStatusChanged { to, .. } => self.status = to,

@@ -71,6 +71,9 @@ pub enum UserCommand {
     RecordPasswordChange,
     /// The first successful login; later ones change nothing.
     RecordLogin,
+    /// A password kept from the FastAPI system (bcrypt) was verified and stored again as
+    /// argon2id (the new hash is beside the log, not here).
+    RecordPasswordRehash,
     /// `None` leaves a field alone.
     UpdateOnboarding {
         progress: Option<OnboardingProgress>,
@@ -104,6 +107,23 @@ pub enum UserEvent {
     UserFirstLoggedIn {
         at: Timestamp,
     },
+    /// The account as the FastAPI system held it, taken in by `joan import legacy`: the first
+    /// event of an imported stream. Its password hash went to the credential store, not here.
+    UserImported {
+        user_id: UserId,
+        email: String,
+        name: String,
+        is_active: bool,
+        role: String,
+        created_at: Timestamp,
+        /// The old row's `updated_at`.
+        at: Timestamp,
+    },
+    /// The imported bcrypt hash was replaced by an argon2id one at a successful login.
+    /// Carries no secret.
+    UserPasswordRehashed {
+        at: Timestamp,
+    },
     /// The whole new progress object (the old one is in the event before).
     UserOnboardingProgressChanged {
         progress: Map<String, Value>,
@@ -124,6 +144,8 @@ impl UserEvent {
             | UserNameChanged { at, .. }
             | UserPasswordChanged { at }
             | UserFirstLoggedIn { at }
+            | UserImported { at, .. }
+            | UserPasswordRehashed { at }
             | UserOnboardingProgressChanged { at, .. }
             | UserOnboardingCompletionChanged { at, .. } => *at,
         }
@@ -201,6 +223,10 @@ impl Aggregate for User {
                     events.push(UserEvent::UserFirstLoggedIn { at });
                 }
             }
+            UserCommand::RecordPasswordRehash => {
+                self.life.check_live(actor)?;
+                events.push(UserEvent::UserPasswordRehashed { at });
+            }
             UserCommand::UpdateOnboarding { progress, completed } => {
                 self.life.check_live(actor)?;
                 let progress = progress.map(Map::from).filter(|p| *p != self.onboarding_progress);
@@ -234,9 +260,25 @@ impl Aggregate for User {
                     onboarding_completed: false,
                 };
             }
+            UserImported {
+                user_id,
+                email,
+                name,
+                created_at,
+                ..
+            } => {
+                *self = User {
+                    life: Lifecycle::born(user_id, user_id, created_at),
+                    email,
+                    name,
+                    first_login_at: None,
+                    onboarding_progress: Map::new(),
+                    onboarding_completed: false,
+                };
+            }
             UserEmailChanged { to, .. } => self.email = to,
             UserNameChanged { to, .. } => self.name = to,
-            UserPasswordChanged { .. } => {}
+            UserPasswordChanged { .. } | UserPasswordRehashed { .. } => {}
             UserFirstLoggedIn { at } => self.first_login_at = Some(at),
             UserOnboardingProgressChanged { progress, .. } => self.onboarding_progress = progress,
             UserOnboardingCompletionChanged { completed, .. } => self.onboarding_completed = completed,

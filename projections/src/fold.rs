@@ -32,6 +32,13 @@ pub trait Fold: Send + Sync + 'static {
     /// When the event happened (the row's `updated_at`).
     fn at(change: &Self::Event) -> Timestamp;
 
+    /// Whether `change` moves the row's `updated_at`; old history taken in by an import
+    /// (older than the row's own `updated_at`) only moves its version.
+    fn moves_updated_at(change: &Self::Event) -> bool {
+        let _ = change;
+        true
+    }
+
     /// What `change` does to the row: `None` before its creation and after its deletion.
     /// `event` is the stored envelope (stream id, sequence). Version and `updated_at` are
     /// stamped afterwards for every event that leaves a row.
@@ -49,9 +56,10 @@ pub trait Fold: Send + Sync + 'static {
 
 /// One event through the fold, with the stamp every row carries.
 fn step<F: Fold + ?Sized>(row: &mut Option<F::Row>, event: &StoredEvent, change: F::Event) {
-    let at = F::at(&change).to_rfc3339();
+    let at = F::moves_updated_at(&change).then(|| F::at(&change).to_rfc3339());
     F::apply(row, event, change);
     if let Some(row) = row {
+        let at = at.unwrap_or_else(|| row.updated_at().to_string());
         row.stamp(event.sequence, at);
     }
 }

@@ -75,6 +75,32 @@ impl Fold for Folders {
                     updated_at: at,
                 });
             }
+            FolderImported {
+                user_id,
+                parent_id,
+                name,
+                description,
+                color,
+                icon,
+                position,
+                created_at,
+                at,
+                ..
+            } => {
+                *row = Some(FolderRow {
+                    id: event.aggregate_id.clone(),
+                    user_id: user_id.to_string(),
+                    parent_id: text(parent_id),
+                    name,
+                    description,
+                    color,
+                    icon,
+                    position: i64::from(position),
+                    version: event.sequence,
+                    created_at: created_at.to_rfc3339(),
+                    updated_at: at.to_rfc3339(),
+                });
+            }
             FolderDeleted { .. } => *row = None,
             other => {
                 let Some(row) = row else { return };
@@ -85,7 +111,7 @@ impl Fold for Folders {
                     FolderColorChanged { to, .. } => row.color = to,
                     FolderIconChanged { to, .. } => row.icon = to,
                     FolderPositionChanged { to, .. } => row.position = i64::from(to),
-                    FolderCreated { .. } | FolderDeleted { .. } => {}
+                    FolderCreated { .. } | FolderImported { .. } | FolderDeleted { .. } => {}
                 }
             }
         }

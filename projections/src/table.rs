@@ -148,6 +148,8 @@ pub trait TableRow: joan_commands::db::Row + Serialize + Clone + Send + Sync + '
     fn id(&self) -> &str;
     /// The stream version the row is at (its `ETag`).
     fn version(&self) -> i64;
+    /// The time of the row's last change.
+    fn updated_at(&self) -> &str;
     /// Sets the stream version and the time of the last change, which every row carries.
     fn stamp(&mut self, version: i64, at: String);
     fn args(&self) -> Vec<Arg<'_>>;
@@ -184,6 +186,10 @@ macro_rules! read_table {
 
             fn version(&self) -> i64 {
                 self.version
+            }
+
+            fn updated_at(&self) -> &str {
+                &self.updated_at
             }
 
             fn stamp(&mut self, version: i64, at: String) {

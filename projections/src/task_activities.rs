@@ -32,7 +32,7 @@ const INSERT: &str = "insert into task_activities (id, task_id, user_id, action,
 struct Activity<'e> {
     id: String,
     event: &'e StoredEvent,
-    action: &'static str,
+    action: String,
     details: String,
     at: String,
 }
@@ -40,11 +40,27 @@ struct Activity<'e> {
 impl<'e> Activity<'e> {
     fn of(event: &'e StoredEvent) -> Result<Self, ProjectionError> {
         let decoded: TaskEvent = decode(event)?;
+        // An imported row of the old history keeps its own id, action and details.
+        if let TaskEvent::TaskActivityImported {
+            activity_id,
+            action,
+            details,
+            at,
+        } = decoded
+        {
+            return Ok(Self {
+                id: activity_id.to_string(),
+                event,
+                action,
+                details: details.unwrap_or(Value::Null).to_string(),
+                at: at.to_rfc3339(),
+            });
+        }
         let id = activity_id(event);
         Ok(Self {
             id: id.to_string(),
             event,
-            action: decoded.action(),
+            action: decoded.action().to_string(),
             details: details(&decoded).to_string(),
             at: decoded.at().to_rfc3339(),
         })
@@ -55,7 +71,7 @@ impl<'e> Activity<'e> {
             Arg::from(&self.id),
             Arg::from(&self.event.aggregate_id),
             Arg::from(&self.event.owner_id),
-            Arg::from(self.action),
+            Arg::from(&self.action),
             Arg::from(&self.details),
             Arg::from(&self.at),
             Arg::from(self.event.position),

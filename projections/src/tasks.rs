@@ -50,10 +50,18 @@ impl Fold for Tasks {
         change.at()
     }
 
+    fn moves_updated_at(change: &TaskEvent) -> bool {
+        !matches!(change, TaskEvent::TaskActivityImported { .. })
+    }
+
     fn apply(row: &mut Option<TaskRow>, event: &StoredEvent, change: TaskEvent) {
         use TaskEvent::*;
         if let Some(created) = created_row(event, &change) {
             *row = Some(created);
+            return;
+        }
+        if let Some(imported) = imported_row(event, &change) {
+            *row = Some(imported);
             return;
         }
         if let TaskDeleted { .. } = change {
@@ -90,6 +98,8 @@ impl Fold for Tasks {
             | TaskGoalUnlinked { .. }
             | TaskReverted { .. }
             | TaskCreated { .. }
+            | TaskImported { .. }
+            | TaskActivityImported { .. }
             | TaskDeleted { .. } => {}
         }
     }
@@ -134,5 +144,47 @@ pub fn created_row(event: &StoredEvent, change: &TaskEvent) -> Option<TaskRow> {
         version: event.sequence,
         created_at: at.clone(),
         updated_at: at,
+    })
+}
+
+/// The row a `TaskImported` starts: the old row's values and timestamps.
+fn imported_row(event: &StoredEvent, change: &TaskEvent) -> Option<TaskRow> {
+    let TaskEvent::TaskImported {
+        user_id,
+        title,
+        description,
+        status,
+        priority,
+        due_date,
+        completed_at,
+        folder_id,
+        project_id,
+        estimated_minutes,
+        actual_minutes,
+        tags,
+        created_at,
+        at,
+        ..
+    } = change
+    else {
+        return None;
+    };
+    Some(TaskRow {
+        id: event.aggregate_id.clone(),
+        user_id: user_id.to_string(),
+        title: title.clone(),
+        description: description.clone(),
+        status: status.as_str().to_string(),
+        priority: i64::from(*priority),
+        due_date: due_date.clone(),
+        completed_at: completed_at.map(Timestamp::to_rfc3339),
+        folder_id: folder_id.map(|f| f.to_string()),
+        project_id: project_id.map(|p| p.to_string()),
+        estimated_minutes: estimated_minutes.map(i64::from),
+        actual_minutes: actual_minutes.map(i64::from),
+        tags: JsonText::of(tags),
+        version: event.sequence,
+        created_at: created_at.to_rfc3339(),
+        updated_at: at.to_rfc3339(),
     })
 }

@@ -39,6 +39,35 @@ impl Projector for UsersProjector {
                 )
                 .await?;
             }
+            UserEvent::UserImported {
+                email,
+                name,
+                is_active,
+                role,
+                created_at,
+                ..
+            } => {
+                conn.execute(
+                    "insert into users (id, email, name, is_active, role, version, created_at, updated_at) \
+                     values ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    &args![
+                        id,
+                        &email,
+                        &name,
+                        i64::from(is_active),
+                        &role,
+                        version,
+                        &created_at.to_rfc3339(),
+                        &at
+                    ],
+                )
+                .await?;
+            }
+            // Not a profile edit: `updated_at` stays.
+            UserEvent::UserPasswordRehashed { .. } => {
+                conn.execute("update users set version = $2 where id = $1", &args![id, version])
+                    .await?;
+            }
             UserEvent::UserEmailChanged { to, .. } => {
                 conn.execute(
                     "update users set email = $2, version = $3, updated_at = $4 where id = $1",

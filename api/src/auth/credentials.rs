@@ -153,3 +153,52 @@ impl StateWrite for ReplacePassword {
         refresh::revoke_user(conn, &self.user_id, self.at).await
     }
 }
+
+/// An imported bcrypt hash replaced by an argon2id one after a successful login, with its
+/// `UserPasswordRehashed`. Only replaces the hash that was verified (`expected`): of two
+/// concurrent first logins, one rehashes.
+pub struct Rehash {
+    pub user_id: String,
+    pub expected: String,
+    pub password_hash: String,
+    pub at: Timestamp,
+}
+
+#[async_trait]
+impl StateWrite for Rehash {
+    type Output = ();
+
+    async fn write(&self, conn: &mut Conn<'_>) -> Result<(), StoreError> {
+        let changed = conn
+            .execute(
+                "update credentials set password_hash = $3, updated_at = $4 where user_id = $1 and password_hash = $2",
+                &args![
+                    &self.user_id,
+                    &self.expected,
+                    &self.password_hash,
+                    &self.at.to_rfc3339()
+                ],
+            )
+            .await?;
+        if changed != 1 {
+            return Err(StoreError::hook(PasswordChangedMeanwhile));
+        }
+        Ok(())
+    }
+}
+
+/// Credentials of imported accounts, written with their `UserImported` events: the old
+/// bcrypt hash as it was. An account whose email another already signs in with is refused.
+pub struct Import(pub Vec<Insert>);
+
+#[async_trait]
+impl StateWrite for Import {
+    type Output = ();
+
+    async fn write(&self, conn: &mut Conn<'_>) -> Result<(), StoreError> {
+        for insert in &self.0 {
+            insert.write(conn).await?;
+        }
+        Ok(())
+    }
+}

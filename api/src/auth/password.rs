@@ -137,8 +137,17 @@ fn hash_now(password: &str) -> Result<String, PasswordError> {
         .map_err(PasswordError::Hash)
 }
 
-/// A stored hash that does not parse verifies nothing.
+/// Whether `stored` is a bcrypt hash, as the FastAPI system kept them (`joan import legacy`).
+pub fn is_legacy(stored: &str) -> bool {
+    ["$2a$", "$2b$", "$2y$"].iter().any(|prefix| stored.starts_with(prefix))
+}
+
+/// A stored hash that does not parse verifies nothing. Imported bcrypt hashes verify as
+/// bcrypt until their first successful login replaces them.
 fn verify_now(password: &str, phc: &str) -> bool {
+    if is_legacy(phc) {
+        return bcrypt::verify(password, phc).unwrap_or(false);
+    }
     PasswordHash::new(phc).is_ok_and(|parsed| ThreadArgon2.verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
@@ -215,6 +224,15 @@ mod tests {
         let kept = MEMORY.with_borrow(|m| m.as_ptr() as usize);
         hash_now("second password").unwrap();
         assert_eq!(MEMORY.with_borrow(|m| (m.as_ptr() as usize, m.len())), (kept, 19_456));
+    }
+
+    #[test]
+    fn imported_bcrypt_hashes_verify_only_their_password() {
+        let legacy = bcrypt::hash("old secret", 4).unwrap();
+        assert!(is_legacy(&legacy), "{legacy}");
+        assert!(verify_now("old secret", &legacy));
+        assert!(!verify_now("old secreT", &legacy));
+        assert!(!is_legacy(&hash_now("old secret").unwrap()));
     }
 
     #[test]

@@ -29,6 +29,8 @@ pub enum BenchCommand {
     AiSteps(super::bench_ai::AiStepsArgs),
     /// Live feed fan-out: SSE clients of a `joan serve` child while tasks are created.
     Sse(super::bench_sse::SseArgs),
+    /// Legacy import speed: writes a FastAPI database of `--tasks` tasks, imports it.
+    Import(super::bench_import::ImportBenchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -48,6 +50,7 @@ pub async fn run(storage: &StorageArgs, cmd: BenchCommand) -> Result<(), AppErro
     let cmd = match cmd {
         BenchCommand::Replay(args) => return super::bench_replay::run(storage, args).await,
         BenchCommand::Sse(args) => return super::bench_sse::run(args).await,
+        BenchCommand::Import(args) => return super::bench_import::run(storage, args).await,
         other => other,
     };
     let core = Arc::new(Core::open(&storage.location(), StoreOptions::default()).await?);
@@ -60,7 +63,7 @@ pub async fn run(storage: &StorageArgs, cmd: BenchCommand) -> Result<(), AppErro
                 println!("{} commands/commit={per_batch:.1}", stats.line(writers));
             }
         }
-        BenchCommand::Replay(_) | BenchCommand::Sse(_) => {}
+        BenchCommand::Replay(_) | BenchCommand::Sse(_) | BenchCommand::Import(_) => {}
         BenchCommand::Notes(args) => super::bench_notes::run(&core, args).await?,
         BenchCommand::AiSteps(args) => super::bench_ai::run(args).await?,
     }

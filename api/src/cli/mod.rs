@@ -6,10 +6,12 @@ use crate::error::AppError;
 
 mod bench;
 mod bench_ai;
+mod bench_import;
 mod bench_notes;
 mod bench_replay;
 mod bench_sse;
 mod openapi;
+mod import;
 mod replay;
 mod serve;
 mod worker;
@@ -34,6 +36,9 @@ pub enum Command {
     /// Measure the command path and replay speed (prints figures; not a test).
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Take in data of the FastAPI system Joan replaces.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// Run AI workflow steps from NATS JetStream (no database; needs JOAN_ENCRYPTION_KEY).
     Worker(Box<worker::WorkerArgs>),
     /// Hand the data to Cloudflare: the read tables to D1, the attachments to R2.
@@ -60,6 +65,7 @@ impl Cli {
             }
             Command::Replay(args) => replay::run(&self.storage, args).await,
             Command::Bench(cmd) => bench::run(&self.storage, cmd).await,
+            Command::Import(cmd) => import::run(&self.storage, cmd).await,
             Command::Worker(args) => worker::run(*args).await,
             Command::Export(cmd) => Ok(crate::export::run(&self.storage, cmd).await?),
             Command::Openapi => openapi::run(),

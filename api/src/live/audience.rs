@@ -118,7 +118,9 @@ impl Audiences {
 /// the one left, so its members see it go). `None` when the event does not say.
 fn named_project(event: &StoredEvent) -> Option<Option<Uuid>> {
     match event.decode::<TaskEvent>().ok()? {
-        TaskEvent::TaskCreated { project_id, .. } => Some(project_id.map(ProjectId::uuid)),
+        TaskEvent::TaskCreated { project_id, .. } | TaskEvent::TaskImported { project_id, .. } => {
+            Some(project_id.map(ProjectId::uuid))
+        }
         TaskEvent::TaskProjectChanged { from, to, .. } => Some(to.or(from).map(ProjectId::uuid)),
         _ => None,
     }

@@ -2,8 +2,8 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use joan_commands::CommandError;
 use joan_commands::service::CommandContext;
+use joan_commands::{CommandError, StoreError};
 use joan_domain::user::{Email, UserCommand, UserName};
 use joan_domain::{Timestamp, UserId};
 use serde::{Deserialize, Serialize};
@@ -221,10 +221,10 @@ async fn login(
     let found = credentials::by_email(db, &email).await.map_err(ApiError::internal)?;
     // A password longer than any accepted one cannot match; it is not worth hashing.
     let matches = body.password.chars().count() <= password::MAX_CHARS
-        && password::verify(body.password, found.as_ref().map(|c| c.password_hash.clone()))
+        && password::verify(body.password.clone(), found.as_ref().map(|c| c.password_hash.clone()))
             .await
             .map_err(ApiError::internal)?;
-    let user = match found {
+    let user = match &found {
         Some(c) if matches => read_user(&state, user_id(&c.user_id)?).await?,
         // The attempt stays counted as a failure.
         _ => return Err(ApiError::InvalidCredentials),
@@ -235,6 +235,9 @@ async fn login(
     state.limiter.succeeded(&email, address);
     let id = user_id(&user.id)?;
     let ctx = context_as(id, &headers);
+    if let Some(legacy) = found.filter(|c| password::is_legacy(&c.password_hash)) {
+        rehash(&state, &ctx, legacy.password_hash, body.password).await?;
+    }
     let token = NewToken::generate();
     let session = Uuid::new_v4().to_string();
     let issue = || refresh::Issue {
@@ -267,6 +270,38 @@ async fn login(
     }
     tracing::info!(user_id = %user.id, "logged in");
     Ok(axum::Json(pair(&state, id, &session, ctx.at, token.token)?))
+}
+
+/// Replaces an imported bcrypt hash, just verified, by an argon2id one, and records that it
+/// happened. A concurrent login that rehashed first leaves nothing to do.
+async fn rehash(state: &AppState, ctx: &CommandContext, legacy: String, password: String) -> Result<(), ApiError> {
+    let new_hash = password::hash(password).await.map_err(ApiError::internal)?;
+    let write = credentials::Rehash {
+        user_id: ctx.actor.to_string(),
+        expected: legacy,
+        password_hash: new_hash,
+        at: ctx.at,
+    };
+    let recorded = state
+        .core
+        .users
+        .execute(
+            &ctx.actor.to_string(),
+            ctx,
+            UserCommand::RecordPasswordRehash,
+            None,
+            Some(write::hook(write).0),
+        )
+        .await;
+    match recorded {
+        Ok(_) => {
+            tracing::info!(user_id = %ctx.actor, "imported password rehashed as argon2id");
+            Ok(())
+        }
+        Err(CommandError::Store(StoreError::Hook(e))) if e.is::<credentials::PasswordChangedMeanwhile>() => Ok(()),
+        Err(CommandError::Conflict) => Ok(()),
+        Err(e) => Err(user_error(e)),
+    }
 }
 
 /// Spends a refresh token for a new pair. Presented again within a short grace window (two

@@ -21,6 +21,7 @@ mod folders;
 mod frontend;
 mod goals;
 mod hardening;
+mod import;
 mod kanban;
 mod notes;
 mod pomodoro;

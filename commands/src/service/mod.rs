@@ -50,6 +50,7 @@ impl CommandContext {
             correlation_id: self.correlation_id.clone().or_else(|| self.request_id.clone()),
             causation_id: self.causation_id.clone(),
             idempotency_key: self.idempotency_key.clone(),
+            import_run: None,
         }
     }
 }

@@ -97,8 +97,12 @@ function SessionView({ id }: { id: string }) {
     onError: (e) => setError(messageOf(e)),
   });
   const finish = useMutation({
-    mutationFn: async ({ input, tasks }: { input?: Json; tasks: number }) => {
-      if (input) unwrap(await api.PATCH('/api/v1/ceremonies/sessions/{id}', { params: { path: { id } }, body: { input_data: input as Record<string, never> } }));
+    mutationFn: async ({ input }: { input?: Json }) => {
+      // The latest session: a review step has just recorded the tasks it created.
+      const latest = input
+        ? unwrap(await api.PATCH('/api/v1/ceremonies/sessions/{id}', { params: { path: { id } }, body: { input_data: input as Record<string, never> } }))
+        : client.getQueryData<Session>(sessionKey(id));
+      const tasks = latest ? createdIds(latest).length : 0;
       return unwrap(await api.POST('/api/v1/ceremonies/sessions/{id}/complete', { params: { path: { id } }, body: { tasks_created: tasks } }));
     },
     onSuccess: (s) => refresh(s),
@@ -127,7 +131,7 @@ function SessionView({ id }: { id: string }) {
   const busy = advance.isPending || finish.isPending || cancel.isPending;
   const go = (input?: Json) => {
     setError(null);
-    if (last) finish.mutate({ input, tasks: createdIds(s).length });
+    if (last) finish.mutate({ input });
     else advance.mutate({ input, next: index + 1 });
   };
   const ctx: StepProps = { session: s, index, component: current, components: steps.map((_, i) => component(i)), busy, last, go, refresh: () => void refresh() };

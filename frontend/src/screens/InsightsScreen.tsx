@@ -104,7 +104,7 @@ function Summary({ period }: { period: Period }) {
   const cards: [string, string, string][] = [
     ['Tasks completed', String(s.tasks.completed), `of ${s.tasks.created} created · ${percent(s.tasks.completion_rate)}`],
     ['Overdue', String(s.tasks.overdue), 'tasks past their day'],
-    ['Focus', `${s.pomodoro.focus_minutes} min`, `${s.pomodoro.sessions} sessions · ${s.pomodoro.interruptions} interrupted`],
+    ['Focus', `${s.pomodoro.focus_minutes} min`, `${s.pomodoro.sessions} ${s.pomodoro.sessions === 1 ? 'session' : 'sessions'} · ${s.pomodoro.interruptions} interrupted`],
     ['Goals', String(s.goals.goals), s.goals.average_progress == null ? 'no goals' : `${Math.round(s.goals.average_progress)} % on average`],
     ['Activities', String(s.activities.count), `${s.activities.minutes} min · ${s.activities.streaks_alive} streaks alive`],
     ['AI requests', String(s.ai.requests), `${s.ai.failures} failed · ${formatCost(s.ai.cost_micro_usd)}`],

@@ -102,6 +102,35 @@ describe('CeremoniesScreen', () => {
     expect(await complete.json()).toEqual({ tasks_created: 1 });
   });
 
+  it('shows why the AI step failed and runs it again on Try again', async () => {
+    const session = {
+      id: 's2', template_id: 'wr', user_id: 'u', status: 'in_progress', current_step: 2, started_at: '', created_at: '', updated_at: '',
+      steps: race.components.map((c) => ({ component_id: c.id, type: c.type })), input_data: {}, tasks_created: 0, notes_created: 0, version: 4,
+      ai_steps: { c2: { execution_id: 'e9', status: 'failed', error: 'ai_timeout: no answer' } },
+    };
+    const { requests } = mockFetch((r) => {
+      const path = new URL(r.url).pathname.replace('/api/v1', '');
+      if (path === '/ceremonies/templates') return json([race]);
+      if (path === '/ceremonies/sessions/s2') return json(session);
+      if (path === '/ai/workflows/executions/e9') return json({ id: 'e9', status: 'failed', error: 'ai_timeout: no answer', steps: [] });
+      if (path === '/ceremonies/sessions/s2/ai') return json({ execution_id: 'e10' }, 202);
+      if (path === '/ai/workflows/executions/e10') return json({ id: 'e10', status: 'running', steps: [] });
+      return undefined;
+    });
+    renderWithClient(
+      <Routes>
+        <Route path="/ceremonies/:sessionId?" element={<CeremoniesScreen />} />
+      </Routes>,
+      '/ceremonies/s2',
+    );
+    expect(await screen.findByText('The AI step failed: ai_timeout: no answer')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Next' })).toBeNull();
+    await userEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByText('The AI is working on it…')).toBeInTheDocument();
+    const run = requests.find((r) => r.url.endsWith('/sessions/s2/ai'))!;
+    expect(await run.json()).toEqual({ component_id: 'c2' });
+  });
+
   it("lists the templates and shows the server's message when a start is refused", async () => {
     mockFetch((r) => {
       const path = new URL(r.url).pathname;

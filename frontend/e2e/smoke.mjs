@@ -3,6 +3,7 @@
 // e2e/out/ (git-ignored). Needs `npm run build` first and JOAN_BIN (default ../target/debug/joan).
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -25,12 +26,45 @@ const freePort = () =>
     });
   });
 
+// A fake OpenAI-compatible LLM: every chat completion answers the Writing Race's JSON.
+const llmAnswer = {
+  summary: 'Garden plans.',
+  tasks: [
+    { title: 'Buy tomato seeds', priority: 2, estimated_minutes: 15 },
+    { title: 'Call Anna about the fence', priority: 3, estimated_minutes: 10 },
+  ],
+};
+const llmPrompts = [];
+const llm = createHttpServer((req, res) => {
+  let body = '';
+  req.on('data', (c) => (body += c));
+  req.on('end', () => {
+    if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
+      res.writeHead(404).end();
+      return;
+    }
+    llmPrompts.push(body);
+    const content = '```json\n' + JSON.stringify(llmAnswer) + '\n```';
+    res.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        id: 'chatcmpl-e2e',
+        object: 'chat.completion',
+        model: 'fake',
+        choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 120, completion_tokens: 40, total_tokens: 160 },
+      }),
+    );
+  });
+});
+await new Promise((ok) => llm.listen(0, '127.0.0.1', ok));
+const llmHost = `127.0.0.1:${llm.address().port}`;
+
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 const data = mkdtempSync(join(tmpdir(), 'joan-e2e-'));
 const server = spawn(bin, ['--data-dir', data, 'serve', '--bind', `127.0.0.1:${port}`, '--metrics-bind', 'off', '--frontend-dir', join(root, 'dist')], {
   stdio: ['ignore', 'inherit', 'inherit'],
-  env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn', JOAN_MAX_UPLOAD_BYTES: '100000' },
+  env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn', JOAN_MAX_UPLOAD_BYTES: '100000', JOAN_AI_ALLOW_HOSTS: llmHost },
 });
 let browser;
 let main; // the first browser's page, photographed when a step fails
@@ -252,11 +286,62 @@ try {
     await shot(a, '09-activities');
   });
 
+  await step('a Writing Race against a fake LLM creates the kept task', async () => {
+    await a.getByRole('link', { name: 'Settings' }).click();
+    const form = a.getByRole('form', { name: 'Add an AI provider' });
+    await form.getByLabel('Kind').selectOption('openai_compatible');
+    await form.getByLabel('Name').fill('Fake LLM');
+    await form.getByLabel('Model').fill('fake');
+    await form.getByLabel('Endpoint (Ollama or OpenAI-compatible)').fill(`http://${llmHost}/v1`);
+    await form.getByRole('button', { name: 'Add provider' }).click();
+    await a.getByRole('list', { name: 'AI providers' }).getByText('Fake LLM').waitFor();
+
+    await a.getByRole('link', { name: 'Ceremonies' }).click();
+    await a.getByRole('list', { name: 'Ceremonies' }).waitFor();
+    await shot(a, '10-ceremonies');
+    await a.getByRole('button', { name: 'Start Writing Race' }).click();
+    await a.getByRole('heading', { name: 'Set the clock' }).waitFor();
+    await a.getByLabel(/^Minutes/).fill('5');
+    await a.getByRole('button', { name: 'Next' }).click();
+    await a.getByRole('heading', { name: 'Write', exact: true }).waitFor();
+    await a.getByLabel('Your writing').fill('Today I worked on the garden. I need to buy tomato seeds and call Anna about the fence.');
+    await a.getByText('18 words of 500').waitFor();
+    await a.getByRole('timer').waitFor();
+    await shot(a, '10-ceremony-writing');
+    await a.getByRole('button', { name: 'Next' }).click();
+    await a.getByRole('button', { name: 'Run the AI step' }).click();
+    await a.getByRole('status').getByText(/review its tasks next/).waitFor({ timeout: 20_000 });
+    await a.getByText('Garden plans.').waitFor();
+    await shot(a, '10-ceremony-ai');
+    if (!llmPrompts.some((p) => p.includes('tomato seeds'))) throw new Error('the prompt did not hold the writing');
+    await a.getByRole('button', { name: 'Next' }).click();
+    const proposed = a.getByRole('list', { name: 'Proposed tasks' });
+    await proposed.getByRole('checkbox', { name: 'Keep Call Anna about the fence' }).uncheck();
+    await a.getByRole('button', { name: 'Create 1 task' }).click();
+    await a.getByRole('list', { name: 'Created tasks' }).getByRole('link', { name: 'Buy tomato seeds' }).waitFor({ timeout: 20_000 });
+    await shot(a, '10-ceremony-done');
+    if (llmPrompts.length !== 1) throw new Error(`the model was asked ${llmPrompts.length} times`);
+    await a.getByRole('link', { name: 'Tasks' }).click();
+    await a.getByRole('button', { name: 'Buy tomato seeds' }).waitFor();
+    if ((await a.getByRole('button', { name: 'Call Anna about the fence' }).count()) !== 0) throw new Error('a dropped task was created');
+  });
+
+  await step('insights chart the tasks and the AI requests', async () => {
+    await a.getByRole('link', { name: 'Insights' }).click();
+    await a.getByRole('list', { name: 'Summary' }).waitFor();
+    await a.getByRole('figure', { name: 'Tasks created and completed' }).locator('.recharts-bar-rectangle').first().waitFor();
+    await a.getByRole('figure', { name: 'Mood and energy by activity type' }).locator('.recharts-bar-rectangle').first().waitFor();
+    await a.getByRole('figure', { name: 'AI requests and cost by provider' }).locator('.recharts-bar-rectangle').first().waitFor();
+    await a.getByRole('button', { name: 'Show' }).waitFor();
+    await shot(a, '10-insights');
+    await a.getByRole('combobox', { name: /^By/ }).selectOption('week');
+    await a.getByRole('button', { name: 'Show' }).click();
+    await a.getByRole('figure', { name: 'Tasks created and completed' }).getByText(/^w \d/).first().waitFor();
+  });
+
   await step('every other screen renders', async () => {
     for (const [name, heading] of [
       ['notes', 'Notes'],
-      ['ceremonies', 'Ceremonies'],
-      ['insights', 'Insights'],
       ['timeline', 'Timeline'],
       ['settings', 'Settings'],
     ]) {
@@ -288,4 +373,5 @@ try {
   server.kill('SIGTERM');
   await new Promise((r) => server.once('exit', r));
   rmSync(data, { recursive: true, force: true });
+  llm.close();
 }

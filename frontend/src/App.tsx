@@ -19,7 +19,8 @@ const GoalsScreen = lazy(() => import('./screens/GoalsScreen'));
 const ProjectsScreen = lazy(() => import('./screens/ProjectsScreen'));
 const ScheduleScreen = lazy(() => import('./screens/ScheduleScreen'));
 const ActivitiesScreen = lazy(() => import('./screens/ActivitiesScreen'));
-const CollectionScreen = lazy(() => import('./screens/CollectionScreen'));
+const InsightsScreen = lazy(() => import('./screens/InsightsScreen'));
+const CeremoniesScreen = lazy(() => import('./screens/CeremoniesScreen'));
 
 export function makeQueryClient() {
   return new QueryClient({
@@ -61,7 +62,9 @@ export function App() {
               <Route path="projects" element={<Lazy><ProjectsScreen /></Lazy>} />
               <Route path="schedule" element={<Lazy><ScheduleScreen /></Lazy>} />
               <Route path="activities" element={<Lazy><ActivitiesScreen /></Lazy>} />
-              <Route path=":collection" element={<Lazy><CollectionScreen /></Lazy>} />
+              <Route path="insights" element={<Lazy><InsightsScreen /></Lazy>} />
+              <Route path="ceremonies/:sessionId?" element={<Lazy><CeremoniesScreen /></Lazy>} />
+              <Route path="*" element={<NotFound />} />
               <Route path="login" element={<Navigate to="/" replace />} />
             </Route>
           </Routes>
@@ -72,6 +75,15 @@ export function App() {
         )}
       </BrowserRouter>
     </QueryClientProvider>
+  );
+}
+
+function NotFound() {
+  return (
+    <section className="content">
+      <h1>Not found</h1>
+      <p>There is no such page.</p>
+    </section>
   );
 }
 

@@ -18,5 +18,7 @@ describe('SSE parser', () => {
   it('maps a task change to the task lists, Today and the board', () => {
     const keys = queryKeysFor({ entity_type: 'task', entity_id: '1' });
     expect(keys).toEqual(expect.arrayContaining([['tasks'], ['today'], ['board']]));
+    // A ceremony session's AI step ends in a worker: the open session refreshes.
+    expect(queryKeysFor({ entity_type: 'ceremony_session', entity_id: '2' })).toContainEqual(['ceremonies']);
   });
 });

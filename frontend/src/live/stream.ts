@@ -72,6 +72,8 @@ export function queryKeysFor(change: Pick<LiveChange, 'entity_type' | 'entity_id
     pomodoro_session: ['pomodoro', 'today'],
     schedule: ['schedule', 'today'],
     daily_schedule: ['schedule', 'today'],
+    ceremony_session: ['ceremonies'],
+    ceremony_template: ['ceremonies'],
   };
   const roots = map[type] ?? [type + 's'];
   return [...roots.map((r) => [r]), ['audit']];

@@ -1,71 +1,20 @@
 // End-to-end smoke test: a real `joan serve` on a fresh data directory serving the built app,
 // driven in Debian's Chromium through playwright-core. Screenshots of every screen go to
 // e2e/out/ (git-ignored). Needs `npm run build` first and JOAN_BIN (default ../target/debug/joan).
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { ceremonySteps } from './ceremonies.mjs';
+import { startFakeLlm } from './fake-llm.mjs';
+import { launchChromium, root, startJoan } from './server.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'e2e/out');
-const bin = process.env.JOAN_BIN ?? resolve(root, '../target/debug/joan');
-const browserPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 mkdirSync(out, { recursive: true });
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
-const freePort = () =>
-  new Promise((ok) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-
-// A fake OpenAI-compatible LLM: every chat completion answers the Writing Race's JSON.
-const llmAnswer = {
-  summary: 'Garden plans.',
-  tasks: [
-    { title: 'Buy tomato seeds', priority: 2, estimated_minutes: 15 },
-    { title: 'Call Anna about the fence', priority: 3, estimated_minutes: 10 },
-  ],
-};
-const llmPrompts = [];
-const llm = createHttpServer((req, res) => {
-  let body = '';
-  req.on('data', (c) => (body += c));
-  req.on('end', () => {
-    if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
-      res.writeHead(404).end();
-      return;
-    }
-    llmPrompts.push(body);
-    const content = '```json\n' + JSON.stringify(llmAnswer) + '\n```';
-    res.writeHead(200, { 'content-type': 'application/json' }).end(
-      JSON.stringify({
-        id: 'chatcmpl-e2e',
-        object: 'chat.completion',
-        model: 'fake',
-        choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
-        usage: { prompt_tokens: 120, completion_tokens: 40, total_tokens: 160 },
-      }),
-    );
-  });
-});
-await new Promise((ok) => llm.listen(0, '127.0.0.1', ok));
-const llmHost = `127.0.0.1:${llm.address().port}`;
-
-const port = await freePort();
-const base = `http://127.0.0.1:${port}`;
-const data = mkdtempSync(join(tmpdir(), 'joan-e2e-'));
-const server = spawn(bin, ['--data-dir', data, 'serve', '--bind', `127.0.0.1:${port}`, '--metrics-bind', 'off', '--frontend-dir', join(root, 'dist')], {
-  stdio: ['ignore', 'inherit', 'inherit'],
-  env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn', JOAN_MAX_UPLOAD_BYTES: '100000', JOAN_AI_ALLOW_HOSTS: llmHost },
-});
+// A fake OpenAI-compatible LLM answering each ceremony's AI step (fake-llm.mjs).
+const llm = await startFakeLlm();
+const { base, stop } = await startJoan({ JOAN_MAX_UPLOAD_BYTES: '100000', JOAN_AI_ALLOW_HOSTS: llm.host });
 let browser;
 let main; // the first browser's page, photographed when a step fails
 const steps = [];
@@ -77,19 +26,7 @@ const step = async (name, fn) => {
 };
 
 try {
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) break;
-    } catch {
-      // not up yet
-    }
-    if (i > 300) throw new Error('joan serve did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  browser = await chromium.launch({
-    executablePath: browserPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
   // bypassCSP: axe-core is injected as an inline script, which Joan's CSP rightly refuses.
   const a = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true })).newPage();
   main = a;
@@ -233,6 +170,26 @@ try {
     await shot(a, '09-notes');
   });
 
+  await step("a note's history slider shows an earlier text, which is restored", async () => {
+    const pane = a.getByRole('complementary', { name: 'Note' });
+    await pane.getByRole('tab', { name: 'Edit' }).click();
+    await pane.getByLabel('Markdown').fill('# Plan\n\nA second draft.');
+    await pane.getByRole('button', { name: 'Save' }).click();
+    await pane.locator('.note-html', { hasText: 'A second draft.' }).waitFor();
+    const slider = pane.getByRole('slider');
+    await slider.focus();
+    await a.keyboard.press('ArrowLeft');
+    await pane.getByText(/as it was on .*\(version 2 of 3\)/).waitFor();
+    await pane.locator('.note-html strong', { hasText: 'the app' }).waitFor();
+    await shot(a, '09-note-history');
+    await pane.getByRole('button', { name: 'Restore this version' }).click();
+    await pane.getByText(/History: now \(version 4 of 4\)/).waitFor();
+    await pane.locator('.note-html strong', { hasText: 'the app' }).waitFor();
+    await pane.getByRole('tab', { name: 'Activity' }).click();
+    await pane.getByRole('list', { name: 'Activity' }).getByText(/reverted/i).first().waitFor();
+    await shot(a, '09-note-activity');
+  });
+
   await step('a goal with a linked task and its progress', async () => {
     await a.getByRole('link', { name: 'Goals' }).click();
     await a.getByLabel('New goal').fill('Get the finances straight');
@@ -243,19 +200,55 @@ try {
     await pane.getByRole('list', { name: 'Linked tasks' }).getByText('Call the bank').waitFor();
     await a.getByRole('progressbar', { name: /Get the finances straight/ }).waitFor();
     await shot(a, '09-goals');
+    await pane.getByRole('tab', { name: 'Activity' }).click();
+    await pane.getByRole('list', { name: 'Activity' }).getByText('Goal created').waitFor();
   });
 
-  await step('a project lists its owner among the members', async () => {
+  await step('a client, edited, and its history', async () => {
+    await a.getByRole('link', { name: 'Clients' }).click();
+    await a.getByLabel('New client').fill('Acme');
+    await a.getByLabel('New client').press('Enter');
+    const pane = a.getByRole('complementary', { name: 'Client' });
+    await pane.getByRole('heading', { name: 'Acme' }).waitFor();
+    await pane.getByRole('button', { name: 'Edit client' }).click();
+    await pane.getByLabel('Company').fill('Acme Garden Supplies');
+    await pane.getByLabel('Email').fill('not an email');
+    await pane.getByRole('button', { name: 'Save' }).click();
+    await pane.getByRole('alert').waitFor();
+    await pane.getByLabel('Email').fill('hello@acme.example');
+    await pane.getByRole('button', { name: 'Save' }).click();
+    await pane.getByText('Acme Garden Supplies').waitFor();
+    const slider = pane.getByRole('slider');
+    await slider.focus();
+    await a.keyboard.press('Home');
+    await pane.getByText(/as it was on/).waitFor();
+    if ((await pane.getByText('Acme Garden Supplies').count()) !== 0) throw new Error('the first version shows a later company');
+    await shot(a, '09-clients');
+  });
+
+  await step('a project: its client, members and history', async () => {
     await a.getByRole('link', { name: 'Projects' }).click();
     await a.getByLabel('New project').fill('Website');
     await a.getByLabel('New project').press('Enter');
-    const pane = a.getByRole('complementary', { name: 'Project members' });
+    const pane = a.getByRole('complementary', { name: 'Project' });
     await pane.getByRole('list', { name: 'Members' }).getByText('Ada', { exact: true }).waitFor();
     await pane.getByLabel('Role of Ada').waitFor();
     await pane.getByLabel('Add a member by user id').fill('not-an-id');
     await pane.getByRole('button', { name: 'Add member' }).click();
     await pane.getByRole('alert').getByText(/user id/).waitFor();
+    await pane.getByRole('button', { name: 'Edit project' }).click();
+    await pane.getByLabel('Status').selectOption('on_hold');
+    await pane.getByLabel('Client').selectOption({ label: 'Acme' });
+    await pane.getByRole('button', { name: 'Save' }).click();
+    await pane.getByText('for Acme').waitFor();
+    await pane.getByText('on hold', { exact: true }).waitFor();
     await shot(a, '09-projects');
+    const slider = pane.getByRole('slider');
+    await slider.focus();
+    await a.keyboard.press('Home');
+    await pane.getByText(/as it was on/).waitFor();
+    await pane.getByText('active', { exact: true }).waitFor();
+    await shot(a, '09-project-history');
   });
 
   await step('plan the day in blocks; an overlap shows the server message', async () => {
@@ -292,7 +285,7 @@ try {
     await form.getByLabel('Kind').selectOption('openai_compatible');
     await form.getByLabel('Name').fill('Fake LLM');
     await form.getByLabel('Model').fill('fake');
-    await form.getByLabel('Endpoint (Ollama or OpenAI-compatible)').fill(`http://${llmHost}/v1`);
+    await form.getByLabel('Endpoint (Ollama or OpenAI-compatible)').fill(`http://${llm.host}/v1`);
     await form.getByRole('button', { name: 'Add provider' }).click();
     await a.getByRole('list', { name: 'AI providers' }).getByText('Fake LLM').waitFor();
 
@@ -313,18 +306,21 @@ try {
     await a.getByRole('status').getByText(/review its tasks next/).waitFor({ timeout: 20_000 });
     await a.getByText('Garden plans.').waitFor();
     await shot(a, '10-ceremony-ai');
-    if (!llmPrompts.some((p) => p.includes('tomato seeds'))) throw new Error('the prompt did not hold the writing');
+    if (!llm.prompts.some((p) => p.kind === 'writing' && p.body.includes('tomato seeds'))) throw new Error('the prompt did not hold the writing');
     await a.getByRole('button', { name: 'Next' }).click();
     const proposed = a.getByRole('list', { name: 'Proposed tasks' });
     await proposed.getByRole('checkbox', { name: 'Keep Call Anna about the fence' }).uncheck();
     await a.getByRole('button', { name: 'Create 1 task' }).click();
     await a.getByRole('list', { name: 'Created tasks' }).getByRole('link', { name: 'Buy tomato seeds' }).waitFor({ timeout: 20_000 });
     await shot(a, '10-ceremony-done');
-    if (llmPrompts.length !== 1) throw new Error(`the model was asked ${llmPrompts.length} times`);
+    const asked = llm.prompts.filter((p) => p.kind === 'writing').length;
+    if (asked !== 1) throw new Error(`the model was asked ${asked} times`);
     await a.getByRole('link', { name: 'Tasks' }).click();
     await a.getByRole('button', { name: 'Buy tomato seeds' }).waitFor();
     if ((await a.getByRole('button', { name: 'Call Anna about the fence' }).count()) !== 0) throw new Error('a dropped task was created');
   });
+
+  await ceremonySteps({ page: a, step, shot, llm });
 
   await step('insights chart the tasks and the AI requests', async () => {
     await a.getByRole('link', { name: 'Insights' }).click();
@@ -370,8 +366,6 @@ try {
   process.exitCode = 1;
 } finally {
   await browser?.close();
-  server.kill('SIGTERM');
-  await new Promise((r) => server.once('exit', r));
-  rmSync(data, { recursive: true, force: true });
-  llm.close();
+  await stop();
+  await llm.close();
 }

@@ -1,26 +1,13 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { Suspense, useEffect, useState } from 'react';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom';
 import { ApiError } from './api/problem';
 import { getSession, onSessionChange } from './api/session';
 import { Layout } from './components/Layout';
 import { Loading } from './components/States';
+import { SCREENS } from './routes';
 import { AuthScreen } from './screens/AuthScreen';
 import { TodayScreen } from './screens/TodayScreen';
-
-// The first screen (Today) ships in the entry chunk; the rest load when opened.
-const TasksScreen = lazy(() => import('./screens/TasksScreen'));
-const BoardScreen = lazy(() => import('./screens/BoardScreen'));
-const FocusScreen = lazy(() => import('./screens/FocusScreen'));
-const TimelineScreen = lazy(() => import('./screens/TimelineScreen'));
-const SettingsScreen = lazy(() => import('./screens/SettingsScreen'));
-const NotesScreen = lazy(() => import('./screens/NotesScreen'));
-const GoalsScreen = lazy(() => import('./screens/GoalsScreen'));
-const ProjectsScreen = lazy(() => import('./screens/ProjectsScreen'));
-const ScheduleScreen = lazy(() => import('./screens/ScheduleScreen'));
-const ActivitiesScreen = lazy(() => import('./screens/ActivitiesScreen'));
-const InsightsScreen = lazy(() => import('./screens/InsightsScreen'));
-const CeremoniesScreen = lazy(() => import('./screens/CeremoniesScreen'));
 
 export function makeQueryClient() {
   return new QueryClient({
@@ -33,7 +20,7 @@ export function makeQueryClient() {
   });
 }
 
-const queryClient = makeQueryClient();
+export const queryClient = makeQueryClient();
 
 export function App() {
   const [signedIn, setSignedIn] = useState(() => getSession() !== null);
@@ -52,18 +39,19 @@ export function App() {
           <Routes>
             <Route element={<Layout />}>
               <Route index element={<TodayScreen />} />
-              <Route path="tasks/:taskId?" element={<Lazy><TasksScreen /></Lazy>} />
-              <Route path="board" element={<Lazy><BoardScreen /></Lazy>} />
-              <Route path="focus" element={<Lazy><FocusScreen /></Lazy>} />
-              <Route path="timeline" element={<Lazy><TimelineScreen /></Lazy>} />
-              <Route path="settings" element={<Lazy><SettingsScreen /></Lazy>} />
-              <Route path="notes" element={<Lazy><NotesScreen /></Lazy>} />
-              <Route path="goals" element={<Lazy><GoalsScreen /></Lazy>} />
-              <Route path="projects" element={<Lazy><ProjectsScreen /></Lazy>} />
-              <Route path="schedule" element={<Lazy><ScheduleScreen /></Lazy>} />
-              <Route path="activities" element={<Lazy><ActivitiesScreen /></Lazy>} />
-              <Route path="insights" element={<Lazy><InsightsScreen /></Lazy>} />
-              <Route path="ceremonies/:sessionId?" element={<Lazy><CeremoniesScreen /></Lazy>} />
+              <Route path="tasks/:taskId?" element={<Screen name="tasks" />} />
+              <Route path="board" element={<Screen name="board" />} />
+              <Route path="focus" element={<Screen name="focus" />} />
+              <Route path="timeline" element={<Screen name="timeline" />} />
+              <Route path="settings" element={<Screen name="settings" />} />
+              <Route path="notes" element={<Screen name="notes" />} />
+              <Route path="goals" element={<Screen name="goals" />} />
+              <Route path="projects" element={<Screen name="projects" />} />
+              <Route path="clients" element={<Screen name="clients" />} />
+              <Route path="schedule" element={<Screen name="schedule" />} />
+              <Route path="activities" element={<Screen name="activities" />} />
+              <Route path="insights" element={<Screen name="insights" />} />
+              <Route path="ceremonies/:sessionId?" element={<Screen name="ceremonies" />} />
               <Route path="*" element={<NotFound />} />
               <Route path="login" element={<Navigate to="/" replace />} />
             </Route>
@@ -87,6 +75,11 @@ function NotFound() {
   );
 }
 
-function Lazy({ children }: { children: React.ReactNode }) {
-  return <Suspense fallback={<Loading />}>{children}</Suspense>;
+function Screen({ name }: { name: string }) {
+  const Component = SCREENS[name]!;
+  return (
+    <Suspense fallback={<Loading />}>
+      <Component />
+    </Suspense>
+  );
 }

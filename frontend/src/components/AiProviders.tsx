@@ -3,7 +3,8 @@ import { useState } from 'react';
 import { api, type Schemas } from '../api/client';
 import { messageOf, unwrap } from '../api/problem';
 import { Field } from './Field';
-import { Empty, ErrorState, Loading } from './States';
+import { Alert } from './States';
+import { QueryList } from './QueryView';
 
 type Kind = Schemas['CreateProvider']['provider_type'];
 const KINDS: Kind[] = ['openai', 'anthropic', 'groq', 'ollama', 'openai_compatible'];
@@ -24,28 +25,20 @@ export function AiProviders() {
   });
   return (
     <div className="stack">
-      {providers.isPending ? (
-        <Loading what="Loading providers" />
-      ) : providers.isError ? (
-        <ErrorState error={providers.error} retry={() => void providers.refetch()} />
-      ) : providers.data.length === 0 ? (
-        <Empty>No AI provider yet. Add one to run ceremonies and workflows with your own key.</Empty>
-      ) : (
-        <ul className="list" aria-label="AI providers">
-          {providers.data.map((p) => (
-            <li key={p.id}>
-              <span className="title">
-                {p.provider_name} <span className="muted">({p.provider_type}, {p.model_name})</span>
-              </span>
-              <span className="muted">{p.api_key_set ? `key ${p.api_key_mask ?? '••••'}` : 'no key'}</span>
-              {p.is_default && <span className="marker">default</span>}
-              <button type="button" onClick={() => remove.mutate(p.id)} aria-label={`Remove ${p.provider_name}`}>
-                Remove
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+      <QueryList query={providers} label="AI providers" loading="Loading providers" empty="No AI provider yet. Add one to run ceremonies and workflows with your own key.">
+        {(p) => (
+          <li key={p.id}>
+            <span className="title">
+              {p.provider_name} <span className="muted">({p.provider_type}, {p.model_name})</span>
+            </span>
+            <span className="muted">{p.api_key_set ? `key ${p.api_key_mask ?? '••••'}` : 'no key'}</span>
+            {p.is_default && <span className="marker">default</span>}
+            <button type="button" onClick={() => remove.mutate(p.id)} aria-label={`Remove ${p.provider_name}`}>
+              Remove
+            </button>
+          </li>
+        )}
+      </QueryList>
       <AddProvider />
     </div>
   );
@@ -106,11 +99,7 @@ function AddProvider() {
       <Field label="Endpoint (Ollama or OpenAI-compatible)">
         <input type="url" value={form.api_endpoint} onChange={set('api_endpoint')} />
       </Field>
-      {failure && (
-        <p role="alert" className="error">
-          {failure}
-        </p>
-      )}
+      <Alert message={failure} />
       <button type="submit" disabled={add.isPending}>
         Add provider
       </button>

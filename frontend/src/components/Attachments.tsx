@@ -5,7 +5,8 @@ import { authFetch } from '../api/authFetch';
 import { API_BASE } from '../api/config';
 import { messageOf, unwrap } from '../api/problem';
 import { formatBytes, upload, type Attachment } from '../lib/upload';
-import { Empty, ErrorState, Loading } from './States';
+import { Alert } from './States';
+import { QueryList } from './QueryView';
 
 /** An entity's files: upload with progress, download, and the server's message on refusal. */
 export function Attachments({ type, id }: { type: 'task' | 'note' | 'project' | 'goal'; id: string }) {
@@ -41,30 +42,18 @@ export function Attachments({ type, id }: { type: 'task' | 'note' | 'project' | 
         <input type="file" onChange={onFile} disabled={progress !== null} />
       </label>
       {progress !== null && <progress max={1} value={progress} aria-label="Upload progress" />}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      {list.isPending ? (
-        <Loading what="Loading files" />
-      ) : list.isError ? (
-        <ErrorState error={list.error} />
-      ) : list.data.length === 0 ? (
-        <Empty>No files attached.</Empty>
-      ) : (
-        <ul className="list" aria-label="Attachments">
-          {list.data.map((a) => (
-            <li key={a.id}>
-              <span className="title">{a.filename}</span>
-              <span className="muted">{formatBytes(a.size)}</span>
-              <button type="button" onClick={() => void download(a).catch((err) => setError(messageOf(err)))}>
-                Download
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+      <Alert message={error} />
+      <QueryList query={list} label="Attachments" loading="Loading files" empty="No files attached.">
+        {(a) => (
+          <li key={a.id}>
+            <span className="title">{a.filename}</span>
+            <span className="muted">{formatBytes(a.size)}</span>
+            <button type="button" onClick={() => void download(a).catch((err) => setError(messageOf(err)))}>
+              Download
+            </button>
+          </li>
+        )}
+      </QueryList>
     </div>
   );
 }

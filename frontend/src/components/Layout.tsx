@@ -2,9 +2,11 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { NavLink, Outlet, useNavigate } from 'react-router-dom';
 import { logout } from '../api/auth';
-import { followChanges, queryKeysFor } from '../live/stream';
+import { createLiveInvalidator } from '../live/invalidate';
+import { followChanges } from '../live/stream';
 import { useShortcut } from '../lib/shortcuts';
 import { useTheme } from '../lib/theme';
+import { preloadScreen } from '../routes';
 import { QuickCapture } from './QuickCapture';
 import { ShortcutHelp } from './ShortcutHelp';
 import { ToastHost } from './Toast';
@@ -16,6 +18,7 @@ export const SECTIONS: { to: string; label: string }[] = [
   { to: '/goals', label: 'Goals' },
   { to: '/notes', label: 'Notes' },
   { to: '/projects', label: 'Projects' },
+  { to: '/clients', label: 'Clients' },
   { to: '/focus', label: 'Focus' },
   { to: '/schedule', label: 'Schedule' },
   { to: '/activities', label: 'Activities' },
@@ -33,14 +36,14 @@ export function Layout() {
   const navigate = useNavigate();
   useTheme();
 
-  useEffect(
-    () =>
-      followChanges(
-        (change) => queryKeysFor(change).forEach((queryKey) => void queryClient.invalidateQueries({ queryKey })),
-        setLive,
-      ),
-    [queryClient],
-  );
+  useEffect(() => {
+    const live = createLiveInvalidator(queryClient);
+    const unfollow = followChanges(live.onChange, setLive);
+    return () => {
+      unfollow();
+      live.stop();
+    };
+  }, [queryClient]);
 
   useShortcut(['c', 'q'], () => setCapturing(true));
   useShortcut(['?'], () => setHelping(true));
@@ -50,11 +53,15 @@ export function Layout() {
     <div className="shell">
       <nav className="sidebar" aria-label="Sections">
         <div className="brand">Joan</div>
-        {SECTIONS.map((s) => (
-          <NavLink key={s.to} to={s.to} end={s.to === '/'}>
-            {s.label}
-          </NavLink>
-        ))}
+        {SECTIONS.map((s) => {
+          // The screen's chunk starts loading as the pointer or the focus reaches its link.
+          const ahead = () => void preloadScreen(s.to).catch(() => undefined);
+          return (
+            <NavLink key={s.to} to={s.to} end={s.to === '/'} onMouseEnter={ahead} onFocus={ahead}>
+              {s.label}
+            </NavLink>
+          );
+        })}
         <div className="spacer" />
         <p className="muted" style={{ fontSize: '0.8rem', padding: '0 10px' }} aria-live="polite">
           {live ? '● Live' : '○ Offline'}

@@ -4,7 +4,7 @@ import type { Schemas } from '../api/client';
 import { messageOf } from '../api/problem';
 import { formatClock, useCountdown } from '../lib/pomodoro';
 import { useCurrentPomodoro, usePomodoroActions } from '../lib/pomodoroApi';
-import { ErrorState, Loading } from './States';
+import { Alert, ErrorState, Loading } from './States';
 
 const TYPES: Record<string, string> = { work: 'Focus', short_break: 'Short break', long_break: 'Long break' };
 
@@ -31,7 +31,7 @@ export function PomodoroTimer({ compact = false }: { compact?: boolean }) {
           {formatClock(left)}
         </div>
         {left === 0 && <p role="status">Time is up.</p>}
-        {error && <p role="alert" className="error">{error}</p>}
+        <Alert message={error} />
         <div className="row">
           <button className="primary" type="button" onClick={() => complete.mutate(undefined, { onError })} disabled={complete.isPending}>
             Complete
@@ -83,7 +83,7 @@ export function PomodoroTimer({ compact = false }: { compact?: boolean }) {
           <input inputMode="numeric" value={minutes} onChange={(e) => setMinutes(e.target.value)} />
         </label>
       </div>
-      {error && <p role="alert" className="error">{error}</p>}
+      <Alert message={error} />
       <button className="primary" type="submit" disabled={start.isPending}>
         Start
       </button>

@@ -3,6 +3,7 @@ import { messageOf } from '../api/problem';
 import { useCreateTask } from '../lib/tasks';
 import { validateTitle } from '../lib/validation';
 import { Dialog } from './Dialog';
+import { Alert } from './States';
 import { toast } from './Toast';
 
 /** `c` from anywhere: a title, then Enter. */
@@ -39,11 +40,7 @@ export function QuickCapture({ onClose }: { onClose: () => void }) {
             aria-describedby={error ? 'capture-error' : undefined}
           />
         </label>
-        {error && (
-          <p id="capture-error" role="alert" className="error">
-            {error}
-          </p>
-        )}
+        <Alert id="capture-error" message={error} />
         <div className="row">
           <button className="primary" type="submit" disabled={create.isPending}>
             Add task

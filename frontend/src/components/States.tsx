@@ -24,3 +24,13 @@ export function ErrorState({ error, retry }: { error: unknown; retry?: () => voi
 export function Empty({ children }: { children: React.ReactNode }) {
   return <p className="muted">{children}</p>;
 }
+
+/** A form's or an action's problem, read out when it appears; nothing when there is none. */
+export function Alert({ message, id, full }: { message: string | null | undefined; id?: string; full?: boolean }) {
+  if (!message) return null;
+  return (
+    <p id={id} role="alert" className="error" style={full ? { width: '100%', margin: 0 } : undefined}>
+      {message}
+    </p>
+  );
+}

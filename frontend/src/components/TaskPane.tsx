@@ -1,79 +1,57 @@
 import { useState } from 'react';
 import { messageOf } from '../api/problem';
 import { useShortcut } from '../lib/shortcuts';
-import { PRIORITIES, STATUSES, priorityClass, statusLabel, useTask, useTaskActivity, useTaskHistory, useUpdateTask, type Task, type TaskStatus } from '../lib/tasks';
+import { PRIORITIES, STATUSES, priorityClass, statusLabel, taskHistory, useTask, useTaskActivity, useUpdateTask, type Task, type TaskStatus } from '../lib/tasks';
 import { validateTitle } from '../lib/validation';
+import { ActivityList } from './ActivityList';
 import { Attachments } from './Attachments';
-import { ErrorState, Loading } from './States';
+import { EntityHistory } from './EntityHistory';
+import { Pane } from './Pane';
+import { QueryView } from './QueryView';
+import { Alert } from './States';
+import { Tabs } from './Tabs';
 
-/** A task beside the list: details, an edit form, its activity and a history slider. */
+type Tab = 'details' | 'activity' | 'files';
+const TABS: [Tab, string][] = [
+  ['details', 'Details'],
+  ['activity', 'Activity'],
+  ['files', 'Files'],
+];
+
+/** A task beside the list: details with the history slider (and Restore), an edit form, its
+ * activity and its files. */
 export function TaskPane({ id, onClose }: { id: string; onClose: () => void }) {
-  const [tab, setTab] = useState<'details' | 'activity' | 'files'>('details');
+  const [tab, setTab] = useState<Tab>('details');
   const [editing, setEditing] = useState(false);
-  const [at, setAt] = useState<number | null>(null);
-  const history = useTaskHistory(id);
-  const events = history.data ?? [];
-  const asOf = at !== null && at < events.length - 1 ? events[at]?.at : undefined;
-  const task = useTask(id, asOf);
-  useShortcut(['e'], () => setEditing(true), !editing);
+  const task = useTask(id);
+  useShortcut(['e'], () => (setTab('details'), setEditing(true)), !editing);
 
   return (
-    <aside className="pane" aria-label="Task details">
-      <div className="row" style={{ justifyContent: 'space-between' }}>
-        <h2 style={{ margin: 0 }}>Task</h2>
-        <button type="button" onClick={onClose}>
-          Close <kbd>Esc</kbd>
-        </button>
-      </div>
-      <div className="tabs" role="tablist">
-        <button role="tab" type="button" aria-selected={tab === 'details'} onClick={() => setTab('details')}>
-          Details
-        </button>
-        <button role="tab" type="button" aria-selected={tab === 'activity'} onClick={() => setTab('activity')}>
-          Activity
-        </button>
-        <button role="tab" type="button" aria-selected={tab === 'files'} onClick={() => setTab('files')}>
-          Files
-        </button>
-      </div>
+    <Pane label="Task details" title="Task" onClose={onClose} closeHint={<kbd>Esc</kbd>}>
+      <Tabs label="Task" tabs={TABS} value={tab} onChange={setTab} />
       {tab === 'details' ? (
-        task.isPending ? (
-          <Loading />
-        ) : task.isError ? (
-          <ErrorState error={task.error} retry={() => void task.refetch()} />
-        ) : editing && !asOf ? (
-          <EditTask task={task.data} onDone={() => setEditing(false)} />
+        editing ? (
+          <QueryView query={task}>{(t) => <EditTask task={t} onDone={() => setEditing(false)} />}</QueryView>
         ) : (
-          <div className="stack">
-            {events.length > 1 && (
-              <label className="field">
-                <span>
-                  History: {asOf ? `as it was on ${new Date(asOf).toLocaleString()}` : 'now'} (version {(at ?? events.length - 1) + 1} of {events.length})
-                </span>
-                <input
-                  type="range"
-                  min={0}
-                  max={events.length - 1}
-                  value={at ?? events.length - 1}
-                  onChange={(e) => setAt(Number(e.target.value))}
-                  aria-valuetext={asOf ? new Date(asOf).toLocaleString() : 'now'}
-                />
-              </label>
+          <EntityHistory source={taskHistory} id={id}>
+            {(t, past) => (
+              <div className="stack">
+                <TaskDetails task={t} />
+                {!past && (
+                  <button type="button" onClick={() => setEditing(true)}>
+                    Edit <kbd>e</kbd>
+                  </button>
+                )}
+              </div>
             )}
-            <TaskDetails task={task.data} />
-            {!asOf && (
-              <button type="button" onClick={() => setEditing(true)}>
-                Edit <kbd>e</kbd>
-              </button>
-            )}
-          </div>
+          </EntityHistory>
         )
       ) : tab === 'activity' ? (
-        <Activity id={id} />
+        <TaskActivity id={id} />
       ) : (
         <Attachments type="task" id={id} />
       )}
-    </aside>
+    </Pane>
   );
 }
 
@@ -159,11 +137,7 @@ function EditTask({ task, onDone }: { task: Task; onDone: () => void }) {
           <input type="date" value={form.due_date} onChange={set('due_date')} />
         </label>
       </div>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <Alert message={error} />
       <div className="row">
         <button className="primary" type="submit" disabled={update.isPending}>
           Save
@@ -176,18 +150,11 @@ function EditTask({ task, onDone }: { task: Task; onDone: () => void }) {
   );
 }
 
-function Activity({ id }: { id: string }) {
+function TaskActivity({ id }: { id: string }) {
   const activity = useTaskActivity(id);
-  if (activity.isPending) return <Loading />;
-  if (activity.isError) return <ErrorState error={activity.error} />;
-  if (activity.data.length === 0) return <p className="muted">No activity yet.</p>;
   return (
-    <ol className="timeline" aria-label="Activity">
-      {activity.data.map((a) => (
-        <li key={a.id}>
-          <strong>{a.action.replace(/_/g, ' ')}</strong> <span className="muted">{new Date(a.created_at).toLocaleString()}</span>
-        </li>
-      ))}
-    </ol>
+    <QueryView query={activity}>
+      {(rows) => <ActivityList items={rows.map((a) => ({ key: a.id, what: a.action.replace(/_/g, ' '), at: a.created_at }))} />}
+    </QueryView>
   );
 }

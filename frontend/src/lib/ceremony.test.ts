@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aiStatusText, keptTasks, minutesError, proposalsFrom, remaining, wordCount } from './ceremony';
+import { aiStatusText, keptTasks, minutesError, planFrom, proposalsFrom, remaining, textsOf, wordCount } from './ceremony';
 
 describe('ceremony logic', () => {
   it('counts words as a person does', () => {
@@ -40,5 +40,24 @@ describe('ceremony logic', () => {
     expect(aiStatusText('running')).toBe('The AI is working on it…');
     expect(aiStatusText('failed', 'ai_timeout: no answer')).toBe('The AI step failed: ai_timeout: no answer');
     expect(aiStatusText('waiting_input')).toMatch(/review/);
+  });
+
+  it("reads Daily Planning's plan in start order and the review's insights, skipping what is malformed", () => {
+    const answer = {
+      plan: [
+        { title: 'Second', start: '10:00', estimated_minutes: 30, priority: 2, reason: 'Later.' },
+        { title: 'First', start: '09:00', task_id: 't1' },
+        { start: '11:00' },
+        'noise',
+      ],
+      insights: ['One', 2, '', 'Two'],
+    };
+    expect(planFrom(answer).map((p) => [p.start, p.title, p.task_id])).toEqual([
+      ['09:00', 'First', 't1'],
+      ['10:00', 'Second', null],
+    ]);
+    expect(textsOf(answer, 'insights')).toEqual(['One', 'Two']);
+    expect(planFrom('not json')).toEqual([]);
+    expect(textsOf(null, 'wins')).toEqual([]);
   });
 });

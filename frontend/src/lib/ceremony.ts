@@ -77,3 +77,44 @@ export function aiStatusText(status: string | undefined, error?: string | null):
 }
 
 export const aiRunning = (status: string | undefined) => status === 'pending' || status === 'running';
+
+const field = (answer: unknown, key: string): unknown => (answer && typeof answer === 'object' && !Array.isArray(answer) ? (answer as Json)[key] : undefined);
+
+/** A text field of the AI's answer (`summary`), if it is one. */
+export function textOf(answer: unknown, key: string): string | null {
+  const v = field(answer, key);
+  return typeof v === 'string' && v.trim() ? v : null;
+}
+
+/** A list of texts of the AI's answer (`insights`, `wins`), without what is not text. */
+export function textsOf(answer: unknown, key: string): string[] {
+  const v = field(answer, key);
+  return Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string' && t.trim() !== '') : [];
+}
+
+/** One entry of Daily Planning's plan. */
+export interface PlanItem {
+  task_id: string | null;
+  title: string;
+  start: string;
+  estimated_minutes: number | null;
+  priority: number | null;
+  reason: string;
+}
+
+/** Daily Planning's `plan`, in start order, each entry with a title. */
+export function planFrom(answer: unknown): PlanItem[] {
+  const v = field(answer, 'plan');
+  if (!Array.isArray(v)) return [];
+  return v
+    .filter((t): t is Json => !!t && typeof t === 'object' && typeof (t as Json).title === 'string')
+    .map((t) => ({
+      task_id: typeof t.task_id === 'string' ? t.task_id : null,
+      title: String(t.title),
+      start: typeof t.start === 'string' ? t.start : '',
+      estimated_minutes: typeof t.estimated_minutes === 'number' ? t.estimated_minutes : null,
+      priority: typeof t.priority === 'number' ? t.priority : null,
+      reason: typeof t.reason === 'string' ? t.reason : '',
+    }))
+    .sort((a, b) => a.start.localeCompare(b.start));
+}

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type Schemas } from '../api/client';
 import { unwrap } from '../api/problem';
+import { entityKey, type HistorySource } from './history';
 
 export type Note = Schemas['NoteRow'];
 export type Folder = Schemas['FolderRow'];
@@ -36,13 +37,13 @@ export function useNotes(folderId: string | null, q: string) {
   });
 }
 
-export function useNote(id: string | null) {
-  return useQuery({
-    queryKey: ['notes', 'one', id],
-    enabled: !!id,
-    queryFn: async () => unwrap(await api.GET('/api/v1/notes/{id}', { params: { path: { id: id! } } })),
-  });
-}
+/** A note's past (its text and HTML as they were) and its way back to an earlier version. */
+export const noteHistory: HistorySource<Note> = {
+  root: 'notes',
+  history: async (id) => unwrap(await api.GET('/api/v1/notes/{id}/history', { params: { path: { id } } })),
+  at: async (id, asOf) => unwrap(await api.GET('/api/v1/notes/{id}', { params: { path: { id }, query: asOf ? { as_of: asOf } : {} } })),
+  revert: async (id, version) => unwrap(await api.POST('/api/v1/notes/{id}/revert', { params: { path: { id } }, body: { version } })),
+};
 
 export function useNoteActions() {
   const client = useQueryClient();
@@ -59,7 +60,7 @@ export function useNoteActions() {
       mutationFn: async ({ id, body }: { id: string; body: Schemas['PatchNote'] }) =>
         unwrap(await api.PATCH('/api/v1/notes/{id}', { params: { path: { id } }, body })),
       onSuccess: (note) => {
-        client.setQueryData(['notes', 'one', note.id], note);
+        client.setQueryData(entityKey('notes', note.id), note);
         refresh();
       },
     }),

@@ -1,4 +1,4 @@
-import { api } from '../api/client';
+import { api, type Schemas } from '../api/client';
 import { ApiError, unwrap } from '../api/problem';
 
 /** Reads a day's blocks (`null` for a day with none planned). */
@@ -9,4 +9,11 @@ export async function loadDay(date: string) {
     if (e instanceof ApiError && e.status === 404) return null;
     throw e;
   }
+}
+
+export type Block = Schemas['BlockBody'];
+
+/** A day's blocks in time order (none for a day with no schedule). */
+export function sortedBlocks(day: Awaited<ReturnType<typeof loadDay>> | undefined): Block[] {
+  return ((day?.blocks ?? []) as unknown as Block[]).slice().sort((a, b) => a.start.localeCompare(b.start));
 }

@@ -1,6 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type Schemas } from '../api/client';
 import { unwrap } from '../api/problem';
+import { entityKey, type HistorySource } from './history';
 
 export type Task = Schemas['TaskRow'];
 export type TaskStatus = NonNullable<Schemas['PatchTask']['status']>;
@@ -26,10 +27,22 @@ export interface TaskFilters {
   limit?: number;
 }
 
-export function useTasks(filters: TaskFilters) {
-  return useQuery({
+/** The list's filters and page as the Tasks screen keeps them in its URL. */
+export function taskFilters(params: URLSearchParams): TaskFilters {
+  const status = params.get('status');
+  const priority = params.get('priority');
+  return {
+    status: (status || undefined) as TaskStatus | undefined,
+    priority: priority ? Number(priority) : undefined,
+    q: params.get('q') || undefined,
+    offset: Number(params.get('offset') ?? 0),
+  };
+}
+
+/** One page of the task list, with the server's total (`X-Total-Count`). */
+export function tasksQuery(filters: TaskFilters) {
+  return {
     queryKey: ['tasks', 'list', filters],
-    placeholderData: keepPreviousData,
     queryFn: async () => {
       const result = await api.GET('/api/v1/tasks', {
         params: { query: { limit: PAGE_SIZE, ...filters, q: filters.q || undefined } },
@@ -38,30 +51,29 @@ export function useTasks(filters: TaskFilters) {
       const total = Number(result.response.headers.get('x-total-count') ?? items.length);
       return { items, total };
     },
-  });
+  };
 }
 
-export function useTask(id: string | undefined, asOf?: string) {
-  return useQuery({
-    queryKey: ['tasks', 'one', id, asOf ?? null],
-    enabled: !!id,
-    placeholderData: asOf ? keepPreviousData : undefined,
-    queryFn: async () =>
-      unwrap(await api.GET('/api/v1/tasks/{id}', { params: { path: { id: id! }, query: asOf ? { as_of: asOf } : {} } })),
-  });
+export function useTasks(filters: TaskFilters) {
+  return useQuery({ ...tasksQuery(filters), placeholderData: keepPreviousData });
+}
+
+/** A task's past for the pane's slider, and its way back to an earlier version. */
+export const taskHistory: HistorySource<Task> = {
+  root: 'tasks',
+  history: async (id) => unwrap(await api.GET('/api/v1/tasks/{id}/history', { params: { path: { id } } })),
+  at: async (id, asOf) => unwrap(await api.GET('/api/v1/tasks/{id}', { params: { path: { id }, query: asOf ? { as_of: asOf } : {} } })),
+  revert: async (id, version) => unwrap(await api.POST('/api/v1/tasks/{id}/revert', { params: { path: { id } }, body: { version } })),
+};
+
+export function useTask(id: string) {
+  return useQuery({ queryKey: entityKey('tasks', id), queryFn: () => taskHistory.at(id, undefined) });
 }
 
 export function useTaskActivity(id: string) {
   return useQuery({
     queryKey: ['tasks', 'activity', id],
     queryFn: async () => unwrap(await api.GET('/api/v1/tasks/{id}/activity', { params: { path: { id } } })),
-  });
-}
-
-export function useTaskHistory(id: string) {
-  return useQuery({
-    queryKey: ['tasks', 'history', id],
-    queryFn: async () => unwrap(await api.GET('/api/v1/tasks/{id}/history', { params: { path: { id } } })),
   });
 }
 

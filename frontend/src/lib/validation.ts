@@ -22,9 +22,12 @@ export function validateCredentials(
   return errors;
 }
 
+/** A name or title the server would refuse as too long. */
+export function tooLong(text: string, max = TITLE_MAX): string | undefined {
+  return [...text.trim()].length > max ? `Keep it under ${max} characters.` : undefined;
+}
+
 export function validateTitle(title: string): string | undefined {
-  const t = title.trim();
-  if (!t) return 'A task needs a title.';
-  if ([...t].length > TITLE_MAX) return `Keep the title under ${TITLE_MAX} characters.`;
-  return undefined;
+  if (!title.trim()) return 'A task needs a title.';
+  return tooLong(title) && `Keep the title under ${TITLE_MAX} characters.`;
 }

@@ -56,7 +56,7 @@ export function followChanges(onChange: (change: LiveChange) => void, onStatus?:
   return () => controller.abort();
 }
 
-/** Which cached queries a change makes stale: its entity type's lists and the entity. */
+/** Which cached queries a change makes stale at once: its entity type's lists and the entity. */
 export function queryKeysFor(change: Pick<LiveChange, 'entity_type' | 'entity_id'>): string[][] {
   const type = change.entity_type.toLowerCase();
   const map: Record<string, string[]> = {
@@ -72,9 +72,28 @@ export function queryKeysFor(change: Pick<LiveChange, 'entity_type' | 'entity_id
     pomodoro_session: ['pomodoro', 'today'],
     schedule: ['schedule', 'today'],
     daily_schedule: ['schedule', 'today'],
+    schedule_template: ['schedule'],
+    activity: ['activities'],
+    activity_goal: ['activities'],
+    attachment: ['attachments'],
+    settings: ['settings'],
+    ai_provider: ['ai-providers'],
+    ai_workflow_execution: ['executions'],
     ceremony_session: ['ceremonies'],
     ceremony_template: ['ceremonies'],
   };
   const roots = map[type] ?? [type + 's'];
   return [...roots.map((r) => [r]), ['audit']];
+}
+
+/** Entity types whose changes move the figures of Insights (`/analytics/*`). */
+const ANALYTICS_SOURCES = new Set(['task', 'pomodoro', 'pomodoro_session', 'goal', 'activity', 'activity_goal', 'ai_request', 'ai_workflow_execution']);
+
+/** The charts a change makes stale: Insights' analytics queries and, for an activity, the
+ * mood and energy chart. Refetching them costs the server an aggregation each, so the live
+ * feed refreshes them at most once per interval (`createLiveInvalidator`). */
+export function chartKeysFor(change: Pick<LiveChange, 'entity_type'>): string[][] {
+  const type = change.entity_type.toLowerCase();
+  if (!ANALYTICS_SOURCES.has(type)) return [];
+  return type.startsWith('activity') ? [['analytics'], ['activities']] : [['analytics']];
 }

@@ -3,7 +3,8 @@ import { useState } from 'react';
 import { api } from '../api/client';
 import { messageOf, unwrap } from '../api/problem';
 import { LineChart } from '../components/LineChart';
-import { Empty, ErrorState, Loading } from '../components/States';
+import { QueryView } from '../components/QueryView';
+import { Alert } from '../components/States';
 import { localDate } from '../lib/dates';
 
 const TYPES = ['exercise', 'meditation', 'reading', 'learning', 'social', 'rest', 'other'];
@@ -81,47 +82,39 @@ export default function ActivitiesScreen() {
           Log
         </button>
       </form>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      {list.isPending ? (
-        <Loading what="Loading activities" />
-      ) : list.isError ? (
-        <ErrorState error={list.error} retry={() => void list.refetch()} />
-      ) : rows.length === 0 ? (
-        <Empty>No activities logged yet. Log one above with how you felt after it.</Empty>
-      ) : (
-        <>
-          <LineChart
-            title="Mood and energy after each activity"
-            labels={rows.map((r) => r.date.slice(5, 10))}
-            series={[
-              { name: 'Mood', color: 'var(--accent)', values: rows.map((r) => r.mood_after ?? null) },
-              { name: 'Energy', color: 'var(--warn)', values: rows.map((r) => r.energy_after ?? null) },
-            ]}
-          />
-          <ul className="list" aria-label="Activities">
-            {rows
-              .slice()
-              .reverse()
-              .map((r) => (
-                <li key={r.id}>
-                  <span className="title">
-                    {r.name} <span className="muted">({r.type})</span>
-                  </span>
-                  <span className="muted">
-                    {r.date.slice(0, 10)}
-                    {r.duration_minutes ? ` · ${r.duration_minutes} min` : ''}
-                    {r.mood_after ? ` · mood ${r.mood_after}` : ''}
-                    {r.energy_after ? ` · energy ${r.energy_after}` : ''}
-                  </span>
-                </li>
-              ))}
-          </ul>
-        </>
-      )}
+      <Alert message={error} />
+      <QueryView query={list} loading="Loading activities" isEmpty={() => rows.length === 0} empty="No activities logged yet. Log one above with how you felt after it.">
+        {() => (
+          <>
+            <LineChart
+              title="Mood and energy after each activity"
+              labels={rows.map((r) => r.date.slice(5, 10))}
+              series={[
+                { name: 'Mood', color: 'var(--accent)', values: rows.map((r) => r.mood_after ?? null) },
+                { name: 'Energy', color: 'var(--warn)', values: rows.map((r) => r.energy_after ?? null) },
+              ]}
+            />
+            <ul className="list" aria-label="Activities">
+              {rows
+                .slice()
+                .reverse()
+                .map((r) => (
+                  <li key={r.id}>
+                    <span className="title">
+                      {r.name} <span className="muted">({r.type})</span>
+                    </span>
+                    <span className="muted">
+                      {r.date.slice(0, 10)}
+                      {r.duration_minutes ? ` · ${r.duration_minutes} min` : ''}
+                      {r.mood_after ? ` · mood ${r.mood_after}` : ''}
+                      {r.energy_after ? ` · energy ${r.energy_after}` : ''}
+                    </span>
+                  </li>
+                ))}
+            </ul>
+          </>
+        )}
+      </QueryView>
     </section>
   );
 }

@@ -3,6 +3,7 @@ import { login, register } from '../api/auth';
 import { messageOf } from '../api/problem';
 import { Field } from '../components/Field';
 import { validateCredentials } from '../lib/validation';
+import { Alert } from '../components/States';
 
 export function AuthScreen() {
   const [mode, setMode] = useState<'login' | 'register'>('login');
@@ -49,11 +50,7 @@ export function AuthScreen() {
             onChange={set('password')}
           />
         </Field>
-        {failure && (
-          <p role="alert" className="error">
-            {failure}
-          </p>
-        )}
+        <Alert message={failure} />
         <button className="primary" type="submit" disabled={busy}>
           {mode === 'login' ? 'Sign in' : 'Create account'}
         </button>

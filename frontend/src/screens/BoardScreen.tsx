@@ -12,11 +12,12 @@ import { SortableContext, sortableKeyboardCoordinates, useSortable, verticalList
 import { CSS } from '@dnd-kit/utilities';
 import { useState } from 'react';
 import { messageOf } from '../api/problem';
-import { Empty, ErrorState, Loading } from '../components/States';
+import { Empty } from '../components/States';
 import { toast } from '../components/Toast';
 import { useBoard, useBoards, useCreateBoard, useMoveCard, type Board, type BoardCard, type Column } from '../lib/board';
 import { cardsIn } from '../lib/kanban';
 import { PRIORITIES, priorityClass, useTasks } from '../lib/tasks';
+import { QueryView } from '../components/QueryView';
 
 const TRAY = 'tray';
 
@@ -43,34 +44,35 @@ export default function BoardScreen() {
           </label>
         )}
       </div>
-      {boards.isPending ? (
-        <Loading what="Loading boards" />
-      ) : boards.isError ? (
-        <ErrorState error={boards.error} retry={() => void boards.refetch()} />
-      ) : !id ? (
-        <div className="stack">
-          <Empty>No board yet. Create one with To do, In progress and Done columns.</Empty>
-          <button
-            className="primary"
-            type="button"
-            disabled={create.isPending}
-            onClick={() => create.mutate('My board', { onError: (e) => toast({ text: messageOf(e), error: true }) })}
-          >
-            Create a board
-          </button>
-        </div>
-      ) : (
-        <BoardView id={id} />
-      )}
+      <QueryView query={boards} loading="Loading boards">
+        {() =>
+          id ? (
+            <BoardView id={id} />
+          ) : (
+            <div className="stack">
+              <Empty>No board yet. Create one with To do, In progress and Done columns.</Empty>
+              <button
+                className="primary"
+                type="button"
+                disabled={create.isPending}
+                onClick={() => create.mutate('My board', { onError: (e) => toast({ text: messageOf(e), error: true }) })}
+              >
+                Create a board
+              </button>
+            </div>
+          )
+        }
+      </QueryView>
     </section>
   );
 }
 
 function BoardView({ id }: { id: string }) {
-  const board = useBoard(id);
-  if (board.isPending) return <Loading what="Loading the board" />;
-  if (board.isError) return <ErrorState error={board.error} retry={() => void board.refetch()} />;
-  return <Columns board={board.data} />;
+  return (
+    <QueryView query={useBoard(id)} loading="Loading the board">
+      {(board) => <Columns board={board} />}
+    </QueryView>
+  );
 }
 
 function Columns({ board }: { board: Board }) {

@@ -4,9 +4,10 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api } from '../api/client';
 import { messageOf, unwrap } from '../api/problem';
 import type { components } from '../api/schema';
-import { Empty, ErrorState, Loading } from '../components/States';
+import { QueryList, QueryView } from '../components/QueryView';
+import { Alert, Empty, ErrorState, Loading } from '../components/States';
 import { localDate } from '../lib/dates';
-import { aiRunning, aiStatusText, keptTasks, minutesError, proposalsFrom, remaining, timerBounds, wordCount, type Json, type Proposal } from '../lib/ceremony';
+import { aiRunning, aiStatusText, keptTasks, minutesError, planFrom, proposalsFrom, remaining, textOf, textsOf, timerBounds, wordCount, type Json, type PlanItem, type Proposal } from '../lib/ceremony';
 
 type Component = components['schemas']['ComponentRow'];
 type Session = components['schemas']['SessionRow'];
@@ -40,31 +41,23 @@ function Templates() {
   return (
     <section className="content stack" aria-labelledby="ceremonies-title">
       <h1 id="ceremonies-title">Ceremonies</h1>
-      {templates.isPending ? (
-        <Loading />
-      ) : templates.isError ? (
-        <ErrorState error={templates.error} retry={() => void templates.refetch()} />
-      ) : templates.data.length === 0 ? (
-        <Empty>No ceremonies are defined.</Empty>
-      ) : (
-        <ul className="list" aria-label="Ceremonies">
-          {templates.data.map((t) => (
-            <li key={t.id}>
-              <span className="title">
-                <strong>{t.name}</strong>
-                <br />
-                <span className="muted">
-                  {t.estimated_minutes} min · {t.description}
-                </span>
+      <QueryList query={templates} label="Ceremonies" empty="No ceremonies are defined.">
+        {(t) => (
+          <li key={t.id}>
+            <span className="title">
+              <strong>{t.name}</strong>
+              <br />
+              <span className="muted">
+                {t.estimated_minutes} min · {t.description}
               </span>
-              <button type="button" className="primary" aria-label={`Start ${t.name}`} disabled={start.isPending} onClick={() => start.mutate(t.id)}>
-                Start
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-      {start.isError && <p role="alert" className="error">{messageOf(start.error)}</p>}
+            </span>
+            <button type="button" className="primary" aria-label={`Start ${t.name}`} disabled={start.isPending} onClick={() => start.mutate(t.id)}>
+              Start
+            </button>
+          </li>
+        )}
+      </QueryList>
+      <Alert message={start.isError ? messageOf(start.error) : null} />
       {recent.data && recent.data.length > 0 && (
         <>
           <h2>Under way</h2>
@@ -156,7 +149,7 @@ function SessionView({ id }: { id: string }) {
           <h2 id="step-title">{current?.name ?? steps[index]?.type}</h2>
           {current?.description && <p className="muted">{current.description}</p>}
           <StepBody {...ctx} />
-          {error && <p role="alert" className="error">{error}</p>}
+          <Alert message={error} />
           <div className="row">
             {index > 0 && (
               <button type="button" disabled={busy} onClick={() => advance.mutate({ next: index - 1 })}>
@@ -236,7 +229,7 @@ function TimerStep(p: StepProps & { config: Json }) {
       <button type="submit" className="primary" disabled={p.busy} style={{ alignSelf: 'flex-end' }}>
         {p.last ? 'Finish' : 'Next'}
       </button>
-      {error && <p role="alert" className="error" style={{ width: '100%', margin: 0 }}>{error}</p>}
+      <Alert message={error} full />
     </form>
   );
 }
@@ -309,15 +302,14 @@ function AiStepView(p: StepProps) {
   });
   const status = run.isPending ? 'running' : execution.data?.status ?? (executionId ? 'running' : undefined);
   const failed = status === 'failed' || status === 'cancelled';
-  const answer = execution.data?.steps.find((s) => s.type === 'ai_process')?.output;
-  const summary = answer && typeof answer === 'object' && typeof (answer as Json).summary === 'string' ? String((answer as Json).summary) : null;
+  const answer = answerOf(execution.data);
   return (
     <div className="stack">
       <p role="status" aria-live="polite" className={failed ? 'error' : undefined}>
         {aiStatusText(status, execution.data?.error)}
       </p>
-      {run.isError && <p role="alert" className="error">{messageOf(run.error)}</p>}
-      {summary && <blockquote>{summary}</blockquote>}
+      <Alert message={run.isError ? messageOf(run.error) : null} />
+      {answer !== undefined && <AiAnswer answer={answer} />}
       <div className="row">
         {(!executionId || failed) && (
           <button type="button" className="primary" disabled={run.isPending} onClick={() => run.mutate()}>
@@ -330,20 +322,67 @@ function AiStepView(p: StepProps) {
   );
 }
 
-/** The AI step before `index`: its component id and what the session holds of it. */
-function previousAi(p: StepProps) {
-  for (let i = p.index - 1; i >= 0; i--) {
+/** What the AI answered: the output of the execution's `ai_process` step. */
+const answerOf = (execution: { steps: { type: string; output?: unknown }[] } | undefined) => execution?.steps.find((s) => s.type === 'ai_process')?.output;
+
+/** The answer's parts a person reads: a summary, insights, wins, a plan. */
+function AiAnswer({ answer }: { answer: unknown }) {
+  const summary = textOf(answer, 'summary');
+  const insights = textsOf(answer, 'insights');
+  const wins = textsOf(answer, 'wins');
+  return (
+    <>
+      {summary && <blockquote>{summary}</blockquote>}
+      {insights.length > 0 && <TextList label="Insights" items={insights} />}
+      {wins.length > 0 && <TextList label="Wins" items={wins} />}
+      <PlanList plan={planFrom(answer)} />
+    </>
+  );
+}
+
+function TextList({ label, items }: { label: string; items: string[] }) {
+  return (
+    <>
+      <h3>{label}</h3>
+      <ul aria-label={label}>
+        {items.map((t, i) => (
+          <li key={i}>{t}</li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+function PlanList({ plan }: { plan: PlanItem[] }) {
+  if (plan.length === 0) return null;
+  return (
+    <ol aria-label="Plan">
+      {plan.map((item, i) => (
+        <li key={i}>
+          {item.start} {item.title}
+          {item.estimated_minutes ? <span className="muted"> · {item.estimated_minutes} min</span> : null}
+          {item.reason ? <span className="muted"> · {item.reason}</span> : null}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** The AI step before `index`: its component id, what the session holds of it, its execution
+ * and its answer (from the execution, which the session records only once it ends). */
+function usePreviousAi(p: StepProps) {
+  let ai: { id: string; step: AiStep | undefined } | null = null;
+  for (let i = p.index - 1; i >= 0 && !ai; i--) {
     const c = p.components[i];
-    if (c?.type === 'ai_processor') return { id: c.id, step: aiSteps(p.session)[c.id] };
+    if (c?.type === 'ai_processor') ai = { id: c.id, step: aiSteps(p.session)[c.id] };
   }
-  return null;
+  const execution = useExecution(ai?.step?.execution_id);
+  return { ai, execution, answer: answerOf(execution.data) ?? ai?.step?.output?.answer };
 }
 
 function ReviewStep(p: StepProps & { config: Json }) {
   const client = useQueryClient();
-  const ai = previousAi(p);
-  const execution = useExecution(ai?.step?.execution_id);
-  const answer = execution.data?.steps.find((s) => s.type === 'ai_process')?.output ?? ai?.step?.output?.answer;
+  const { ai, execution, answer } = usePreviousAi(p);
   const [items, setItems] = useState<Proposal[] | null>(null);
   const proposals = items ?? proposalsFrom(answer, p.config.source);
   const [error, setError] = useState<string | null>(null);
@@ -388,7 +427,7 @@ function ReviewStep(p: StepProps & { config: Json }) {
           ))}
         </ul>
       )}
-      {error && <p role="alert" className="error">{error}</p>}
+      <Alert message={error} />
       {waiting ? (
         <button type="button" className="primary" disabled={p.busy || create.isPending} onClick={() => (setError(null), create.mutate())}>
           {create.isPending ? 'Creating…' : kept === 1 ? 'Create 1 task' : `Create ${kept} tasks`}
@@ -407,30 +446,32 @@ function OpenTasksStep(p: StepProps) {
     queryFn: async () => unwrap(await api.GET('/api/v1/tasks', { params: { query: { status: 'pending', limit: 50 } } })),
   });
   const [hours, setHours] = useState('6');
-  if (tasks.isPending) return <Loading />;
-  if (tasks.isError) return <ErrorState error={tasks.error} retry={() => void tasks.refetch()} />;
   return (
-    <div className="stack">
-      {tasks.data.length === 0 ? (
-        <Empty>No open task.</Empty>
-      ) : (
-        <ul className="list" aria-label="Open tasks">
-          {tasks.data.map((t) => (
-            <li key={t.id}>{t.title}</li>
-          ))}
-        </ul>
+    <QueryView query={tasks}>
+      {(open) => (
+        <div className="stack">
+          {open.length === 0 ? (
+            <Empty>No open task.</Empty>
+          ) : (
+            <ul className="list" aria-label="Open tasks">
+              {open.map((t) => (
+                <li key={t.id}>{t.title}</li>
+              ))}
+            </ul>
+          )}
+          <label className="field">
+            <span>Hours available today</span>
+            <input inputMode="decimal" value={hours} onChange={(e) => setHours(e.target.value)} />
+          </label>
+          <NextButton
+            {...p}
+            onClick={() =>
+              p.go({ date: localDate(), tasks: open.map((t) => ({ task_id: t.id, title: t.title, priority: t.priority, due_date: t.due_date })), schedule: [], available_hours: Number(hours) || 0 })
+            }
+          />
+        </div>
       )}
-      <label className="field">
-        <span>Hours available today</span>
-        <input inputMode="decimal" value={hours} onChange={(e) => setHours(e.target.value)} />
-      </label>
-      <NextButton
-        {...p}
-        onClick={() =>
-          p.go({ date: localDate(), tasks: tasks.data.map((t) => ({ task_id: t.id, title: t.title, priority: t.priority, due_date: t.due_date })), schedule: [], available_hours: Number(hours) || 0 })
-        }
-      />
-    </div>
+    </QueryView>
   );
 }
 
@@ -442,9 +483,11 @@ function MetricsStep(p: StepProps) {
     queryKey: ['analytics', 'summary', { from, to, granularity: 'day' }],
     queryFn: async () => unwrap(await api.GET('/api/v1/analytics/summary', { params: { query: { from, to, granularity: 'day' } } })),
   });
-  if (summary.isPending) return <Loading />;
-  if (summary.isError) return <ErrorState error={summary.error} retry={() => void summary.refetch()} />;
-  const m = { tasks_completed: summary.data.tasks.completed, focus_minutes: summary.data.pomodoro.focus_minutes, goal_progress: summary.data.goals.average_progress ?? null };
+  return <QueryView query={summary}>{(week) => <WeekFigures {...p} week={week} />}</QueryView>;
+}
+
+function WeekFigures(p: StepProps & { week: { tasks: { completed: number }; pomodoro: { focus_minutes: number }; goals: { average_progress?: number | null } } }) {
+  const m = { tasks_completed: p.week.tasks.completed, focus_minutes: p.week.pomodoro.focus_minutes, goal_progress: p.week.goals.average_progress ?? null };
   return (
     <div className="stack">
       <ul className="cards" aria-label="The week">
@@ -458,23 +501,14 @@ function MetricsStep(p: StepProps) {
 }
 
 function ConfirmStep(p: StepProps & { config: Json }) {
-  const ai = previousAi(p);
-  const answer = (ai?.step?.output?.answer ?? {}) as Json;
-  const plan = Array.isArray(answer.plan) ? (answer.plan as Json[]) : [];
+  const { execution, answer } = usePreviousAi(p);
+  const plan = planFrom(answer);
   return (
     <div className="stack">
       {typeof p.config.message === 'string' && <p>{p.config.message}</p>}
-      {plan.length > 0 && (
-        <ol aria-label="Plan">
-          {plan.map((item, i) => (
-            <li key={i}>
-              {String(item.start ?? '')} {String(item.title ?? '')}
-              {item.reason ? <span className="muted"> · {String(item.reason)}</span> : null}
-            </li>
-          ))}
-        </ol>
-      )}
-      <NextButton {...p} onClick={() => p.go({ plan })} />
+      {execution.isError && <ErrorState error={execution.error} retry={() => void execution.refetch()} />}
+      <PlanList plan={plan} />
+      <NextButton {...p} onClick={() => p.go({ plan: plan as unknown as Json })} />
     </div>
   );
 }
@@ -494,20 +528,16 @@ function Ended({ session }: { session: Session }) {
       {session.status === 'completed' && <p>Completed in {session.duration_minutes ?? 0} min.</p>}
       {ids.length === 0 ? (
         <p className="muted">No task was created.</p>
-      ) : created.isPending ? (
-        <Loading />
-      ) : created.isError ? (
-        <ErrorState error={created.error} />
       ) : (
         <>
           <h3>Created tasks</h3>
-          <ul className="list" aria-label="Created tasks">
-            {created.data.map((t) => (
+          <QueryList query={created} label="Created tasks">
+            {(t) => (
               <li key={t.id}>
                 <Link to={`/tasks/${t.id}`}>{t.title}</Link>
               </li>
-            ))}
-          </ul>
+            )}
+          </QueryList>
         </>
       )}
     </div>

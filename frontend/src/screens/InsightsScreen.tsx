@@ -3,7 +3,8 @@ import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
-import { Empty, ErrorState, Loading } from '../components/States';
+import { Alert } from '../components/States';
+import { QueryView } from '../components/QueryView';
 import {
   defaultPeriod,
   focusRows,
@@ -87,20 +88,20 @@ export function PeriodPicker({ period, onChange }: { period: Period; onChange: (
       <button type="submit" className="primary" style={{ alignSelf: 'flex-end' }}>
         Show
       </button>
-      {error && (
-        <p role="alert" className="error" style={{ width: '100%', margin: 0 }}>
-          {error}
-        </p>
-      )}
+      <Alert message={error} full />
     </form>
   );
 }
 
 function Summary({ period }: { period: Period }) {
-  const q = useAnalytics('summary', period);
-  if (q.isPending) return <Loading what="Loading the summary" />;
-  if (q.isError) return <ErrorState error={q.error} retry={() => void q.refetch()} />;
-  const s = q.data;
+  return (
+    <QueryView query={useAnalytics('summary', period)} loading="Loading the summary">
+      {(s) => <SummaryCards s={s} />}
+    </QueryView>
+  );
+}
+
+function SummaryCards({ s }: { s: Answer<'summary'> }) {
   const cards: [string, string, string][] = [
     ['Tasks completed', String(s.tasks.completed), `of ${s.tasks.created} created · ${percent(s.tasks.completion_rate)}`],
     ['Overdue', String(s.tasks.overdue), 'tasks past their day'],
@@ -148,44 +149,40 @@ function ChartCard<K extends Kind, R extends object>({
       <figcaption id={id}>
         <h2>{title}</h2>
       </figcaption>
-      {q.isPending ? (
-        <Loading />
-      ) : q.isError ? (
-        <ErrorState error={q.error} retry={() => void q.refetch()} />
-      ) : !hasData(data, columns.slice(1).map(([k]) => k)) ? (
-        <Empty>{empty}</Empty>
-      ) : (
-        <>
-          <div className="chart-area">
-            <ResponsiveContainer width="100%" height={220}>
-              {chart(data)}
-            </ResponsiveContainer>
-          </div>
-          <details>
-            <summary>Figures</summary>
-            <table className="figures">
-              <thead>
-                <tr>
-                  {columns.map(([k, label]) => (
-                    <th key={String(k)} scope="col">
-                      {label}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {data.map((r, i) => (
-                  <tr key={i}>
-                    {columns.map(([k]) => (
-                      <td key={String(k)}>{String(r[k] ?? '–')}</td>
+      <QueryView query={q} isEmpty={() => !hasData(data, columns.slice(1).map(([k]) => k))} empty={empty}>
+        {() => (
+          <>
+            <div className="chart-area">
+              <ResponsiveContainer width="100%" height={220}>
+                {chart(data)}
+              </ResponsiveContainer>
+            </div>
+            <details>
+              <summary>Figures</summary>
+              <table className="figures">
+                <thead>
+                  <tr>
+                    {columns.map(([k, label]) => (
+                      <th key={String(k)} scope="col">
+                        {label}
+                      </th>
                     ))}
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </details>
-        </>
-      )}
+                </thead>
+                <tbody>
+                  {data.map((r, i) => (
+                    <tr key={i}>
+                      {columns.map(([k]) => (
+                        <td key={String(k)}>{String(r[k] ?? '–')}</td>
+                      ))}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </details>
+          </>
+        )}
+      </QueryView>
     </figure>
   );
 }

@@ -1,12 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, type Schemas } from '../api/client';
+import { api } from '../api/client';
 import { messageOf, unwrap } from '../api/problem';
-import { Empty, ErrorState, Loading } from '../components/States';
+import { QueryList, QueryView } from '../components/QueryView';
+import { Alert } from '../components/States';
 import { localDate } from '../lib/dates';
-import { loadDay } from '../lib/schedule';
-
-type Block = Schemas['BlockBody'];
+import { loadDay, sortedBlocks, type Block } from '../lib/schedule';
 
 /** One day's time blocks: add and remove them, or lay a template over the day. */
 export default function ScheduleScreen() {
@@ -15,7 +14,7 @@ export default function ScheduleScreen() {
   const key = ['schedule', 'day', date];
   const day = useQuery({ queryKey: key, queryFn: () => loadDay(date) });
   const templates = useQuery({ queryKey: ['schedule', 'templates'], queryFn: async () => unwrap(await api.GET('/api/v1/schedule/templates')) });
-  const blocks = ((day.data?.blocks ?? []) as unknown as Block[]).slice().sort((a, b) => a.start.localeCompare(b.start));
+  const blocks = sortedBlocks(day.data);
   const [form, setForm] = useState({ start: '09:00', end: '10:00', title: '' });
   const [error, setError] = useState<string | null>(null);
   const done = () => {
@@ -41,27 +40,23 @@ export default function ScheduleScreen() {
         <span>Day</span>
         <input type="date" value={date} onChange={(e) => e.target.value && setDate(e.target.value)} />
       </label>
-      {day.isPending ? (
-        <Loading what="Loading the day" />
-      ) : day.isError ? (
-        <ErrorState error={day.error} retry={() => void day.refetch()} />
-      ) : blocks.length === 0 ? (
-        <Empty>Nothing planned for this day. Add a block below or apply a template.</Empty>
-      ) : (
-        <ul className="list" aria-label="Blocks">
-          {blocks.map((b, i) => (
-            <li key={`${b.start}-${i}`}>
-              <span className="muted" style={{ fontVariantNumeric: 'tabular-nums' }}>
-                {b.start}–{b.end}
-              </span>
-              <span className="title">{b.title}</span>
-              <button type="button" aria-label={`Remove ${b.title}`} onClick={() => save.mutate(blocks.filter((_, j) => j !== i).map(strip))}>
-                Remove
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+      <QueryView query={day} loading="Loading the day" isEmpty={() => blocks.length === 0} empty="Nothing planned for this day. Add a block below or apply a template.">
+        {() => (
+          <ul className="list" aria-label="Blocks">
+            {blocks.map((b, i) => (
+              <li key={`${b.start}-${i}`}>
+                <span className="muted" style={{ fontVariantNumeric: 'tabular-nums' }}>
+                  {b.start}–{b.end}
+                </span>
+                <span className="title">{b.title}</span>
+                <button type="button" aria-label={`Remove ${b.title}`} onClick={() => save.mutate(blocks.filter((_, j) => j !== i).map(strip))}>
+                  Remove
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </QueryView>
       <form
         className="row"
         noValidate
@@ -89,30 +84,18 @@ export default function ScheduleScreen() {
           Add block
         </button>
       </form>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <Alert message={error} />
       <h2>Templates</h2>
-      {templates.isPending ? (
-        <Loading />
-      ) : templates.isError ? (
-        <ErrorState error={templates.error} />
-      ) : templates.data.length === 0 ? (
-        <Empty>No templates yet.</Empty>
-      ) : (
-        <ul className="list" aria-label="Templates">
-          {templates.data.map((t) => (
-            <li key={t.id}>
-              <span className="title">{t.name}</span>
-              <button type="button" onClick={() => apply.mutate(t.id)}>
-                Apply to this day
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+      <QueryList query={templates} label="Templates" empty="No templates yet.">
+        {(t) => (
+          <li key={t.id}>
+            <span className="title">{t.name}</span>
+            <button type="button" onClick={() => apply.mutate(t.id)}>
+              Apply to this day
+            </button>
+          </li>
+        )}
+      </QueryList>
     </section>
   );
 }

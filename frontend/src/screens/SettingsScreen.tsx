@@ -4,22 +4,19 @@ import { logout } from '../api/auth';
 import { api, type Schemas } from '../api/client';
 import { messageOf, unwrap } from '../api/problem';
 import { AiProviders } from '../components/AiProviders';
-import { ErrorState, Loading } from '../components/States';
+import { Alert } from '../components/States';
 import { toast } from '../components/Toast';
 import { useSettings } from '../lib/theme';
+import { QueryView } from '../components/QueryView';
 
 export default function SettingsScreen() {
   const settings = useSettings();
   return (
     <section className="content stack" aria-labelledby="settings-title">
       <h1 id="settings-title">Settings</h1>
-      {settings.isPending ? (
-        <Loading what="Loading settings" />
-      ) : settings.isError ? (
-        <ErrorState error={settings.error} retry={() => void settings.refetch()} />
-      ) : (
-        <SettingsForm settings={settings.data} />
-      )}
+      <QueryView query={settings} loading="Loading settings">
+        {(s) => <SettingsForm settings={s} />}
+      </QueryView>
       <h2>AI providers</h2>
       <AiProviders />
       <h2>Sessions</h2>
@@ -93,11 +90,7 @@ function SettingsForm({ settings }: { settings: Schemas['SettingsView'] }) {
         <span>Anthropic API key {settings.anthropic_api_key_set ? `(saved: ${settings.anthropic_api_key_mask ?? '••••'})` : '(not set)'}</span>
         <input type="password" autoComplete="off" value={anthropic} onChange={(e) => setAnthropic(e.target.value)} placeholder="Type a new key to replace it" />
       </label>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <Alert message={error} />
       <button className="primary" type="submit" disabled={save.isPending}>
         Save settings
       </button>

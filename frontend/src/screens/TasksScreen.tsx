@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { messageOf } from '../api/problem';
-import { Empty, ErrorState, Loading } from '../components/States';
+import { CreateByName } from '../components/CreateByName';
+import { QueryView } from '../components/QueryView';
 import { TaskItem } from '../components/TaskItem';
 import { TaskPane } from '../components/TaskPane';
 import { toast } from '../components/Toast';
@@ -11,11 +12,11 @@ import {
   PRIORITIES,
   STATUSES,
   statusLabel,
+  taskFilters,
   useCreateTask,
   useTasks,
   useToggleComplete,
   type Task,
-  type TaskStatus,
 } from '../lib/tasks';
 import { validateTitle } from '../lib/validation';
 
@@ -29,15 +30,9 @@ export default function TasksScreen() {
   const offset = Number(params.get('offset') ?? 0);
   const [search, setSearch] = useState(q);
   const searchRef = useRef<HTMLInputElement>(null);
-  const tasks = useTasks({
-    status: (status || undefined) as TaskStatus | undefined,
-    priority: priority ? Number(priority) : undefined,
-    q: q || undefined,
-    offset,
-  });
+  const tasks = useTasks(taskFilters(params));
   const toggle = useToggleComplete();
   const items = tasks.data?.items ?? [];
-  const total = tasks.data?.total ?? 0;
   const selected = items.findIndex((t) => t.id === taskId);
 
   const update = (changes: Record<string, string>) => {
@@ -112,32 +107,33 @@ export default function TasksScreen() {
             </select>
           </label>
         </div>
-        {tasks.isPending ? (
-          <Loading what="Loading tasks" />
-        ) : tasks.isError ? (
-          <ErrorState error={tasks.error} retry={() => void tasks.refetch()} />
-        ) : items.length === 0 ? (
-          <Empty>{q || status || priority ? 'No task matches these filters.' : 'No tasks yet. Press c to add one.'}</Empty>
-        ) : (
-          <>
-            <ul className="list" aria-label="Tasks">
-              {items.map((task) => (
-                <TaskItem key={task.id} task={task} selected={task.id === taskId} onOpen={() => open(task)} onToggle={() => complete(task)} />
-              ))}
-            </ul>
-            <nav className="row" aria-label="Pages" style={{ marginTop: 12 }}>
-              <button type="button" disabled={offset === 0} onClick={() => update({ offset: String(Math.max(0, offset - PAGE_SIZE)) })}>
-                Previous
-              </button>
-              <span className="muted">
-                {offset + 1}–{offset + items.length} of {total}
-              </span>
-              <button type="button" disabled={offset + PAGE_SIZE >= total} onClick={() => update({ offset: String(offset + PAGE_SIZE) })}>
-                Next
-              </button>
-            </nav>
-          </>
-        )}
+        <QueryView
+          query={tasks}
+          loading="Loading tasks"
+          isEmpty={(d) => d.items.length === 0}
+          empty={q || status || priority ? 'No task matches these filters.' : 'No tasks yet. Press c to add one.'}
+        >
+          {({ items: rows, total: all }) => (
+            <>
+              <ul className="list" aria-label="Tasks">
+                {rows.map((task) => (
+                  <TaskItem key={task.id} task={task} selected={task.id === taskId} onOpen={() => open(task)} onToggle={() => complete(task)} />
+                ))}
+              </ul>
+              <nav className="row" aria-label="Pages" style={{ marginTop: 12 }}>
+                <button type="button" disabled={offset === 0} onClick={() => update({ offset: String(Math.max(0, offset - PAGE_SIZE)) })}>
+                  Previous
+                </button>
+                <span className="muted">
+                  {offset + 1}–{offset + rows.length} of {all}
+                </span>
+                <button type="button" disabled={offset + PAGE_SIZE >= all} onClick={() => update({ offset: String(offset + PAGE_SIZE) })}>
+                  Next
+                </button>
+              </nav>
+            </>
+          )}
+        </QueryView>
       </section>
       {taskId && <TaskPane id={taskId} onClose={() => navigate(`/tasks?${params.toString()}`)} />}
     </>
@@ -145,33 +141,14 @@ export default function TasksScreen() {
 }
 
 function InlineCapture() {
-  const [title, setTitle] = useState('');
-  const [error, setError] = useState<string | undefined>();
   const create = useCreateTask();
   return (
-    <form
-      className="row"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        const problem = validateTitle(title);
-        setError(problem);
-        if (problem) return;
-        create.mutate({ title: title.trim() }, { onSuccess: () => setTitle(''), onError: (err) => setError(messageOf(err)) });
-      }}
-    >
-      <label className="sr-only" htmlFor="inline-capture">
-        New task
-      </label>
-      <input id="inline-capture" style={{ flex: 1 }} placeholder="Add a task and press Enter" value={title} onChange={(e) => setTitle(e.target.value)} />
-      <button type="submit" className="primary" disabled={create.isPending}>
-        Add
-      </button>
-      {error && (
-        <p role="alert" className="error" style={{ width: '100%', margin: 0 }}>
-          {error}
-        </p>
-      )}
-    </form>
+    <CreateByName
+      label="New task"
+      placeholder="Add a task and press Enter"
+      required="A task needs a title."
+      validate={validateTitle}
+      onCreate={(title) => create.mutateAsync({ title })}
+    />
   );
 }

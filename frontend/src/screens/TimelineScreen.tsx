@@ -2,7 +2,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, type Schemas } from '../api/client';
 import { unwrap } from '../api/problem';
-import { Empty, ErrorState, Loading } from '../components/States';
+import { QueryView } from '../components/QueryView';
 
 const TYPES = ['', 'task', 'board', 'goal', 'note', 'folder', 'project', 'client', 'pomodoro', 'schedule', 'activity', 'settings'];
 
@@ -30,39 +30,35 @@ export default function TimelineScreen() {
           ))}
         </select>
       </label>
-      {audit.isPending ? (
-        <Loading what="Loading the timeline" />
-      ) : audit.isError ? (
-        <ErrorState error={audit.error} retry={() => void audit.refetch()} />
-      ) : events.length === 0 ? (
-        <Empty>Nothing has happened yet. What you change appears here.</Empty>
-      ) : (
-        <>
-          <ol className="timeline" aria-label="Changes">
-            {events.map((e) => (
-              <li key={e.position}>
-                <strong>
-                  {e.entity_type} {e.action}
-                </strong>{' '}
-                <span className="muted">{new Date(e.at).toLocaleString()}</span>
-                {e.changes.length > 0 && (
-                  <div className="muted">
-                    {e.changes
-                      .slice(0, 4)
-                      .map((c) => `${c.field}: ${short(c.from)} → ${short(c.to)}`)
-                      .join('; ')}
-                  </div>
-                )}
-              </li>
-            ))}
-          </ol>
-          {audit.hasNextPage && (
-            <button type="button" onClick={() => void audit.fetchNextPage()} disabled={audit.isFetchingNextPage}>
-              Older changes
-            </button>
-          )}
-        </>
-      )}
+      <QueryView query={audit} loading="Loading the timeline" isEmpty={() => events.length === 0} empty="Nothing has happened yet. What you change appears here.">
+        {() => (
+          <>
+            <ol className="timeline" aria-label="Changes">
+              {events.map((e) => (
+                <li key={e.position}>
+                  <strong>
+                    {e.entity_type} {e.action}
+                  </strong>{' '}
+                  <span className="muted">{new Date(e.at).toLocaleString()}</span>
+                  {e.changes.length > 0 && (
+                    <div className="muted">
+                      {e.changes
+                        .slice(0, 4)
+                        .map((c) => `${c.field}: ${short(c.from)} → ${short(c.to)}`)
+                        .join('; ')}
+                    </div>
+                  )}
+                </li>
+              ))}
+            </ol>
+            {audit.hasNextPage && (
+              <button type="button" onClick={() => void audit.fetchNextPage()} disabled={audit.isFetchingNextPage}>
+                Older changes
+              </button>
+            )}
+          </>
+        )}
+      </QueryView>
     </section>
   );
 }

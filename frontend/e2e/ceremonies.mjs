@@ -10,6 +10,17 @@ const findTasks = (page, q) =>
     return (await res.json()).map((t) => t.title);
   }, q);
 
+/** Today's blocks (`HH:MM-HH:MM title`) on the server, through the API. */
+const todaySchedule = (page) =>
+  page.evaluate(async () => {
+    const { accessToken } = JSON.parse(localStorage.getItem('joan.session'));
+    const d = new Date();
+    const date = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    const res = await fetch(`/api/v1/schedule/daily/${date}`, { headers: { authorization: `Bearer ${accessToken}` } });
+    if (!res.ok) throw new Error(`GET /schedule/daily: ${res.status}`);
+    return (await res.json()).blocks.map((b) => `${b.start}-${b.end} ${b.title}`);
+  });
+
 /** Runs the current AI step: its live status says it is working (`whileRunning` then runs),
  * then that the AI `answered`. */
 async function runAiStep(page, answered, whileRunning = async () => {}) {
@@ -51,7 +62,16 @@ export async function ceremonySteps({ page: a, step, shot, llm }) {
     await a.getByRole('button', { name: 'Finish' }).click();
     await a.getByRole('heading', { name: 'Done' }).waitFor();
     await a.getByText('No task was created.').waitFor();
+    // The template's confirm `applies: schedule`: the plan joins today's blocks (the earlier
+    // step's 09:00-10:00 "Deep work"), and what would overlap it is named, not sent.
+    await a.getByRole('list', { name: "Added to today's schedule" }).getByText('10:00–11:30 Deep work on the report').waitFor();
+    await a.getByRole('list', { name: 'Not added to the schedule' }).getByText('Call the bank: overlaps Deep work (09:00–10:00)').waitFor();
     await shot(a, '12-planning-done');
+    const day = await todaySchedule(a);
+    const want = ['09:00-10:00 Deep work', '10:00-11:30 Deep work on the report'];
+    if (JSON.stringify(day) !== JSON.stringify(want)) throw new Error(`today's schedule on the server: ${JSON.stringify(day)}`);
+    await a.getByRole('link', { name: 'Today' }).click();
+    await a.getByRole('list', { name: 'Schedule blocks' }).getByText('Deep work on the report').waitFor();
   });
 
   await step('Weekly Review: the week, a reflection, the AI live, two of three next steps kept', async () => {

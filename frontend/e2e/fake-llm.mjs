@@ -13,8 +13,8 @@ export const ANSWERS = {
   },
   planning: {
     plan: [
-      { task_id: null, title: 'Call the bank', start: '09:00', estimated_minutes: 20, priority: 3, reason: 'Overdue and quick.' },
-      { task_id: null, title: 'Deep work on the report', start: '09:30', estimated_minutes: 90, priority: 2, reason: 'Best done in the morning.' },
+      { task_id: null, title: 'Call the bank', start: '09:30', estimated_minutes: 20, priority: 3, reason: 'Overdue and quick.' },
+      { task_id: null, title: 'Deep work on the report', start: '10:00', estimated_minutes: 90, priority: 2, reason: 'Best done in the morning.' },
     ],
     conflicts: [],
     deferred: [],

@@ -126,6 +126,18 @@ try {
     await input.setInputFiles({ name: 'big.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(300_000, 1) });
     await pane.getByRole('alert').getByText(/too large|larger than/).waitFor();
     await shot(a, '06-task-files');
+    // The file's own pane: renamed, then seen as it was.
+    await pane.getByRole('list', { name: 'Attachments' }).getByRole('button', { name: 'notes.txt', exact: true }).click();
+    const file = pane.getByRole('complementary', { name: 'Attachment' });
+    await file.getByRole('button', { name: 'Edit attachment' }).click();
+    await file.getByLabel('File name').fill('hello.txt');
+    await file.getByRole('button', { name: 'Save' }).click();
+    await file.getByRole('heading', { name: 'hello.txt', level: 3 }).waitFor();
+    await file.getByRole('slider').focus();
+    await a.keyboard.press('Home');
+    await file.getByRole('heading', { name: 'notes.txt', level: 3 }).waitFor();
+    await shot(a, '06-attachment-history');
+    await file.getByRole('button', { name: 'Close' }).click();
   });
 
   await step('pomodoro survives a reload and completes', async () => {
@@ -346,9 +358,50 @@ try {
       await a.getByText(/^Loading/).first().waitFor({ state: 'hidden' });
       await shot(a, `10-${name}`);
     }
+    // One pane of each kind that has no screen of its own: opened from where it is listed,
+    // its details drawn and its Activity tab listing its history. A schedule template, a
+    // saved prompt and an activity goal have no form in the app yet: they are made through
+    // the API.
+    const post = (path, body) =>
+      a.evaluate(
+        async ([path, body]) => {
+          const { accessToken } = JSON.parse(localStorage.getItem('joan.session'));
+          const res = await fetch(`/api/v1${path}`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          });
+          if (!res.ok) throw new Error(`POST ${path}: ${res.status}`);
+        },
+        [path, body],
+      );
+    await post('/schedule/templates', { name: 'Mornings', blocks: [{ start: '08:00', end: '09:00', title: 'Email' }] });
+    await post('/ai/prompts', { name: 'Summarise', template: 'Summarise {{text}}', category: 'writing' });
+    await post('/activities/goals', { activity_type: 'exercise', target_frequency: 'weekly', target_count: 3 });
+    for (const [path, open, pane, heading, name] of [
+      ['activities', (p) => p.getByRole('list', { name: 'Activities' }).getByRole('button', { name: /^Run/ }), 'Logged activity', 'Run', 'activity'],
+      ['notes', async (p) => (await p.getByRole('navigation', { name: 'Folders' }).getByRole('button', { name: 'Work' }).click(), p.getByRole('button', { name: 'About this folder' })), 'Folder', 'Work', 'folder'],
+      ['schedule', (p) => p.getByRole('button', { name: 'History of this day' }), 'Day', /^Schedule of/, 'schedule-day'],
+      ['schedule', (p) => p.getByRole('list', { name: 'Templates' }).getByRole('button', { name: 'Mornings' }), 'Schedule template', 'Mornings', 'schedule-template'],
+      ['activities', (p) => p.getByRole('list', { name: 'Activity goals' }).getByRole('button', { name: 'exercise, weekly' }), 'Activity goal', 'exercise, weekly', 'activity-goal'],
+      ['settings', (p) => p.getByRole('list', { name: 'AI providers' }).getByRole('button', { name: /^Fake LLM/ }), 'AI provider', 'Fake LLM', 'ai-provider'],
+      ['settings', (p) => p.getByRole('list', { name: 'Saved prompts' }).getByRole('button', { name: 'Summarise' }), 'Prompt', 'Summarise', 'prompt'],
+      ['focus', (p) => p.getByRole('list', { name: 'Latest sessions' }).getByRole('button').first(), 'Pomodoro session', / min$/, 'pomodoro-session'],
+      ['board', (p) => p.getByRole('button', { name: 'About this board' }), 'Board', /./, 'board'],
+      ['ceremonies', (p) => p.getByRole('list', { name: 'Recent sessions' }).getByRole('button', { name: /^Daily Planning/ }), 'Ceremony session', /^Session of/, 'ceremony-session'],
+    ]) {
+      await a.goto(`${base}/${path}`);
+      await (await open(a)).click();
+      const p = a.getByRole('complementary', { name: pane });
+      await p.getByRole('heading', { name: heading, level: 3 }).waitFor();
+      await shot(a, `14-pane-${name}`);
+      await p.getByRole('tab', { name: 'Activity' }).click();
+      await p.getByRole('list', { name: 'Activity' }).getByRole('listitem').first().waitFor();
+    }
   });
 
   await step('dark theme from the settings', async () => {
+    await a.goto(`${base}/settings`);
     await a.getByLabel('Theme').selectOption('dark');
     await a.getByRole('button', { name: 'Save settings' }).click();
     await a.locator('html[data-theme="dark"]').waitFor({ state: 'attached' });

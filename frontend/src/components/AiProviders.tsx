@@ -9,8 +9,8 @@ import { QueryList } from './QueryView';
 type Kind = Schemas['CreateProvider']['provider_type'];
 const KINDS: Kind[] = ['openai', 'anthropic', 'groq', 'ollama', 'openai_compatible'];
 
-/** The user's own AI providers: keys are write-only, shown back masked. */
-export function AiProviders() {
+/** The user's own AI providers: keys are write-only, shown back masked; `onOpen` opens one's pane. */
+export function AiProviders({ open, onOpen }: { open: string | null; onOpen: (id: string) => void }) {
   const client = useQueryClient();
   const providers = useQuery({
     queryKey: ['ai-providers'],
@@ -27,10 +27,10 @@ export function AiProviders() {
     <div className="stack">
       <QueryList query={providers} label="AI providers" loading="Loading providers" empty="No AI provider yet. Add one to run ceremonies and workflows with your own key.">
         {(p) => (
-          <li key={p.id}>
-            <span className="title">
+          <li key={p.id} className={open === p.id ? 'selected' : ''}>
+            <button type="button" className="title" onClick={() => onOpen(p.id)}>
               {p.provider_name} <span className="muted">({p.provider_type}, {p.model_name})</span>
-            </span>
+            </button>
             <span className="muted">{p.api_key_set ? `key ${p.api_key_mask ?? '••••'}` : 'no key'}</span>
             {p.is_default && <span className="marker">default</span>}
             <button type="button" onClick={() => remove.mutate(p.id)} aria-label={`Remove ${p.provider_name}`}>

@@ -4,11 +4,14 @@ import { api } from '../api/client';
 import { authFetch } from '../api/authFetch';
 import { API_BASE } from '../api/config';
 import { messageOf, unwrap } from '../api/problem';
+import { attachmentPane } from '../lib/entityPanes';
 import { formatBytes, upload, type Attachment } from '../lib/upload';
+import { EntityPane, PaneRow } from './EntityPane';
 import { Alert } from './States';
 import { QueryList } from './QueryView';
 
-/** An entity's files: upload with progress, download, and the server's message on refusal. */
+/** An entity's files: upload with progress, download, and the server's message on refusal; a
+ * file's name opens its own pane (its name edited, its history) under the list. */
 export function Attachments({ type, id }: { type: 'task' | 'note' | 'project' | 'goal'; id: string }) {
   const client = useQueryClient();
   const key = ['attachments', type, id];
@@ -18,6 +21,7 @@ export function Attachments({ type, id }: { type: 'task' | 'note' | 'project' | 
   });
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [open, setOpen] = useState<string | null>(null);
 
   const onFile = async (e: React.ChangeEvent<HTMLInputElement>) => {
     const file = e.target.files?.[0];
@@ -45,15 +49,15 @@ export function Attachments({ type, id }: { type: 'task' | 'note' | 'project' | 
       <Alert message={error} />
       <QueryList query={list} label="Attachments" loading="Loading files" empty="No files attached.">
         {(a) => (
-          <li key={a.id}>
-            <span className="title">{a.filename}</span>
+          <PaneRow key={a.id} id={a.id} open={open} onOpen={setOpen} name={a.filename}>
             <span className="muted">{formatBytes(a.size)}</span>
-            <button type="button" onClick={() => void download(a).catch((err) => setError(messageOf(err)))}>
+            <button type="button" aria-label={`Download ${a.filename}`} onClick={() => void download(a).catch((err) => setError(messageOf(err)))}>
               Download
             </button>
-          </li>
+          </PaneRow>
         )}
       </QueryList>
+      {open && <EntityPane spec={attachmentPane} id={open} onClose={() => setOpen(null)} />}
     </div>
   );
 }

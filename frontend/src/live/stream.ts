@@ -78,6 +78,7 @@ export function queryKeysFor(change: Pick<LiveChange, 'entity_type' | 'entity_id
     attachment: ['attachments'],
     settings: ['settings'],
     ai_provider: ['ai-providers'],
+    ai_prompt: ['prompts'],
     ai_workflow_execution: ['executions'],
     ceremony_session: ['ceremonies'],
     ceremony_template: ['ceremonies'],

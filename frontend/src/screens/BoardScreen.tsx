@@ -17,7 +17,9 @@ import { toast } from '../components/Toast';
 import { useBoard, useBoards, useCreateBoard, useMoveCard, type Board, type BoardCard, type Column } from '../lib/board';
 import { cardsIn } from '../lib/kanban';
 import { PRIORITIES, priorityClass, useTasks } from '../lib/tasks';
+import { EntityPane } from '../components/EntityPane';
 import { QueryView } from '../components/QueryView';
+import { boardPane } from '../lib/entityPanes';
 
 const TRAY = 'tray';
 
@@ -27,43 +29,52 @@ export default function BoardScreen() {
   const create = useCreateBoard();
   const list = boards.data ?? [];
   const id = chosen ?? list[0]?.id;
+  const [details, setDetails] = useState(false);
   return (
-    <section className="content" aria-labelledby="board-title" style={{ maxWidth: 'none' }}>
-      <div className="row" style={{ justifyContent: 'space-between' }}>
-        <h1 id="board-title">Board</h1>
-        {list.length > 1 && (
-          <label className="field">
-            <span>Board</span>
-            <select value={id} onChange={(e) => setChosen(e.target.value)}>
-              {list.map((b) => (
-                <option key={b.id} value={b.id}>
-                  {b.name}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
-      </div>
-      <QueryView query={boards} loading="Loading boards">
-        {() =>
-          id ? (
-            <BoardView id={id} />
-          ) : (
-            <div className="stack">
-              <Empty>No board yet. Create one with To do, In progress and Done columns.</Empty>
-              <button
-                className="primary"
-                type="button"
-                disabled={create.isPending}
-                onClick={() => create.mutate('My board', { onError: (e) => toast({ text: messageOf(e), error: true }) })}
-              >
-                Create a board
-              </button>
-            </div>
-          )
-        }
-      </QueryView>
-    </section>
+    <>
+      <section className="content" aria-labelledby="board-title" style={{ maxWidth: 'none' }}>
+        <div className="row" style={{ justifyContent: 'space-between' }}>
+          <h1 id="board-title">Board</h1>
+          {id && (
+            <button type="button" onClick={() => setDetails(true)}>
+              About this board
+            </button>
+          )}
+          {list.length > 1 && (
+            <label className="field">
+              <span>Board</span>
+              <select value={id} onChange={(e) => setChosen(e.target.value)}>
+                {list.map((b) => (
+                  <option key={b.id} value={b.id}>
+                    {b.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+        </div>
+        <QueryView query={boards} loading="Loading boards">
+          {() =>
+            id ? (
+              <BoardView id={id} />
+            ) : (
+              <div className="stack">
+                <Empty>No board yet. Create one with To do, In progress and Done columns.</Empty>
+                <button
+                  className="primary"
+                  type="button"
+                  disabled={create.isPending}
+                  onClick={() => create.mutate('My board', { onError: (e) => toast({ text: messageOf(e), error: true }) })}
+                >
+                  Create a board
+                </button>
+              </div>
+            )
+          }
+        </QueryView>
+      </section>
+      {details && id && <EntityPane spec={boardPane} id={id} onClose={() => setDetails(false)} />}
+    </>
   );
 }
 

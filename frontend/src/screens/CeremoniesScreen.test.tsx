@@ -148,4 +148,47 @@ describe('CeremoniesScreen', () => {
     await userEvent.click(await screen.findByRole('button', { name: 'Start Writing Race' }));
     await waitFor(() => expect(screen.getByRole('alert')).toHaveTextContent('No such ceremony.'));
   });
+
+  it("adds Daily Planning's confirmed plan to today's schedule, beside its blocks, and shows what it placed", async () => {
+    const planning = { ...race, id: 'dp', name: 'Daily Planning', component_ids: ['p0', 'p1'], components: [component('p0', 'ai_processor', 'Proposed plan'), component('p1', 'confirm', 'Confirm the day', { message: 'Ready?', applies: 'schedule', records: 'plan' })] };
+    const plan = [
+      { task_id: null, title: 'Report', start: '10:00', estimated_minutes: 90, priority: 2, reason: '' },
+      { task_id: null, title: 'Bank', start: '09:30', estimated_minutes: 20, priority: 3, reason: '' },
+    ];
+    const session = {
+      id: 's2', template_id: 'dp', user_id: 'u', status: 'in_progress', current_step: 1, started_at: '2026-12-07T10:00:00Z', created_at: '', updated_at: '',
+      steps: planning.components.map((c) => ({ component_id: c.id, type: c.type })), input_data: {} as Record<string, unknown>,
+      ai_steps: { p0: { status: 'succeeded', output: { answer: { plan } } } }, tasks_created: 0, notes_created: 0, version: 3, duration_minutes: null as number | null,
+    };
+    const { requests } = mockFetch(async (r) => {
+      const path = new URL(r.url).pathname.replace('/api/v1', '');
+      if (path === '/ceremonies/templates') return json([planning]);
+      if (path === '/ceremonies/sessions/s2' && r.method === 'GET') return json(session);
+      if (path === '/ceremonies/sessions/s2' && r.method === 'PATCH') {
+        session.input_data['1'] = (await r.json()).input_data;
+        return json(session);
+      }
+      if (path === '/ceremonies/sessions/s2/complete') return json(Object.assign(session, { status: 'completed', duration_minutes: 5 }));
+      if (path.startsWith('/schedule/daily/')) return json({ id: 'd', date: '2026-12-07', blocks: [{ start: '09:00', end: '10:00', title: 'Deep work' }], created_at: '', updated_at: '', user_id: 'u', version: 1 });
+      if (path === '/schedule/daily') return json({}, 200);
+      return undefined;
+    });
+    renderWithClient(
+      <Routes>
+        <Route path="/ceremonies/:sessionId?" element={<CeremoniesScreen />} />
+      </Routes>,
+      '/ceremonies/s2',
+    );
+    await userEvent.click(await screen.findByRole('button', { name: 'Finish' }));
+    const added = await screen.findByRole('list', { name: "Added to today's schedule" });
+    expect(added).toHaveTextContent('10:00–11:30 Report');
+    expect(screen.getByRole('list', { name: 'Not added to the schedule' })).toHaveTextContent('Bank: overlaps Deep work (09:00–10:00)');
+    const post = requests.find((r) => new URL(r.url).pathname === '/api/v1/schedule/daily')!;
+    expect(post.method).toBe('POST');
+    const body = (await post.json()) as { blocks: { start: string; end: string; title: string }[] };
+    expect(body.blocks.map((b) => `${b.start}-${b.end} ${b.title}`)).toEqual(['09:00-10:00 Deep work', '10:00-11:30 Report']);
+    // The schedule is written before the session completes.
+    const order = requests.map((r) => new URL(r.url).pathname).filter((p) => p === '/api/v1/schedule/daily' || p.endsWith('/complete'));
+    expect(order).toEqual(['/api/v1/schedule/daily', '/api/v1/ceremonies/sessions/s2/complete']);
+  });
 });

@@ -4,9 +4,12 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api } from '../api/client';
 import { messageOf, unwrap } from '../api/problem';
 import type { components } from '../api/schema';
+import { EntityPane, PaneRow } from '../components/EntityPane';
 import { QueryList, QueryView } from '../components/QueryView';
 import { Alert, Empty, ErrorState, Loading } from '../components/States';
 import { localDate } from '../lib/dates';
+import { ceremonySessionPane } from '../lib/entityPanes';
+import { schedulePlan } from '../lib/schedule';
 import { aiRunning, aiStatusText, keptTasks, minutesError, planFrom, proposalsFrom, remaining, textOf, textsOf, timerBounds, wordCount, type Json, type PlanItem, type Proposal } from '../lib/ceremony';
 
 type Component = components['schemas']['ComponentRow'];
@@ -33,46 +36,70 @@ function Templates() {
     queryKey: ['ceremonies', 'sessions'],
     queryFn: async () => unwrap(await api.GET('/api/v1/ceremonies/sessions/history', { params: { query: { status: 'in_progress', limit: 5 } } })),
   });
+  const past = useQuery({
+    queryKey: ['ceremonies', 'sessions', 'recent'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/ceremonies/sessions/history', { params: { query: { limit: 10 } } })),
+  });
+  const [open, setOpen] = useState<string | null>(null);
   const start = useMutation({
     mutationFn: async (templateId: string) => unwrap(await api.POST('/api/v1/ceremonies/sessions/start', { body: { template_id: templateId } })),
     onSuccess: (s) => navigate(`/ceremonies/${s.id}`),
   });
   const names = new Map((templates.data ?? []).map((t) => [t.id, t.name]));
   return (
-    <section className="content stack" aria-labelledby="ceremonies-title">
-      <h1 id="ceremonies-title">Ceremonies</h1>
-      <QueryList query={templates} label="Ceremonies" empty="No ceremonies are defined.">
-        {(t) => (
-          <li key={t.id}>
-            <span className="title">
-              <strong>{t.name}</strong>
-              <br />
-              <span className="muted">
-                {t.estimated_minutes} min · {t.description}
+    <>
+      <section className="content stack" aria-labelledby="ceremonies-title">
+        <h1 id="ceremonies-title">Ceremonies</h1>
+        <QueryList query={templates} label="Ceremonies" empty="No ceremonies are defined.">
+          {(t) => (
+            <li key={t.id}>
+              <span className="title">
+                <strong>{t.name}</strong>
+                <br />
+                <span className="muted">
+                  {t.estimated_minutes} min · {t.description}
+                </span>
               </span>
-            </span>
-            <button type="button" className="primary" aria-label={`Start ${t.name}`} disabled={start.isPending} onClick={() => start.mutate(t.id)}>
-              Start
-            </button>
-          </li>
+              <button type="button" className="primary" aria-label={`Start ${t.name}`} disabled={start.isPending} onClick={() => start.mutate(t.id)}>
+                Start
+              </button>
+            </li>
+          )}
+        </QueryList>
+        <Alert message={start.isError ? messageOf(start.error) : null} />
+        {recent.data && recent.data.length > 0 && (
+          <>
+            <h2>Under way</h2>
+            <ul className="list" aria-label="Sessions under way">
+              {recent.data.map((s) => (
+                <li key={s.id}>
+                  <Link to={`/ceremonies/${s.id}`}>
+                    {names.get(s.template_id) ?? 'Ceremony'} · started {new Date(s.started_at).toLocaleString()}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </>
         )}
-      </QueryList>
-      <Alert message={start.isError ? messageOf(start.error) : null} />
-      {recent.data && recent.data.length > 0 && (
-        <>
-          <h2>Under way</h2>
-          <ul className="list" aria-label="Sessions under way">
-            {recent.data.map((s) => (
-              <li key={s.id}>
-                <Link to={`/ceremonies/${s.id}`}>
-                  {names.get(s.template_id) ?? 'Ceremony'} · started {new Date(s.started_at).toLocaleString()}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
-    </section>
+        <h2>Recent sessions</h2>
+        <QueryList query={past} label="Recent sessions" loading="Loading sessions" empty="No session yet. Start a ceremony above.">
+          {(s) => (
+            <PaneRow
+              key={s.id}
+              id={s.id}
+              open={open}
+              onOpen={setOpen}
+              name={
+                <>
+                  {names.get(s.template_id) ?? 'Ceremony'} <span className="muted">· {s.status} · {new Date(s.started_at).toLocaleString()}</span>
+                </>
+              }
+            />
+          )}
+        </QueryList>
+      </section>
+      {open && <EntityPane spec={ceremonySessionPane} id={open} onClose={() => setOpen(null)} />}
+    </>
   );
 }
 
@@ -500,16 +527,63 @@ function WeekFigures(p: StepProps & { week: { tasks: { completed: number }; pomo
   );
 }
 
+/** Daily Planning's last step: the AI's plan. Its template `applies: schedule`, which the
+ * server does not do on completion, so Finish first adds the plan to today's schedule
+ * (`POST /schedule/daily`, the day's blocks kept) and records what it placed. */
 function ConfirmStep(p: StepProps & { config: Json }) {
+  const client = useQueryClient();
   const { execution, answer } = usePreviousAi(p);
   const plan = planFrom(answer);
+  const applies = p.config.applies === 'schedule';
+  const schedule = useMutation({
+    mutationFn: () => schedulePlan(localDate(), plan),
+    onSuccess: (r) => {
+      void client.invalidateQueries({ queryKey: ['schedule'] });
+      void client.invalidateQueries({ queryKey: ['today'] });
+      p.go({ plan: plan as unknown as Json, scheduled: r.added.map((b) => `${b.start}–${b.end} ${b.title}`), not_scheduled: r.skipped.map((s) => `${s.title}: ${s.reason}`) });
+    },
+  });
   return (
     <div className="stack">
       {typeof p.config.message === 'string' && <p>{p.config.message}</p>}
       {execution.isError && <ErrorState error={execution.error} retry={() => void execution.refetch()} />}
       <PlanList plan={plan} />
-      <NextButton {...p} onClick={() => p.go({ plan: plan as unknown as Json })} />
+      {applies && plan.length > 0 && <p className="muted">Finish adds the plan to today's schedule, beside the blocks it already has.</p>}
+      <Alert message={schedule.isError ? `Today's schedule was not changed: ${messageOf(schedule.error)}` : null} />
+      <NextButton {...p} busy={p.busy || schedule.isPending} onClick={() => (applies && plan.length > 0 ? schedule.mutate() : p.go({ plan: plan as unknown as Json }))} />
     </div>
+  );
+}
+
+/** What a confirm step placed on today's schedule, and what it could not. */
+function Scheduled({ session }: { session: Session }) {
+  const input = Object.values((session.input_data ?? {}) as unknown as Record<string, Json>).find((v) => v && Array.isArray(v.scheduled));
+  if (!input) return null;
+  const list = (v: unknown) => (Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string') : []);
+  const placed = list(input.scheduled);
+  const left = list(input.not_scheduled);
+  return (
+    <>
+      <h3>Today's schedule</h3>
+      {placed.length === 0 ? (
+        <p className="muted">Nothing was added to today's schedule.</p>
+      ) : (
+        <ul aria-label="Added to today's schedule">
+          {placed.map((t) => (
+            <li key={t}>{t}</li>
+          ))}
+        </ul>
+      )}
+      {left.length > 0 && <p style={{ marginBottom: 0 }}>Not added:</p>}
+      {left.length > 0 && (
+        <ul aria-label="Not added to the schedule">
+          {left.map((t) => (
+            <li key={t}>{t}</li>
+          ))}
+        </ul>
+      )}
+      <Link to="/schedule">Open the schedule</Link>
+    </>
   );
 }
 
@@ -526,6 +600,7 @@ function Ended({ session }: { session: Session }) {
     <div className="card stack" role="status">
       <h2>{session.status === 'completed' ? 'Done' : 'Cancelled'}</h2>
       {session.status === 'completed' && <p>Completed in {session.duration_minutes ?? 0} min.</p>}
+      {session.status === 'completed' && <Scheduled session={session} />}
       {ids.length === 0 ? (
         <p className="muted">No task was created.</p>
       ) : (

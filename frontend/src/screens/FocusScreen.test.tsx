@@ -19,7 +19,7 @@ describe('FocusScreen', () => {
   it('shows the running session from the server counting down to its end', async () => {
     vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] });
     vi.setSystemTime(new Date('2026-01-01T10:00:00Z'));
-    mockFetch((r) => (r.url.endsWith('/pomodoro/current') ? json(running('2026-01-01T10:25:00Z')) : undefined));
+    mockFetch((r) => (r.url.endsWith('/pomodoro/current') ? json(running('2026-01-01T10:25:00Z')) : r.url.includes('/pomodoro/sessions') ? json([]) : undefined));
     renderWithClient(<FocusScreen />);
     expect(await screen.findByRole('timer')).toHaveTextContent('25:00');
     await act(async () => {
@@ -37,6 +37,7 @@ describe('FocusScreen', () => {
     let current: object = idle;
     const { requests } = mockFetch(async (r) => {
       if (r.url.endsWith('/pomodoro/current')) return json(current);
+      if (r.url.includes('/pomodoro/sessions')) return json([]);
       if (r.url.endsWith('/pomodoro/start')) {
         current = running(new Date(Date.now() + 10 * 60_000).toISOString());
         return json((current as { session: object }).session, 201);
@@ -61,6 +62,7 @@ describe('FocusScreen', () => {
   it("shows the server's message when a start is refused", async () => {
     mockFetch((r) => {
       if (r.url.endsWith('/pomodoro/current')) return json(idle);
+      if (r.url.includes('/pomodoro/sessions')) return json([]);
       if (r.url.endsWith('/pomodoro/start')) return json({ status: 409, title: 'Conflict', detail: 'A session is already running.' }, 409);
       return undefined;
     });

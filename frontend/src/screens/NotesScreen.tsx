@@ -2,17 +2,22 @@ import { useState } from 'react';
 import { messageOf } from '../api/problem';
 import { CreateByName } from '../components/CreateByName';
 import { EntityHistory, HistoryActivity, useEntityAt } from '../components/EntityHistory';
+import { EntityPane } from '../components/EntityPane';
 import { Pane } from '../components/Pane';
 import { QueryList, QueryView } from '../components/QueryView';
 import { Alert } from '../components/States';
 import { Tabs } from '../components/Tabs';
+import { folderPane } from '../lib/entityPanes';
 import { folderTree, noteHistory, useFolders, useNoteActions, useNotes, type FolderNode, type Note } from '../lib/notes';
 
 /** Notes in a folders tree; a note opens beside the list with a markdown editor, the server's
- * sanitised rendering as its preview, its history slider and its activity. */
+ * sanitised rendering as its preview, its history slider and its activity; the chosen folder's
+ * details and history open there too. */
 export default function NotesScreen() {
   const [folder, setFolder] = useState<string | null>(null);
   const [open, setOpen] = useState<string | null>(null);
+  const [folderOpen, setFolderOpen] = useState(false);
+  const openNote = (id: string) => (setFolderOpen(false), setOpen(id));
   const [q, setQ] = useState('');
   const folders = useFolders();
   const notes = useNotes(folder, q);
@@ -43,13 +48,18 @@ export default function NotesScreen() {
               required="A folder needs a name."
               onCreate={(name) => createFolder.mutateAsync({ name, parent_id: folder })}
             />
+            {folder && (
+              <button type="button" onClick={() => (setOpen(null), setFolderOpen(true))}>
+                About this folder
+              </button>
+            )}
           </nav>
           <div className="stack" style={{ flex: 1, minWidth: 240 }}>
             <CreateByName
               label="New note"
               placeholder="New note title"
               required="A note needs a title."
-              onCreate={async (title) => setOpen((await createNote.mutateAsync({ title, content: '', folder_id: folder })).id)}
+              onCreate={async (title) => openNote((await createNote.mutateAsync({ title, content: '', folder_id: folder })).id)}
             />
             <label className="field">
               <span>Search notes</span>
@@ -58,7 +68,7 @@ export default function NotesScreen() {
             <QueryList query={notes} label="Notes" loading="Loading notes" empty={q ? 'No note matches.' : 'No notes here. Title one above.'}>
               {(n) => (
                 <li key={n.id} className={open === n.id ? 'selected' : ''}>
-                  <button type="button" className="title" onClick={() => setOpen(n.id)}>
+                  <button type="button" className="title" onClick={() => openNote(n.id)}>
                     {n.title}
                   </button>
                   {n.is_pinned && <span className="marker">pinned</span>}
@@ -69,6 +79,7 @@ export default function NotesScreen() {
         </div>
       </section>
       {open && <NotePane key={open} id={open} onClose={() => setOpen(null)} />}
+      {folderOpen && folder && <EntityPane spec={folderPane} id={folder} onClose={() => setFolderOpen(false)} />}
     </>
   );
 }

@@ -1,29 +1,48 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { logout } from '../api/auth';
 import { api, type Schemas } from '../api/client';
 import { messageOf, unwrap } from '../api/problem';
 import { AiProviders } from '../components/AiProviders';
+import { EntityPane, PaneRow } from '../components/EntityPane';
 import { Alert } from '../components/States';
 import { toast } from '../components/Toast';
+import { promptPane, providerPane } from '../lib/entityPanes';
 import { useSettings } from '../lib/theme';
-import { QueryView } from '../components/QueryView';
+import { QueryList, QueryView } from '../components/QueryView';
 
+/** The user's settings, AI providers and saved prompts (each opens beside them with its
+ * details, edit form and history) and sessions. */
 export default function SettingsScreen() {
   const settings = useSettings();
+  const [pane, setPane] = useState<{ kind: 'provider' | 'prompt'; id: string } | null>(null);
+  const prompts = useQuery({ queryKey: ['prompts', 'list'], queryFn: async () => unwrap(await api.GET('/api/v1/ai/prompts', { params: { query: { limit: 50 } } })) });
+  const openPrompt = pane?.kind === 'prompt' ? pane.id : null;
   return (
-    <section className="content stack" aria-labelledby="settings-title">
-      <h1 id="settings-title">Settings</h1>
-      <QueryView query={settings} loading="Loading settings">
-        {(s) => <SettingsForm settings={s} />}
-      </QueryView>
-      <h2>AI providers</h2>
-      <AiProviders />
-      <h2>Sessions</h2>
-      <button type="button" onClick={() => void logout(true)}>
-        Sign out everywhere
-      </button>
-    </section>
+    <>
+      <section className="content stack" aria-labelledby="settings-title">
+        <h1 id="settings-title">Settings</h1>
+        <QueryView query={settings} loading="Loading settings">
+          {(s) => <SettingsForm settings={s} />}
+        </QueryView>
+        <h2>AI providers</h2>
+        <AiProviders open={pane?.kind === 'provider' ? pane.id : null} onOpen={(id) => setPane({ kind: 'provider', id })} />
+        <h2>Saved prompts</h2>
+        <QueryList query={prompts} label="Saved prompts" loading="Loading prompts" empty="No saved prompt yet.">
+          {(p) => (
+            <PaneRow key={p.id} id={p.id} open={openPrompt} onOpen={(id) => setPane({ kind: 'prompt', id })} name={p.name}>
+              {p.category && <span className="muted">{p.category}</span>}
+            </PaneRow>
+          )}
+        </QueryList>
+        <h2>Sessions</h2>
+        <button type="button" onClick={() => void logout(true)}>
+          Sign out everywhere
+        </button>
+      </section>
+      {pane?.kind === 'provider' && <EntityPane spec={providerPane} id={pane.id} onClose={() => setPane(null)} />}
+      {pane?.kind === 'prompt' && <EntityPane spec={promptPane} id={pane.id} onClose={() => setPane(null)} />}
+    </>
   );
 }
 

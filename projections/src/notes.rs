@@ -42,7 +42,10 @@ read_table! {
 
 /// The notes' full-text index over title and content (a word in the title weighs more).
 pub static NOTES_TEXT: FullText = FullText {
+    table: "notes",
     fts5: "notes_fts",
+    fts5_columns: "owner, title, content",
+    fts5_values: "replace(user_id, '-', ''), title, content",
     weights: "0.0, 4.0, 1.0",
     tsvector: "(setweight(to_tsvector('english', title), 'A') || to_tsvector('english', content))",
 };

@@ -5,12 +5,25 @@
 /// A table's full-text index.
 #[derive(Debug)]
 pub struct FullText {
+    /// The read table it indexes.
+    pub table: &'static str,
     /// SQLite: the FTS5 table whose rowids are the table's rowids ...
     pub fts5: &'static str,
+    /// ... its columns after the rowid, and what each holds of a row of `table` (as the
+    /// migration's insert trigger writes them): a rebuild fills the index in one statement.
+    pub fts5_columns: &'static str,
+    pub fts5_values: &'static str,
     /// ... and its `bm25` weights, one per column in the index's order (`owner` first, 0).
     pub weights: &'static str,
     /// PostgreSQL: the expression the GIN index is built on (written exactly as there).
     pub tsvector: &'static str,
+}
+
+/// The index over `table`, when it has one.
+pub fn full_text_of(table: &str) -> Option<&'static FullText> {
+    [&crate::notes::NOTES_TEXT, &crate::task_queries::TASKS_TEXT]
+        .into_iter()
+        .find(|index| index.table == table)
 }
 
 /// The text search configuration of the PostgreSQL indexes (stemmed, as SQLite's `porter`).

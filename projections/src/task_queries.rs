@@ -7,7 +7,10 @@ use crate::tasks::TaskRow;
 
 /// The tasks' full-text index over title and description (a word in the title weighs more).
 pub static TASKS_TEXT: FullText = FullText {
+    table: "tasks",
     fts5: "tasks_fts",
+    fts5_columns: "owner, title, description",
+    fts5_values: "replace(user_id, '-', ''), title, description",
     weights: "0.0, 4.0, 1.0",
     tsvector: "(setweight(to_tsvector('english', title), 'A') || to_tsvector('english', coalesce(description, '')))",
 };

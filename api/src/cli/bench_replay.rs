@@ -73,6 +73,12 @@ pub async fn run(storage: &StorageArgs, args: ReplayBenchArgs) -> Result<(), App
         report.events_per_second(),
         report.swap.as_secs_f64()
     );
+    let spent: Vec<String> = report
+        .spent
+        .iter()
+        .map(|(name, took)| format!("{name} {:.2} s", took.as_secs_f64()))
+        .collect();
+    println!("applying, per projection: {}", spent.join(", "));
     if let Ok(core) = Arc::try_unwrap(core) {
         core.close().await;
     }

@@ -23,6 +23,24 @@ use crate::registry::Mode;
 
 pub use report::{Progress, RebuildReport};
 
+use joan_commands::{Conn, StoredEvent};
+use report::Spent;
+
+/// Applies a replayed page through every projector in turn, timing each.
+async fn apply_timed(
+    conn: &mut Conn<'_>,
+    projectors: &[(Mode, Arc<dyn Projector>)],
+    events: &[StoredEvent],
+    spent: &mut Spent,
+) -> Result<(), ProjectionError> {
+    for (_, projector) in projectors {
+        let started = std::time::Instant::now();
+        crate::projector::apply_all(projector.as_ref(), conn, events).await?;
+        spent.add(projector.name(), started.elapsed());
+    }
+    Ok(())
+}
+
 /// Rebuilds `projectors` from the start of the log and swaps their fresh tables in.
 /// Commands keep flowing while it runs (they pause during the swap).
 pub async fn rebuild(

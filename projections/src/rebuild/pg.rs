@@ -22,7 +22,8 @@ use joan_commands::{Conn, EventStore, StoreError, args};
 use sqlx::PgConnection;
 use tokio::sync::mpsc;
 
-use super::report::{PAGE, Progress, RebuildReport};
+use super::apply_timed;
+use super::report::{Spent, PAGE, Progress, RebuildReport};
 use crate::checkpoint::save_checkpoint;
 use crate::error::ProjectionError;
 use crate::projector::{Projector, apply_all};
@@ -50,7 +51,8 @@ pub(super) async fn rebuild(
         live: quote(&live),
         name: format!("{SCRATCH_PREFIX}{}", uuid::Uuid::new_v4().simple()),
     };
-    let result = scratch.rebuild(&mut conn, store, projectors, progress).await;
+    let mut spent = Spent::default();
+    let result = scratch.rebuild(&mut conn, store, projectors, progress, &mut spent).await;
     let dropped = sqlx::query(&format!("drop schema if exists {} cascade", scratch.name))
         .execute(&mut conn)
         .await;
@@ -61,6 +63,7 @@ pub(super) async fn rebuild(
         events,
         elapsed: started.elapsed(),
         swap,
+        spent: spent.ranked(),
     })
 }
 
@@ -100,10 +103,11 @@ impl Scratch {
         store: &EventStore,
         projectors: &[(Mode, Arc<dyn Projector>)],
         progress: &dyn Progress,
+        spent: &mut Spent,
     ) -> Result<(u64, Duration), ProjectionError> {
         self.create(conn, projectors).await?;
         let bound = tail::settled_bound(store.db()).await?;
-        let (events, end) = self.replay(conn, store, projectors, bound, progress).await?;
+        let (events, end) = self.replay(conn, store, projectors, bound, progress, spent).await?;
         let swap_started = Instant::now();
         let mut c = Conn::Postgres(conn);
         c.begin().await?;
@@ -153,6 +157,7 @@ impl Scratch {
         projectors: &[(Mode, Arc<dyn Projector>)],
         bound: Cursor,
         progress: &dyn Progress,
+        spent: &mut Spent,
     ) -> Result<(u64, Cursor), ProjectionError> {
         let total = store
             .db()
@@ -187,9 +192,7 @@ impl Scratch {
                 break;
             }
             conn.begin().await?;
-            for (_, projector) in projectors {
-                apply_all(projector.as_ref(), &mut conn, &page.events).await?;
-            }
+            apply_timed(&mut conn, projectors, &page.events, spent).await?;
             conn.commit().await?;
             done += page.events.len() as u64;
             end = page.end;

@@ -16,12 +16,33 @@ pub struct RebuildReport {
     pub elapsed: Duration,
     /// Of which: swapping the new rows in (copy, catch up, checkpoints).
     pub swap: Duration,
+    /// Time each projection took to apply the replayed events, slowest first.
+    pub spent: Vec<(&'static str, Duration)>,
 }
 
 impl RebuildReport {
     /// Replayed events per second of the whole rebuild.
     pub fn events_per_second(&self) -> f64 {
         self.events as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+}
+
+/// Time spent per projection while replaying.
+#[derive(Debug, Default)]
+pub(crate) struct Spent(Vec<(&'static str, Duration)>);
+
+impl Spent {
+    pub(crate) fn add(&mut self, name: &'static str, took: Duration) {
+        match self.0.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, total)) => *total += took,
+            None => self.0.push((name, took)),
+        }
+    }
+
+    /// Slowest first.
+    pub(crate) fn ranked(mut self) -> Vec<(&'static str, Duration)> {
+        self.0.sort_by(|a, b| b.1.cmp(&a.1));
+        self.0
     }
 }
 

@@ -41,7 +41,8 @@ impl SqliteConn {
     pub(crate) fn scratch(path: &Path) -> Result<Self, sqlx::Error> {
         Self::open(
             path,
-            "pragma journal_mode = off; pragma synchronous = off; pragma temp_store = memory;",
+            "pragma journal_mode = off; pragma synchronous = off; pragma temp_store = memory; \
+             pragma locking_mode = exclusive; pragma cache_size = -262144;",
         )
     }
 

@@ -83,6 +83,15 @@ impl Progress for Bars {
     }
 }
 
+/// The keyring `joan serve` seals API keys with: `key`, or the one kept in the data dir.
+pub(super) fn keyring(storage: &StorageArgs, key: Option<Secret>) -> Result<Keyring, AppError> {
+    let key = match key {
+        Some(key) => key,
+        None => stored_secret(&storage.data_dir, "encryption_key")?,
+    };
+    Keyring::new(&key, &[]).map_err(|e| AppError::Config(format!("JOAN_ENCRYPTION_KEY: {e}")))
+}
+
 pub async fn run(storage: &StorageArgs, cmd: ImportCommand) -> Result<(), AppError> {
     match cmd {
         ImportCommand::Fixture(args) => {
@@ -99,12 +108,7 @@ pub async fn run(storage: &StorageArgs, cmd: ImportCommand) -> Result<(), AppErr
             Ok(())
         }
         ImportCommand::Legacy(args) => {
-            let encryption_key = match args.encryption_key {
-                Some(key) => key,
-                None => stored_secret(&storage.data_dir, "encryption_key")?,
-            };
-            let keyring = Keyring::new(&encryption_key, &[])
-                .map_err(|e| AppError::Config(format!("JOAN_ENCRYPTION_KEY: {e}")))?;
+            let keyring = keyring(storage, args.encryption_key)?;
             let core = Core::open(&storage.location(), StoreOptions::default()).await?;
             let options = ImportOptions {
                 dry_run: args.dry_run,

@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use super::ImportError;
 
+mod activities;
 mod clients;
 mod goals;
 mod notes;
@@ -226,6 +227,7 @@ pub fn write(path: &Path, tasks: usize) -> Result<Fixture, ImportError> {
     conn.execute_batch(clients::SCHEMA)?;
     conn.execute_batch(projects::SCHEMA)?;
     conn.execute_batch(pomodoro::SCHEMA)?;
+    conn.execute_batch(activities::SCHEMA)?;
     conn.execute_batch("begin")?;
     let mut w = Writer {
         conn: &conn,
@@ -414,7 +416,8 @@ pub fn write(path: &Path, tasks: usize) -> Result<Fixture, ImportError> {
     };
     settings::write(&mut w, &named)?;
     notes::write(&mut w, &named)?;
-    goals::write(&mut w, &named)?;
+    let goals = goals::write(&mut w, &named)?;
+    activities::write(&mut w, &named, &goals)?;
     let clients = clients::write(&mut w, &named)?;
     projects::write(&mut w, &named, &clients)?;
     pomodoro::write(&mut w, &named)?;

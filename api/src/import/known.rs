@@ -10,8 +10,8 @@ use super::ImportError;
 pub type Owners = HashMap<String, String>;
 
 /// The aggregate types an import writes, whose streams it must not write twice.
-pub const AGGREGATES: [&str; 9] = [
-    "user", "folder", "task", "note", "goal", "client", "project", "settings", "pomodoro",
+pub const AGGREGATES: [&str; 10] = [
+    "user", "folder", "task", "note", "goal", "client", "project", "settings", "pomodoro", "activity",
 ];
 
 #[derive(Debug, Default)]

@@ -14,6 +14,7 @@ use known::Known;
 
 use crate::crypto::Keyring;
 
+mod activities;
 mod append;
 mod clients;
 pub mod fixture;
@@ -79,7 +80,7 @@ impl Progress for () {}
 
 /// The tables taken in, each with the order its rows are read in; the others of a legacy
 /// database are listed as not imported.
-const IMPORTED: [(&str, &str); 13] = [
+const IMPORTED: [(&str, &str); 14] = [
     ("users", "created_at, id"),
     ("user_settings", "created_at, id"),
     ("folders", "created_at, id"),
@@ -95,6 +96,7 @@ const IMPORTED: [(&str, &str); 13] = [
     ("task_activities", "created_at, rowid"),
     ("task_goal_links", "rowid"),
     ("pomodoro_sessions", "started_at, id"),
+    ("personal_activities", "created_at, id"),
 ];
 
 /// The legacy rows, read on a blocking thread.
@@ -198,6 +200,10 @@ pub async fn import_legacy(
     let goal_report = run
         .one_per_row(&mut known, &goals::TABLE, &goal_rows, goals::check)
         .await?;
+    let activity_rows = legacy.take("personal_activities");
+    let activity_report = run
+        .one_per_row(&mut known, &activities::TABLE, &activity_rows, activities::check)
+        .await?;
     let client_rows = legacy.take("clients");
     let client_report = run
         .one_per_row(&mut known, &clients::TABLE, &client_rows, clients::check)
@@ -270,6 +276,7 @@ pub async fn import_legacy(
         folder_report,
         note_report,
         goal_report,
+        activity_report,
         client_report,
         project_report,
         member_report,

@@ -12,6 +12,7 @@ use crate::app::TestApp;
 use crate::backend::{Backend, on_both_backends};
 use crate::support::{assert_same_dump, dump, settle};
 
+mod activities;
 mod clients;
 mod goals;
 mod legacy;
@@ -272,6 +273,10 @@ async fn every_good_row_reads_back_through_the_api_and_every_bad_row_is_reported
     assert_eq!(
         clients::read_back_clients(&app, &legacy, &expect).await,
         good("clients")
+    );
+    assert_eq!(
+        activities::read_back_activities(&app, &legacy, &expect).await,
+        good("personal_activities")
     );
     assert_eq!(
         projects::read_back_projects(&app, &legacy, &expect).await,

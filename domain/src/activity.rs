@@ -74,6 +74,26 @@ pub enum ActivityEvent {
         goal_id: Option<GoalId>,
         at: Timestamp,
     },
+    /// The activity as the FastAPI system held it, taken in by `joan import legacy`: the
+    /// first event of an imported stream, with the old row's `created_at` and `updated_at`
+    /// (`at`).
+    ActivityImported {
+        activity_id: ActivityId,
+        user_id: UserId,
+        activity_type: String,
+        name: String,
+        description: Option<String>,
+        duration_minutes: Option<u16>,
+        date: String,
+        time: Option<ClockTime>,
+        levels: Levels,
+        tags: Vec<String>,
+        location: Option<String>,
+        weather: Option<String>,
+        goal_id: Option<GoalId>,
+        created_at: Timestamp,
+        at: Timestamp,
+    },
     ActivityTypeChanged {
         from: String,
         to: String,
@@ -141,6 +161,7 @@ impl ActivityEvent {
         use ActivityEvent::*;
         match self {
             ActivityRecorded { at, .. }
+            | ActivityImported { at, .. }
             | ActivityTypeChanged { at, .. }
             | ActivityRenamed { at, .. }
             | ActivityDescriptionChanged { at, .. }
@@ -312,6 +333,38 @@ impl Aggregate for Activity {
             } => {
                 *self = Activity {
                     life: Lifecycle::born(activity_id, user_id, at),
+                    activity_type,
+                    name,
+                    description,
+                    duration_minutes,
+                    date,
+                    time,
+                    levels,
+                    tags,
+                    location,
+                    weather,
+                    goal_id,
+                };
+            }
+            ActivityImported {
+                activity_id,
+                user_id,
+                activity_type,
+                name,
+                description,
+                duration_minutes,
+                date,
+                time,
+                levels,
+                tags,
+                location,
+                weather,
+                goal_id,
+                created_at,
+                ..
+            } => {
+                *self = Activity {
+                    life: Lifecycle::born(activity_id, user_id, created_at),
                     activity_type,
                     name,
                     description,

@@ -56,6 +56,19 @@ pub enum ClientEvent {
         status: ClientStatus,
         at: Timestamp,
     },
+    /// The client as the FastAPI system held it, taken in by `joan import legacy`: the first
+    /// event of an imported stream, with the old row's `created_at` and `updated_at` (`at`).
+    ClientImported {
+        client_id: ClientId,
+        user_id: UserId,
+        name: String,
+        email: Option<String>,
+        phone: Option<String>,
+        company: Option<String>,
+        status: ClientStatus,
+        created_at: Timestamp,
+        at: Timestamp,
+    },
     ClientRenamed {
         from: String,
         to: String,
@@ -91,6 +104,7 @@ impl ClientEvent {
         use ClientEvent::*;
         match self {
             ClientCreated { at, .. }
+            | ClientImported { at, .. }
             | ClientRenamed { at, .. }
             | ClientEmailChanged { at, .. }
             | ClientPhoneChanged { at, .. }
@@ -213,6 +227,26 @@ impl Aggregate for Client {
             } => {
                 *self = Client {
                     life: Lifecycle::born(client_id, user_id, at),
+                    name,
+                    email,
+                    phone,
+                    company,
+                    status,
+                };
+            }
+            ClientImported {
+                client_id,
+                user_id,
+                name,
+                email,
+                phone,
+                company,
+                status,
+                created_at,
+                ..
+            } => {
+                *self = Client {
+                    life: Lifecycle::born(client_id, user_id, created_at),
                     name,
                     email,
                     phone,

@@ -66,6 +66,23 @@ pub enum GoalEvent {
         metrics: Map<String, Value>,
         at: Timestamp,
     },
+    /// The goal as the FastAPI system held it, taken in by `joan import legacy`: the first
+    /// event of an imported stream, with the old row's `completed_at`, `created_at` and
+    /// `updated_at` (`at`). Its old progress comes in as set by hand.
+    GoalImported {
+        goal_id: GoalId,
+        user_id: UserId,
+        title: String,
+        description: Option<String>,
+        goal_type: GoalType,
+        status: GoalStatus,
+        target_date: Option<String>,
+        completed_at: Option<Timestamp>,
+        progress: Option<u8>,
+        metrics: Map<String, Value>,
+        created_at: Timestamp,
+        at: Timestamp,
+    },
     GoalTitleChanged {
         from: String,
         to: String,
@@ -112,6 +129,7 @@ impl GoalEvent {
         use GoalEvent::*;
         match self {
             GoalCreated { at, .. }
+            | GoalImported { at, .. }
             | GoalTitleChanged { at, .. }
             | GoalDescriptionChanged { at, .. }
             | GoalTypeChanged { at, .. }
@@ -248,6 +266,30 @@ impl Aggregate for Goal {
             } => {
                 *self = Goal {
                     life: Lifecycle::born(goal_id, user_id, at),
+                    title,
+                    description,
+                    goal_type,
+                    status,
+                    target_date,
+                    progress,
+                    metrics,
+                };
+            }
+            GoalImported {
+                goal_id,
+                user_id,
+                title,
+                description,
+                goal_type,
+                status,
+                target_date,
+                progress,
+                metrics,
+                created_at,
+                ..
+            } => {
+                *self = Goal {
+                    life: Lifecycle::born(goal_id, user_id, created_at),
                     title,
                     description,
                     goal_type,

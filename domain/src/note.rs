@@ -68,6 +68,21 @@ pub enum NoteEvent {
         is_archived: bool,
         at: Timestamp,
     },
+    /// The note as the FastAPI system held it, taken in by `joan import legacy`: the first
+    /// event of an imported stream, with the old row's `created_at` and `updated_at` (`at`).
+    NoteImported {
+        note_id: NoteId,
+        user_id: UserId,
+        folder_id: Option<FolderId>,
+        title: String,
+        /// Markdown.
+        content: String,
+        tags: Vec<String>,
+        is_pinned: bool,
+        is_archived: bool,
+        created_at: Timestamp,
+        at: Timestamp,
+    },
     NoteTitleChanged {
         from: String,
         to: String,
@@ -114,6 +129,7 @@ impl NoteEvent {
         use NoteEvent::*;
         match self {
             NoteCreated { at, .. }
+            | NoteImported { at, .. }
             | NoteTitleChanged { at, .. }
             | NoteContentChanged { at, .. }
             | NoteFolderChanged { at, .. }
@@ -247,6 +263,28 @@ impl Aggregate for Note {
             } => {
                 *self = Note {
                     life: Lifecycle::born(note_id, user_id, at),
+                    folder_id,
+                    title,
+                    content,
+                    tags,
+                    is_pinned,
+                    is_archived,
+                };
+            }
+            NoteImported {
+                note_id,
+                user_id,
+                folder_id,
+                title,
+                content,
+                tags,
+                is_pinned,
+                is_archived,
+                created_at,
+                ..
+            } => {
+                *self = Note {
+                    life: Lifecycle::born(note_id, user_id, created_at),
                     folder_id,
                     title,
                     content,

@@ -83,6 +83,21 @@ pub enum PomodoroEvent {
         task_id: Option<TaskId>,
         at: Timestamp,
     },
+    /// A session as the FastAPI system held it, taken in by `joan import legacy` after the
+    /// stream's opening: its old times and outcome (`ended_at` none: it still runs). It
+    /// credits nothing to its task: the old task's minutes came in with the task.
+    PomodoroSessionImported {
+        session_id: PomodoroSessionId,
+        session_type: SessionType,
+        duration_minutes: u32,
+        task_id: Option<TaskId>,
+        notes: Option<String>,
+        started_at: Timestamp,
+        ended_at: Option<Timestamp>,
+        completed: bool,
+        created_at: Timestamp,
+        at: Timestamp,
+    },
     /// The session was interrupted.
     PomodoroCancelled {
         session_id: PomodoroSessionId,
@@ -133,6 +148,7 @@ impl PomodoroEvent {
             PomodoroOpened { at, .. }
             | PomodoroStarted { at, .. }
             | PomodoroCompleted { at, .. }
+            | PomodoroSessionImported { at, .. }
             | PomodoroCancelled { at, .. }
             | PomodoroWorkDurationChanged { at, .. }
             | PomodoroShortBreakDurationChanged { at, .. }
@@ -149,6 +165,7 @@ impl PomodoroEvent {
         use PomodoroEvent::*;
         match self {
             PomodoroStarted { session_id, .. }
+            | PomodoroSessionImported { session_id, .. }
             | PomodoroCompleted { session_id, .. }
             | PomodoroCancelled { session_id, .. } => Some(*session_id),
             _ => None,
@@ -323,6 +340,28 @@ impl Aggregate for Pomodoro {
                 self.rhythm.completed(session_type);
             }
             PomodoroCancelled { .. } => self.running = None,
+            PomodoroSessionImported {
+                session_id,
+                session_type,
+                duration_minutes,
+                task_id,
+                started_at,
+                ended_at,
+                completed,
+                ..
+            } => match ended_at {
+                None => {
+                    self.running = Some(RunningSession {
+                        id: session_id,
+                        session_type,
+                        duration_minutes,
+                        task_id,
+                        started_at,
+                    });
+                }
+                Some(_) if completed => self.rhythm.completed(session_type),
+                Some(_) => {}
+            },
             PomodoroWorkDurationChanged { to, .. } => self.settings.work_duration = to,
             PomodoroShortBreakDurationChanged { to, .. } => self.settings.short_break_duration = to,
             PomodoroLongBreakDurationChanged { to, .. } => self.settings.long_break_duration = to,

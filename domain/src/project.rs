@@ -79,6 +79,24 @@ pub enum ProjectEvent {
         hourly_rate: Option<String>,
         at: Timestamp,
     },
+    /// The project as the FastAPI system held it, taken in by `joan import legacy`: the first
+    /// event of an imported stream, with the old row's `created_at` and `updated_at` (`at`).
+    /// Its owner (`user_id`) becomes its first owner, as a creator does.
+    ProjectImported {
+        project_id: ProjectId,
+        user_id: UserId,
+        client_id: Option<ClientId>,
+        name: String,
+        description: Option<String>,
+        status: ProjectStatus,
+        start_date: Option<String>,
+        end_date: Option<String>,
+        /// Exact decimals as text.
+        budget: Option<String>,
+        hourly_rate: Option<String>,
+        created_at: Timestamp,
+        at: Timestamp,
+    },
     ProjectClientChanged {
         from: Option<ClientId>,
         to: Option<ClientId>,
@@ -122,9 +140,13 @@ pub enum ProjectEvent {
     ProjectDeleted {
         at: Timestamp,
     },
+    /// `membership_id`: the id of a membership taken in by `joan import legacy` (a row of
+    /// the old `project_memberships`); absent otherwise.
     ProjectMemberAdded {
         user_id: UserId,
         role: Role,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        membership_id: Option<uuid::Uuid>,
         at: Timestamp,
     },
     ProjectMemberRoleChanged {
@@ -144,6 +166,7 @@ impl ProjectEvent {
         use ProjectEvent::*;
         match self {
             ProjectCreated { at, .. }
+            | ProjectImported { at, .. }
             | ProjectClientChanged { at, .. }
             | ProjectRenamed { at, .. }
             | ProjectDescriptionChanged { at, .. }
@@ -333,6 +356,7 @@ impl Project {
                 Ok(vec![ProjectMemberAdded {
                     user_id,
                     role: granted,
+                    membership_id: None,
                     at,
                 }])
             }
@@ -404,6 +428,33 @@ impl Aggregate for Project {
             } => {
                 *self = Project {
                     life: Lifecycle::born(project_id, user_id, at),
+                    client_id,
+                    name,
+                    description,
+                    status,
+                    start_date,
+                    end_date,
+                    budget,
+                    hourly_rate,
+                    members: Members::from([(user_id, Role::Owner)]),
+                };
+            }
+            ProjectImported {
+                project_id,
+                user_id,
+                client_id,
+                name,
+                description,
+                status,
+                start_date,
+                end_date,
+                budget,
+                hourly_rate,
+                created_at,
+                ..
+            } => {
+                *self = Project {
+                    life: Lifecycle::born(project_id, user_id, created_at),
                     client_id,
                     name,
                     description,

@@ -45,6 +45,9 @@ pub enum SettingsCommand {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumDiscriminants)]
 #[strum_discriminants(name(SettingsEventKind), derive(strum::EnumString, strum::IntoStaticStr))]
+// `SettingsImported` carries two sealed keys and is made once per user by an import: boxing
+// them would only move the size to the heap for every reader of the event.
+#[allow(clippy::large_enum_variant)]
 pub enum SettingsEvent {
     /// The defaults, written out, so a replay never depends on today's defaults.
     SettingsCreated {
@@ -56,6 +59,25 @@ pub enum SettingsEvent {
         default_break_duration: u32,
         local_llm_enabled: bool,
         timezone: String,
+        at: Timestamp,
+    },
+    /// The settings as the FastAPI system held them, taken in by `joan import legacy`: the
+    /// first event of an imported stream, with the old row's `created_at` and `updated_at`
+    /// (`at`). Its keys came in plain and were sealed before this event was made.
+    SettingsImported {
+        settings_id: SettingsId,
+        user_id: UserId,
+        theme: Theme,
+        notifications_enabled: bool,
+        default_work_duration: u32,
+        default_break_duration: u32,
+        openai_api_key: Option<SealedKey>,
+        anthropic_api_key: Option<SealedKey>,
+        local_llm_enabled: bool,
+        local_llm_url: Option<String>,
+        local_llm_model: Option<String>,
+        timezone: String,
+        created_at: Timestamp,
         at: Timestamp,
     },
     SettingsThemeChanged {
@@ -115,6 +137,7 @@ impl SettingsEvent {
         use SettingsEvent::*;
         match self {
             SettingsCreated { at, .. }
+            | SettingsImported { at, .. }
             | SettingsThemeChanged { at, .. }
             | SettingsNotificationsChanged { at, .. }
             | SettingsWorkDurationChanged { at, .. }
@@ -317,6 +340,36 @@ impl Aggregate for Settings {
                     local_llm_enabled,
                     timezone,
                     ..Settings::default()
+                };
+            }
+            SettingsImported {
+                settings_id,
+                user_id,
+                theme,
+                notifications_enabled,
+                default_work_duration,
+                default_break_duration,
+                openai_api_key,
+                anthropic_api_key,
+                local_llm_enabled,
+                local_llm_url,
+                local_llm_model,
+                timezone,
+                created_at,
+                ..
+            } => {
+                *self = Settings {
+                    life: Lifecycle::born(settings_id, user_id, created_at),
+                    theme,
+                    notifications_enabled,
+                    default_work_duration,
+                    default_break_duration,
+                    openai_api_key,
+                    anthropic_api_key,
+                    local_llm_enabled,
+                    local_llm_url,
+                    local_llm_model,
+                    timezone,
                 };
             }
             SettingsThemeChanged { to, .. } => self.theme = to,

@@ -174,10 +174,13 @@ pub enum TaskEvent {
         at: Timestamp,
     },
     /// The task counts toward the goal; `done` is whether it was completed then, so the
-    /// goal's progress is known from the task's own events.
+    /// goal's progress is known from the task's own events. `link_id`: the id of a link taken
+    /// in by `joan import legacy` (a row of the old `task_goal_links`); absent otherwise.
     TaskGoalLinked {
         goal_id: GoalId,
         done: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        link_id: Option<uuid::Uuid>,
         at: Timestamp,
     },
     TaskGoalUnlinked {
@@ -504,7 +507,12 @@ impl Aggregate for Task {
                 let done = self.status == TaskStatus::Completed;
                 let linked = self.goals.contains(&goal_id);
                 (!linked)
-                    .then_some(TaskEvent::TaskGoalLinked { goal_id, done, at })
+                    .then_some(TaskEvent::TaskGoalLinked {
+                        goal_id,
+                        done,
+                        link_id: None,
+                        at,
+                    })
                     .into_iter()
                     .collect()
             }

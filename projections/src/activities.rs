@@ -112,6 +112,45 @@ impl Fold for Activities {
                     updated_at: at,
                 });
             }
+            ActivityImported {
+                user_id,
+                activity_type,
+                name,
+                description,
+                duration_minutes,
+                date,
+                time,
+                levels,
+                tags,
+                location,
+                weather,
+                goal_id,
+                created_at,
+                at,
+                ..
+            } => {
+                *row = Some(ActivityRow {
+                    id: event.aggregate_id.clone(),
+                    user_id: user_id.to_string(),
+                    r#type: activity_type,
+                    name,
+                    description,
+                    duration_minutes: duration_minutes.map(i64::from),
+                    date,
+                    time: time.map(|t| t.to_string()),
+                    mood_before: level(levels.mood_before),
+                    mood_after: level(levels.mood_after),
+                    energy_before: level(levels.energy_before),
+                    energy_after: level(levels.energy_after),
+                    tags: JsonText::of(&tags),
+                    location,
+                    weather,
+                    goal_id: goal_id.map(|g| g.to_string()),
+                    version: event.sequence,
+                    created_at: created_at.to_rfc3339(),
+                    updated_at: at.to_rfc3339(),
+                });
+            }
             ActivityDeleted { .. } => *row = None,
             other => {
                 let Some(row) = row else { return };
@@ -127,7 +166,7 @@ impl Fold for Activities {
                     ActivityLocationChanged { to, .. } => row.location = to,
                     ActivityWeatherChanged { to, .. } => row.weather = to,
                     ActivityGoalChanged { to, .. } => row.goal_id = to.map(|g| g.to_string()),
-                    ActivityRecorded { .. } | ActivityDeleted { .. } => {}
+                    ActivityRecorded { .. } | ActivityImported { .. } | ActivityDeleted { .. } => {}
                 }
             }
         }

@@ -67,6 +67,30 @@ impl Fold for Clients {
                     updated_at: at,
                 });
             }
+            ClientImported {
+                user_id,
+                name,
+                email,
+                phone,
+                company,
+                status,
+                created_at,
+                at,
+                ..
+            } => {
+                *row = Some(ClientRow {
+                    id: event.aggregate_id.clone(),
+                    user_id: user_id.to_string(),
+                    name,
+                    email,
+                    phone,
+                    company,
+                    status: status.as_str().to_string(),
+                    version: event.sequence,
+                    created_at: created_at.to_rfc3339(),
+                    updated_at: at.to_rfc3339(),
+                });
+            }
             ClientDeleted { .. } => *row = None,
             other => {
                 let Some(row) = row else { return };
@@ -76,7 +100,7 @@ impl Fold for Clients {
                     ClientPhoneChanged { to, .. } => row.phone = to,
                     ClientCompanyChanged { to, .. } => row.company = to,
                     ClientStatusChanged { to, .. } => row.status = to.as_str().to_string(),
-                    ClientCreated { .. } | ClientDeleted { .. } => {}
+                    ClientCreated { .. } | ClientImported { .. } | ClientDeleted { .. } => {}
                 }
             }
         }

@@ -95,6 +95,36 @@ impl Fold for Goals {
                     updated_at: at,
                 });
             }
+            GoalImported {
+                user_id,
+                title,
+                description,
+                goal_type,
+                status,
+                target_date,
+                completed_at,
+                progress,
+                metrics,
+                created_at,
+                ..
+            } => {
+                *row = Some(GoalRow {
+                    id: event.aggregate_id.clone(),
+                    user_id: user_id.to_string(),
+                    title,
+                    description,
+                    r#type: goal_type.as_str().to_string(),
+                    status: status.as_str().to_string(),
+                    target_date,
+                    completed_at: completed_at.map(|c| c.to_rfc3339()),
+                    progress: progress.map_or(0, i64::from),
+                    progress_manual: Flag(progress.is_some()),
+                    metrics: JsonText::of(&metrics),
+                    version: event.sequence,
+                    created_at: created_at.to_rfc3339(),
+                    updated_at: at,
+                });
+            }
             GoalDeleted { .. } => *row = None,
             other => {
                 let Some(row) = row else { return };
@@ -113,7 +143,7 @@ impl Fold for Goals {
                         row.progress_manual = Flag(to.is_some());
                     }
                     GoalMetricsChanged { to, .. } => row.metrics = JsonText::of(&to),
-                    GoalCreated { .. } | GoalDeleted { .. } => {}
+                    GoalCreated { .. } | GoalImported { .. } | GoalDeleted { .. } => {}
                 }
             }
         }
@@ -188,12 +218,18 @@ async fn apply_task(conn: &mut Conn<'_>, event: &StoredEvent) -> Result<(), Proj
     }
     let task = event.aggregate_id.as_str();
     match decode::<TaskEvent>(event)? {
-        TaskEvent::TaskGoalLinked { goal_id, done, at } => {
+        TaskEvent::TaskGoalLinked {
+            goal_id,
+            done,
+            link_id,
+            at,
+        } => {
             let goal = goal_id.to_string();
             if !owned_by(conn, &goal, event.owner_id.as_deref()).await? {
                 return Ok(());
             }
-            let id = format!("{task}:{goal}");
+            // A link made in Joan is named by its task and goal; an imported one keeps its id.
+            let id = link_id.map_or_else(|| format!("{task}:{goal}"), |l| l.to_string());
             conn.execute(
                 "insert into task_goal_links (id, task_id, goal_id, task_done, created_at) \
                  values ($1, $2, $3, $4, $5) on conflict (task_id, goal_id) do nothing",

@@ -93,6 +93,33 @@ impl Fold for Notes {
                     updated_at: at,
                 });
             }
+            NoteImported {
+                user_id,
+                folder_id,
+                title,
+                content,
+                tags,
+                is_pinned,
+                is_archived,
+                created_at,
+                at,
+                ..
+            } => {
+                *row = Some(NoteRow {
+                    id: event.aggregate_id.clone(),
+                    user_id: user_id.to_string(),
+                    folder_id: folder_id.map(|f| f.to_string()),
+                    title,
+                    content_html: to_safe_html(&content),
+                    content,
+                    tags: JsonText::of(&tags),
+                    is_pinned: Flag(is_pinned),
+                    is_archived: Flag(is_archived),
+                    version: event.sequence,
+                    created_at: created_at.to_rfc3339(),
+                    updated_at: at.to_rfc3339(),
+                });
+            }
             NoteDeleted { .. } => *row = None,
             other => {
                 let Some(row) = row else { return };
@@ -106,7 +133,7 @@ impl Fold for Notes {
                     NoteTagsChanged { to, .. } => row.tags = JsonText::of(&to),
                     NotePinChanged { to, .. } => row.is_pinned = Flag(to),
                     NoteArchiveChanged { to, .. } => row.is_archived = Flag(to),
-                    NoteReverted { .. } | NoteCreated { .. } | NoteDeleted { .. } => {}
+                    NoteReverted { .. } | NoteCreated { .. } | NoteImported { .. } | NoteDeleted { .. } => {}
                 }
             }
         }

@@ -120,7 +120,11 @@ impl Fold for PomodoroSettingsFold {
             PomodoroAutoStartPomodorosChanged { to, .. } => row.auto_start_pomodoros = Flag(to),
             PomodoroSoundChanged { to, .. } => row.sound_enabled = Flag(to),
             // Sessions have their own table; here they only move the version.
-            PomodoroOpened { .. } | PomodoroStarted { .. } | PomodoroCompleted { .. } | PomodoroCancelled { .. } => {}
+            PomodoroOpened { .. }
+            | PomodoroStarted { .. }
+            | PomodoroSessionImported { .. }
+            | PomodoroCompleted { .. }
+            | PomodoroCancelled { .. } => {}
         }
     }
 }
@@ -151,6 +155,35 @@ pub fn session_step(row: &mut Option<PomodoroSessionRow>, event: &StoredEvent, c
                 cancel_reason: None,
                 version: event.sequence,
                 created_at: at.clone(),
+                updated_at: at,
+            });
+            return;
+        }
+        PomodoroSessionImported {
+            session_id,
+            session_type,
+            duration_minutes,
+            task_id,
+            notes,
+            started_at,
+            ended_at,
+            completed,
+            created_at,
+            ..
+        } => {
+            *row = Some(PomodoroSessionRow {
+                id: session_id.to_string(),
+                user_id: event.owner_id.clone().unwrap_or_default(),
+                r#type: session_type.as_str().to_string(),
+                duration_minutes: i64::from(duration_minutes),
+                started_at: started_at.to_rfc3339(),
+                ended_at: ended_at.map(|e| e.to_rfc3339()),
+                completed: Flag(completed),
+                task_id: task_id.map(|t| t.to_string()),
+                notes,
+                cancel_reason: None,
+                version: event.sequence,
+                created_at: created_at.to_rfc3339(),
                 updated_at: at,
             });
             return;
@@ -219,7 +252,12 @@ impl Projector for PomodoroSessionsProjector {
         let mut rows: HashMap<String, Option<PomodoroSessionRow>> = HashMap::new();
         let wanted: Vec<&str> = changes
             .iter()
-            .filter(|(_, _, c)| !matches!(c, PomodoroEvent::PomodoroStarted { .. }))
+            .filter(|(_, _, c)| {
+                !matches!(
+                    c,
+                    PomodoroEvent::PomodoroStarted { .. } | PomodoroEvent::PomodoroSessionImported { .. }
+                )
+            })
             .map(|(_, id, _)| id.as_str())
             .collect();
         for row in table::get_many::<PomodoroSessionRow>(conn, &wanted).await? {

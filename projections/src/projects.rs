@@ -56,6 +56,17 @@ impl Fold for Projects {
         change.at()
     }
 
+    /// A member taken in by an import leaves the old row's `updated_at` as it was.
+    fn moves_updated_at(change: &ProjectEvent) -> bool {
+        !matches!(
+            change,
+            ProjectEvent::ProjectMemberAdded {
+                membership_id: Some(_),
+                ..
+            }
+        )
+    }
+
     fn apply(row: &mut Option<ProjectRow>, event: &StoredEvent, change: ProjectEvent) {
         use ProjectEvent::*;
         let at = change.at().to_rfc3339();
@@ -88,6 +99,35 @@ impl Fold for Projects {
                     updated_at: at,
                 });
             }
+            ProjectImported {
+                user_id,
+                client_id,
+                name,
+                description,
+                status,
+                start_date,
+                end_date,
+                budget,
+                hourly_rate,
+                created_at,
+                ..
+            } => {
+                *row = Some(ProjectRow {
+                    id: event.aggregate_id.clone(),
+                    user_id: user_id.to_string(),
+                    client_id: client_id.map(|c| c.to_string()),
+                    name,
+                    description,
+                    status: status.as_str().to_string(),
+                    start_date,
+                    end_date,
+                    budget,
+                    hourly_rate,
+                    version: event.sequence,
+                    created_at: created_at.to_rfc3339(),
+                    updated_at: at,
+                });
+            }
             ProjectDeleted { .. } => *row = None,
             other => {
                 let Some(row) = row else { return };
@@ -105,6 +145,7 @@ impl Fold for Projects {
                     | ProjectMemberRoleChanged { .. }
                     | ProjectMemberRemoved { .. }
                     | ProjectCreated { .. }
+                    | ProjectImported { .. }
                     | ProjectDeleted { .. } => {}
                 }
             }
@@ -150,7 +191,14 @@ async fn apply_members(conn: &mut Conn<'_>, event: &StoredEvent) -> Result<(), P
     let kind = ProjectEventKind::from_str(&event.event_type).ok();
     if !matches!(
         kind,
-        Some(ProjectCreated | ProjectDeleted | ProjectMemberAdded | ProjectMemberRoleChanged | ProjectMemberRemoved)
+        Some(
+            ProjectCreated
+                | ProjectImported
+                | ProjectDeleted
+                | ProjectMemberAdded
+                | ProjectMemberRoleChanged
+                | ProjectMemberRemoved
+        )
     ) {
         return Ok(());
     }
@@ -159,11 +207,20 @@ async fn apply_members(conn: &mut Conn<'_>, event: &StoredEvent) -> Result<(), P
     let at = change.at().to_rfc3339();
     match change {
         ProjectEvent::ProjectCreated { user_id, .. } => {
-            add(conn, project, &user_id.to_string(), Role::Owner, &at).await
+            add(conn, project, &user_id.to_string(), Role::Owner, None, &at).await
         }
-        ProjectEvent::ProjectMemberAdded { user_id, role, .. } => {
-            add(conn, project, &user_id.to_string(), role, &at).await
+        ProjectEvent::ProjectImported {
+            user_id, created_at, ..
+        } => {
+            let user = user_id.to_string();
+            add(conn, project, &user, Role::Owner, None, &created_at.to_rfc3339()).await
         }
+        ProjectEvent::ProjectMemberAdded {
+            user_id,
+            role,
+            membership_id,
+            ..
+        } => add(conn, project, &user_id.to_string(), role, membership_id, &at).await,
         ProjectEvent::ProjectMemberRoleChanged { user_id, to, .. } => {
             conn.execute(
                 "update project_memberships set role = $3 where project_id = $1 and user_id = $2",
@@ -189,8 +246,17 @@ async fn apply_members(conn: &mut Conn<'_>, event: &StoredEvent) -> Result<(), P
     }
 }
 
-async fn add(conn: &mut Conn<'_>, project: &str, user: &str, role: Role, at: &str) -> Result<(), ProjectionError> {
-    let id = format!("{project}:{user}");
+/// A member joins; a membership made in Joan is named by its project and user, an imported
+/// one keeps its id.
+async fn add(
+    conn: &mut Conn<'_>,
+    project: &str,
+    user: &str,
+    role: Role,
+    imported: Option<uuid::Uuid>,
+    at: &str,
+) -> Result<(), ProjectionError> {
+    let id = imported.map_or_else(|| format!("{project}:{user}"), |m| m.to_string());
     conn.execute(
         "insert into project_memberships (id, project_id, user_id, role, created_at) values ($1, $2, $3, $4, $5) \
          on conflict (project_id, user_id) do update set role = excluded.role",

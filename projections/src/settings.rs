@@ -101,6 +101,55 @@ impl Fold for UserSettings {
             });
             return;
         }
+        if let SettingsImported {
+            user_id,
+            theme,
+            notifications_enabled,
+            default_work_duration,
+            default_break_duration,
+            openai_api_key,
+            anthropic_api_key,
+            local_llm_enabled,
+            local_llm_url,
+            local_llm_model,
+            timezone,
+            created_at,
+            at,
+            ..
+        } = change
+        {
+            let mut imported = SettingsRow {
+                id: event.aggregate_id.clone(),
+                user_id: user_id.to_string(),
+                theme: theme.as_str().to_string(),
+                notifications_enabled: Flag(notifications_enabled),
+                default_work_duration: i64::from(default_work_duration),
+                default_break_duration: i64::from(default_break_duration),
+                openai_api_key_encrypted: None,
+                openai_api_key_mask: None,
+                anthropic_api_key_encrypted: None,
+                anthropic_api_key_mask: None,
+                local_llm_enabled: Flag(local_llm_enabled),
+                local_llm_url,
+                local_llm_model,
+                timezone,
+                version: event.sequence,
+                created_at: created_at.to_rfc3339(),
+                updated_at: at.to_rfc3339(),
+            };
+            for (provider, key) in [
+                (Provider::OpenAi, openai_api_key),
+                (Provider::Anthropic, anthropic_api_key),
+            ] {
+                if let Some(key) = key {
+                    let (sealed, mask) = imported.key_slots(provider);
+                    *sealed = Some(key.stored());
+                    *mask = Some(key.mask);
+                }
+            }
+            *row = Some(imported);
+            return;
+        }
         let Some(row) = row else { return };
         match change {
             SettingsThemeChanged { to, .. } => row.theme = to.as_str().to_string(),
@@ -121,7 +170,7 @@ impl Fold for UserSettings {
             SettingsLocalLlmUrlChanged { to, .. } => row.local_llm_url = to,
             SettingsLocalLlmModelChanged { to, .. } => row.local_llm_model = to,
             SettingsTimezoneChanged { to, .. } => row.timezone = to,
-            SettingsCreated { .. } => {}
+            SettingsCreated { .. } | SettingsImported { .. } => {}
         }
     }
 }

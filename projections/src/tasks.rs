@@ -50,8 +50,13 @@ impl Fold for Tasks {
         change.at()
     }
 
+    /// Old history taken in by an import (activities, goal links) leaves the old row's
+    /// `updated_at` as it was.
     fn moves_updated_at(change: &TaskEvent) -> bool {
-        !matches!(change, TaskEvent::TaskActivityImported { .. })
+        !matches!(
+            change,
+            TaskEvent::TaskActivityImported { .. } | TaskEvent::TaskGoalLinked { link_id: Some(_), .. }
+        )
     }
 
     fn apply(row: &mut Option<TaskRow>, event: &StoredEvent, change: TaskEvent) {

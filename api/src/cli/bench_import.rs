@@ -32,8 +32,12 @@ pub async fn run(storage: &StorageArgs, args: ImportBenchArgs) -> Result<(), App
         fixture.bad.len(),
         started.elapsed().as_secs_f64()
     );
+    let options = ImportOptions {
+        keyring: Some(super::import::keyring(storage, None)?),
+        ..ImportOptions::default()
+    };
     let core = Core::open(&storage.location(), StoreOptions::default()).await?;
-    let report = import::import_legacy(&core.store, &path, &ImportOptions::default(), &()).await;
+    let report = import::import_legacy(&core.store, &path, &options, &()).await;
     core.close().await;
     let report = report?;
     for t in &report.tables {

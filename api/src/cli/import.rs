@@ -8,8 +8,9 @@ use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use joan_commands::StoreOptions;
 
-use crate::config::StorageArgs;
+use crate::config::{Secret, StorageArgs, stored_secret};
 use crate::core::Core;
+use crate::crypto::Keyring;
 use crate::error::AppError;
 use crate::import::{self, ImportOptions, Progress};
 
@@ -31,6 +32,10 @@ pub struct LegacyArgs {
     /// Check every row and report, write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// The key `joan serve` seals users' LLM API keys with (default: the one kept in the data
+    /// dir): the old settings' keys are sealed with it.
+    #[arg(long, env = "JOAN_ENCRYPTION_KEY", hide_env_values = true)]
+    pub encryption_key: Option<Secret>,
 }
 
 #[derive(Debug, Args)]
@@ -78,6 +83,15 @@ impl Progress for Bars {
     }
 }
 
+/// The keyring `joan serve` seals API keys with: `key`, or the one kept in the data dir.
+pub(super) fn keyring(storage: &StorageArgs, key: Option<Secret>) -> Result<Keyring, AppError> {
+    let key = match key {
+        Some(key) => key,
+        None => stored_secret(&storage.data_dir, "encryption_key")?,
+    };
+    Keyring::new(&key, &[]).map_err(|e| AppError::Config(format!("JOAN_ENCRYPTION_KEY: {e}")))
+}
+
 pub async fn run(storage: &StorageArgs, cmd: ImportCommand) -> Result<(), AppError> {
     match cmd {
         ImportCommand::Fixture(args) => {
@@ -94,10 +108,12 @@ pub async fn run(storage: &StorageArgs, cmd: ImportCommand) -> Result<(), AppErr
             Ok(())
         }
         ImportCommand::Legacy(args) => {
+            let keyring = keyring(storage, args.encryption_key)?;
             let core = Core::open(&storage.location(), StoreOptions::default()).await?;
             let options = ImportOptions {
                 dry_run: args.dry_run,
                 attachments: args.attachments,
+                keyring: Some(keyring),
             };
             let report = import::import_legacy(&core.store, &args.path, &options, &Bars::new()).await;
             core.close().await;

@@ -4,14 +4,24 @@
 //! The schema is the old system's own (`users`, `user_settings` and `tasks` as its models
 //! mapped them; the other tables as the read-table list in the API contract names them),
 //! with ids as TEXT UUIDs, booleans 0/1, JSON as text and `datetime('now')` timestamps.
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use rusqlite::types::Value;
 use rusqlite::{Connection, params};
 use uuid::Uuid;
 
 use super::ImportError;
+
+mod activities;
+mod clients;
+mod goals;
+mod notes;
+mod pomodoro;
+mod projects;
+mod settings;
 
 const SCHEMA: &str = "
 create table users (
@@ -22,6 +32,9 @@ create table user_settings (
   id text primary key, user_id text not null unique, theme text not null default 'light',
   language text not null default 'en', timezone text not null default 'UTC',
   notifications_enabled integer not null default 1,
+  default_work_duration integer default 25, default_break_duration integer default 5,
+  openai_api_key_encrypted text, anthropic_api_key_encrypted text, local_llm_enabled integer default 0,
+  local_llm_url text, local_llm_model text,
   created_at text not null default (datetime('now')), updated_at text not null default (datetime('now')));
 create table tasks (
   id text primary key, user_id text not null, title text not null, description text,
@@ -59,6 +72,28 @@ pub struct Fixture {
     pub good_activities: u64,
     /// A task with a long history (more activities than a page of them).
     pub long_history_task: String,
+    /// Good rows of the other tables, by table.
+    pub good: BTreeMap<&'static str, u64>,
+    /// Every plain API key in the old settings, taken in or not: none may be written out.
+    pub secrets: Vec<String>,
+    /// Rows imported without a reference they named: (table, id, column).
+    pub dropped: Vec<(&'static str, String, &'static str)>,
+}
+
+/// What the tables written after users, folders and tasks may name.
+pub(crate) struct Owners {
+    /// Good users; the first owns `folder`.
+    pub users: Vec<String>,
+    /// A sound folder of the first user.
+    pub folder: String,
+    /// A folder of the first user refused by the import (on a cycle).
+    pub refused_folder: String,
+    /// A folder of the second user.
+    pub other_folder: String,
+    /// Good tasks, with their owners (not the one with the long history).
+    pub tasks: Vec<(String, String)>,
+    /// A task the import refuses.
+    pub refused_task: String,
 }
 
 /// bcrypt's work factor for fixture users: the lowest, so that writing many is quick.
@@ -142,6 +177,29 @@ impl Writer<'_> {
     fn bad(&mut self, table: &'static str, id: String) {
         self.fixture.bad.push((table, id));
     }
+
+    /// Inserts one row of `table`, columns by name.
+    fn insert(&self, table: &str, row: &[(&str, Value)]) -> Result<(), ImportError> {
+        let columns: Vec<&str> = row.iter().map(|(c, _)| *c).collect();
+        let marks: Vec<String> = (1..=row.len()).map(|i| format!("?{i}")).collect();
+        let sql = format!(
+            "insert into {table} ({}) values ({})",
+            columns.join(", "),
+            marks.join(", ")
+        );
+        self.conn
+            .execute(&sql, rusqlite::params_from_iter(row.iter().map(|(_, v)| v)))?;
+        Ok(())
+    }
+
+    fn good(&mut self, table: &'static str) {
+        *self.fixture.good.entry(table).or_default() += 1;
+    }
+}
+
+/// A text value; `None` is NULL.
+fn text(value: Option<&str>) -> Value {
+    value.map_or(Value::Null, |v| Value::Text(v.to_string()))
 }
 
 const TITLES: [&str; 8] = [
@@ -164,6 +222,12 @@ pub fn write(path: &Path, tasks: usize) -> Result<Fixture, ImportError> {
     let conn = Connection::open(path)?;
     conn.execute_batch("pragma synchronous = off;")?;
     conn.execute_batch(SCHEMA)?;
+    conn.execute_batch(notes::SCHEMA)?;
+    conn.execute_batch(goals::SCHEMA)?;
+    conn.execute_batch(clients::SCHEMA)?;
+    conn.execute_batch(projects::SCHEMA)?;
+    conn.execute_batch(pomodoro::SCHEMA)?;
+    conn.execute_batch(activities::SCHEMA)?;
     conn.execute_batch("begin")?;
     let mut w = Writer {
         conn: &conn,
@@ -213,7 +277,20 @@ pub fn write(path: &Path, tasks: usize) -> Result<Fixture, ImportError> {
     }
     w.bad("folders", folder_a.clone());
     w.bad("folders", folder_b.clone());
-    w.fixture.good_folders = 2;
+    // A folder of the second user, and one of theirs under the first user's: refused.
+    let (other_folder, intruder) = (w.id(), w.id());
+    for (id, parent, name) in [
+        (&other_folder, None, "Someone else's"),
+        (&intruder, Some(&folder_ok), "Under a stranger's folder"),
+    ] {
+        let at = w.tick();
+        conn.execute(
+            "insert into folders (id, user_id, parent_id, name, created_at, updated_at) values (?1, ?2, ?3, ?4, ?5, ?5)",
+            params![id, owners[1], parent, name, at],
+        )?;
+    }
+    w.bad("folders", intruder);
+    w.fixture.good_folders = 3;
 
     // Tasks with every nullable column null somewhere, long text, Unicode, and histories.
     let long_text = "Lorem ipsum dolor sit amet, ✨ consectetur adipiscing elit. ".repeat(1_500);
@@ -234,7 +311,8 @@ pub fn write(path: &Path, tasks: usize) -> Result<Fixture, ImportError> {
             1 => Some("2026-12-24"),
             _ => Some("2026-12-24 17:30:00"),
         };
-        let folder = (n % 11 == 0).then_some(folder_ok.as_str());
+        // Only the folder's owner files tasks in it.
+        let folder = (n % owners.len() == 0).then_some(folder_ok.as_str());
         let id = w.task(&owner, &title, description, status, priority, due, folder)?;
         good_tasks.push((id, owner));
     }
@@ -280,7 +358,7 @@ pub fn write(path: &Path, tasks: usize) -> Result<Fixture, ImportError> {
     // Its history goes with it.
     let orphan = w.activity(&bad, &deleted_owner, "created", None)?;
     w.bad("task_activities", orphan);
-    let bad = w.task(
+    let refused_task = w.task(
         &owners[0],
         "Archived is not a status",
         None,
@@ -289,7 +367,7 @@ pub fn write(path: &Path, tasks: usize) -> Result<Fixture, ImportError> {
         None,
         None,
     )?;
-    w.bad("tasks", bad);
+    w.bad("tasks", refused_task.clone());
     let bad = w.task(&owners[0], "Priority nine", None, "pending", Some(9), None, None)?;
     w.bad("tasks", bad);
     let title = "T".repeat(600);
@@ -309,6 +387,40 @@ pub fn write(path: &Path, tasks: usize) -> Result<Fixture, ImportError> {
     }
     let bad = w.activity(&Uuid::nil().to_string(), &owners[0], "created", None)?;
     w.bad("task_activities", bad);
+
+    // A task in another user's folder: imported without it.
+    let stranger = w.task(
+        &owners[1],
+        "In someone else's folder",
+        None,
+        "pending",
+        None,
+        None,
+        Some(&folder_ok),
+    )?;
+    w.fixture.good_tasks += 1;
+    w.fixture.dropped.push(("tasks", stranger, "folder_id"));
+
+    let named = Owners {
+        users: owners,
+        folder: folder_ok,
+        refused_folder: folder_a,
+        other_folder,
+        tasks: good_tasks
+            .into_iter()
+            .enumerate()
+            .filter(|(n, _)| *n != 1)
+            .map(|(_, t)| t)
+            .collect(),
+        refused_task,
+    };
+    settings::write(&mut w, &named)?;
+    notes::write(&mut w, &named)?;
+    let goals = goals::write(&mut w, &named)?;
+    activities::write(&mut w, &named, &goals)?;
+    let clients = clients::write(&mut w, &named)?;
+    projects::write(&mut w, &named, &clients)?;
+    pomodoro::write(&mut w, &named)?;
 
     conn.execute_batch("commit")?;
     Ok(w.fixture)

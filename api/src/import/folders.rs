@@ -1,6 +1,6 @@
 //! Legacy `folders` rows: a `FolderImported` each. A folder on a cycle of parents is refused
-//! (with every folder of the cycle); one whose parent is missing or refused goes to the top
-//! of its owner's tree, and the report says so.
+//! (with every folder of the cycle), and so is one whose parent is another user's; one whose
+//! parent is missing or refused goes to the top of its owner's tree, and the report says so.
 use std::collections::{HashMap, HashSet};
 
 use joan_domain::folder::{Color, FolderEvent, FolderName, Icon, Position};
@@ -8,10 +8,12 @@ use joan_domain::text::Description;
 use joan_domain::{FolderId, UserId};
 use uuid::Uuid;
 
+use super::ImportError;
 use super::append::{Batcher, Stamp};
+use super::known::Known;
 use super::report::{BadRow, TableReport};
+use super::rules;
 use super::source::Record;
-use super::{ImportError, Known};
 
 /// A checked folder, its parent not yet.
 struct Checked {
@@ -23,10 +25,7 @@ struct Checked {
 
 fn check(record: &Record, known: &Known) -> Result<Checked, String> {
     let id = record.uuid("id")?;
-    let owner = record.uuid("user_id")?;
-    if !known.users.contains(&owner.to_string()) {
-        return Err(format!("owner {owner} is missing"));
-    }
+    let owner = rules::owner(record, known)?;
     let text = |column: &str| record.text(column);
     let name = FolderName::parse(record.required("name")?).map_err(|e| format!("name: {e}"))?;
     let description = text("description")?
@@ -40,7 +39,6 @@ fn check(record: &Record, known: &Known) -> Result<Checked, String> {
         .transpose()?;
     let position = Position::parse(record.integer("position")?.unwrap_or(0)).map_err(|e| format!("position: {e}"))?;
     let created_at = record.timestamp("created_at")?;
-    let owner = UserId::from(owner);
     Ok(Checked {
         id,
         owner,
@@ -81,8 +79,23 @@ fn on_cycles(folders: &HashMap<Uuid, Checked>) -> HashSet<Uuid> {
     cyclic
 }
 
-/// Checks every folder, adds the importable ones to `batches` and their ids to
-/// `known.folders`.
+/// The folders whose parent is another user's (in this run or in Joan).
+fn under_strangers(folders: &HashMap<Uuid, Checked>, known: &Known) -> HashSet<Uuid> {
+    folders
+        .values()
+        .filter(|f| {
+            let Some(parent) = f.parent else { return false };
+            let parent_owner = match folders.get(&parent) {
+                Some(p) => Some(p.owner.to_string()),
+                None => known.owner_of("folders", &parent.to_string()).map(String::from),
+            };
+            parent_owner.is_some_and(|o| o != f.owner.to_string())
+        })
+        .map(|f| f.id)
+        .collect()
+}
+
+/// Checks every folder, adds the importable ones to `batches` and to `known` (as `folders`).
 pub fn plan(
     records: &[Record],
     known: &mut Known,
@@ -101,25 +114,28 @@ pub fn plan(
         }
     }
     let cyclic = on_cycles(&folders);
+    let strangers = under_strangers(&folders, known);
     let mut ids: Vec<Uuid> = folders.keys().copied().collect();
     ids.sort();
     for id in &ids {
         if cyclic.contains(id) {
             report.refuse(id.to_string(), "its parents form a cycle");
+        } else if strangers.contains(id) {
+            report.refuse(id.to_string(), "its parent is another user's folder");
         }
     }
-    for id in ids.iter().filter(|id| !cyclic.contains(id)) {
+    let refused = |id: &Uuid| cyclic.contains(id) || strangers.contains(id);
+    for id in ids.iter().filter(|id| !refused(id)) {
         let Some(folder) = folders.remove(id) else { continue };
         let key = id.to_string();
-        known.folders.insert(key.clone());
-        if known.existing_folders.contains(&key) {
+        let owner = folder.owner.to_string();
+        known.add("folders", key.clone(), owner.clone());
+        if known.exists("folder", &key) {
             report.already += 1;
             continue;
         }
         let parent = match folder.parent {
-            Some(p) if !cyclic.contains(&p) && (folders.contains_key(&p) || known.folders.contains(&p.to_string())) => {
-                Some(p)
-            }
+            Some(p) if !refused(&p) && (folders.contains_key(&p) || known.has("folders", &p.to_string())) => Some(p),
             Some(p) => {
                 report.dropped_references.push(BadRow {
                     table: "folders",
@@ -138,7 +154,6 @@ pub fn plan(
             FolderEvent::FolderImported { created_at, .. } => *created_at,
             _ => continue,
         };
-        let owner = folder.owner.to_string();
         batches.push(stamp.stream("folder", &key, &owner, &[(event, created_at)])?, 1);
         report.imported += 1;
     }

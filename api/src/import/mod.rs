@@ -4,16 +4,31 @@
 //! actor and the run's id in the metadata; a task's old `task_activities` follow its import
 //! in its stream. A bad row is reported with its table, id and reason, and the rest is
 //! imported. Streams that exist already are left alone, so a second run imports nothing new.
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use joan_commands::{EventStore, StoreError};
 
+use known::Known;
+
+use crate::crypto::Keyring;
+
+mod activities;
 mod append;
+mod clients;
 pub mod fixture;
 mod folders;
+mod goal_links;
+mod goals;
+mod known;
+mod notes;
+mod pomodoro;
+mod projects;
 mod report;
+mod rules;
+mod settings;
+mod single;
 mod source;
 mod tasks;
 mod users;
@@ -45,6 +60,8 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// The old system's `./attachments` folder.
     pub attachments: Option<PathBuf>,
+    /// Seals the users' API keys of `user_settings` (a row with a key is refused without it).
+    pub keyring: Option<Keyring>,
 }
 
 /// Where an import reports its progress (a bar per table on the command line).
@@ -61,64 +78,54 @@ pub trait Progress: Send + Sync {
 
 impl Progress for () {}
 
-/// The tables taken in, in order; the others of a legacy database are listed as not imported.
-const IMPORTED: [&str; 4] = ["users", "folders", "tasks", "task_activities"];
-
-/// What the import knows exists: in Joan already, or imported by this run.
-#[derive(Debug, Default)]
-pub struct Known {
-    /// User streams Joan holds already.
-    existing_users: HashSet<String>,
-    existing_tasks: HashSet<String>,
-    existing_folders: HashSet<String>,
-    /// Users a task may belong to: imported now or before.
-    users: HashSet<String>,
-    /// Folders a task may name: imported now or before.
-    folders: HashSet<String>,
-    /// Ids of the legacy projects (not imported yet), which tasks may name.
-    projects: HashSet<String>,
-}
+/// The tables taken in, each with the order its rows are read in; the others of a legacy
+/// database are listed as not imported.
+const IMPORTED: [(&str, &str); 14] = [
+    ("users", "created_at, id"),
+    ("user_settings", "created_at, id"),
+    ("folders", "created_at, id"),
+    ("notes", "created_at, id"),
+    ("goals", "created_at, id"),
+    ("clients", "created_at, id"),
+    ("projects", "created_at, id"),
+    // The API contract's name, and the FastAPI models' own.
+    ("project_memberships", "rowid"),
+    ("project_members", "rowid"),
+    ("tasks", "created_at, id"),
+    // The old history in its order: by time, then as it was written.
+    ("task_activities", "created_at, rowid"),
+    ("task_goal_links", "rowid"),
+    ("pomodoro_sessions", "started_at, id"),
+    ("personal_activities", "created_at, id"),
+];
 
 /// The legacy rows, read on a blocking thread.
 struct Legacy {
-    users: Vec<source::Record>,
-    tasks: Vec<source::Record>,
-    activities: Vec<source::Record>,
-    folders: Vec<source::Record>,
-    projects: Vec<source::Record>,
+    rows: HashMap<&'static str, Vec<source::Record>>,
     others: Vec<(String, u64)>,
+}
+
+impl Legacy {
+    /// `table`'s rows (none when the database has no such table).
+    fn take(&mut self, table: &str) -> Vec<source::Record> {
+        self.rows.remove(table).unwrap_or_default()
+    }
 }
 
 fn read(path: &Path) -> Result<Legacy, ImportError> {
     let source = source::Source::open(path)?;
     let mut others = Vec::new();
     for table in source.tables()? {
-        if !IMPORTED.contains(&table.as_str()) {
+        if !IMPORTED.iter().any(|(t, _)| *t == table) {
             let rows = source.count(&table)?;
             others.push((table, rows));
         }
     }
-    Ok(Legacy {
-        users: source.rows("users", "created_at, id")?,
-        tasks: source.rows("tasks", "created_at, id")?,
-        // The old history in its order: by time, then as it was written.
-        activities: source.rows("task_activities", "created_at, rowid")?,
-        folders: source.rows("folders", "created_at, id")?,
-        projects: source.rows("projects", "id")?,
-        others,
-    })
-}
-
-/// The ids of `aggregate_type`'s streams in Joan's log.
-async fn streams(store: &EventStore, aggregate_type: &str) -> Result<HashSet<String>, ImportError> {
-    let rows: Vec<(String,)> = store
-        .db()
-        .fetch_all(
-            "select aggregate_id from events where aggregate_type = $1 and sequence = 1",
-            &joan_commands::args![aggregate_type],
-        )
-        .await?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+    let mut rows = HashMap::new();
+    for (table, order) in IMPORTED {
+        rows.insert(table, source.rows(table, order)?);
+    }
+    Ok(Legacy { rows, others })
 }
 
 /// Imports the legacy database at `path` into `store`.
@@ -134,15 +141,8 @@ pub async fn import_legacy(
     }
     let run_id = uuid::Uuid::now_v7().to_string();
     let owned = path.to_path_buf();
-    let legacy = tokio::task::spawn_blocking(move || read(&owned)).await??;
-    let ids = |rows: &[source::Record]| rows.iter().map(source::Record::id).collect::<HashSet<_>>();
-    let mut known = Known {
-        existing_users: streams(store, "user").await?,
-        existing_tasks: streams(store, "task").await?,
-        existing_folders: streams(store, "folder").await?,
-        projects: ids(&legacy.projects),
-        ..Known::default()
-    };
+    let mut legacy = tokio::task::spawn_blocking(move || read(&owned)).await??;
+    let mut known = Known::load(store).await?;
     let taken: Vec<(String, String)> = store
         .db()
         .fetch_all("select email, user_id from credentials", &[])
@@ -157,10 +157,11 @@ pub async fn import_legacy(
     };
 
     let table_started = Instant::now();
-    let mut user_report = TableReport::new("users", legacy.users.len());
+    let records = legacy.take("users");
+    let mut user_report = TableReport::new("users", records.len());
     let mut user_batches = append::Batcher::default();
     users::plan(
-        &legacy.users,
+        &records,
         &mut known,
         &taken,
         &stamp,
@@ -171,35 +172,119 @@ pub async fn import_legacy(
     user_report.elapsed = table_started.elapsed();
 
     let table_started = Instant::now();
-    let mut folder_report = TableReport::new("folders", legacy.folders.len());
+    let records = legacy.take("folders");
+    let mut folder_report = TableReport::new("folders", records.len());
     let mut folder_batches = append::Batcher::default();
-    folders::plan(
-        &legacy.folders,
-        &mut known,
-        &stamp,
-        &mut folder_report,
-        &mut folder_batches,
-    )?;
+    folders::plan(&records, &mut known, &stamp, &mut folder_report, &mut folder_batches)?;
     write(store, options, progress, "folders", folder_batches).await?;
     folder_report.elapsed = table_started.elapsed();
 
+    let run = Run {
+        store,
+        options,
+        progress,
+        stamp: &stamp,
+    };
+    let settings_rows = legacy.take("user_settings");
+    let keyring = options.keyring.as_ref();
+    let settings_report = run
+        .one_per_row(&mut known, &settings::TABLE, &settings_rows, |record, known| {
+            settings::check(record, known, keyring)
+        })
+        .await?;
+    let note_rows = legacy.take("notes");
+    let note_report = run
+        .one_per_row(&mut known, &notes::TABLE, &note_rows, notes::check)
+        .await?;
+    let goal_rows = legacy.take("goals");
+    let goal_report = run
+        .one_per_row(&mut known, &goals::TABLE, &goal_rows, goals::check)
+        .await?;
+    let activity_rows = legacy.take("personal_activities");
+    let activity_report = run
+        .one_per_row(&mut known, &activities::TABLE, &activity_rows, activities::check)
+        .await?;
+    let client_rows = legacy.take("clients");
+    let client_report = run
+        .one_per_row(&mut known, &clients::TABLE, &client_rows, clients::check)
+        .await?;
+
     let table_started = Instant::now();
-    let mut task_report = TableReport::new("tasks", legacy.tasks.len());
-    let mut activity_report = TableReport::new("task_activities", legacy.activities.len());
+    let project_rows = legacy.take("projects");
+    let mut member_rows = legacy.take("project_memberships");
+    member_rows.extend(legacy.take("project_members"));
+    let mut project_report = TableReport::new("projects", project_rows.len());
+    let mut member_report = TableReport::new("project_memberships", member_rows.len());
+    let mut project_batches = append::Batcher::default();
+    projects::plan(
+        &project_rows,
+        &member_rows,
+        &mut known,
+        &stamp,
+        (&mut project_report, &mut member_report),
+        &mut project_batches,
+    )?;
+    write(store, options, progress, "projects + members", project_batches).await?;
+    project_report.elapsed = table_started.elapsed();
+    member_report.elapsed = project_report.elapsed;
+
+    let table_started = Instant::now();
+    let (tasks, activities, links) = (
+        legacy.take("tasks"),
+        legacy.take("task_activities"),
+        legacy.take("task_goal_links"),
+    );
+    let mut reports = tasks::Reports {
+        tasks: TableReport::new("tasks", tasks.len()),
+        activities: TableReport::new("task_activities", activities.len()),
+        links: TableReport::new("task_goal_links", links.len()),
+    };
     let mut task_batches = append::Batcher::default();
     tasks::plan(
-        &legacy.tasks,
-        &legacy.activities,
-        &known,
+        &tasks,
+        &activities,
+        &links,
+        &mut known,
         &stamp,
-        (&mut task_report, &mut activity_report),
+        &mut reports,
         &mut task_batches,
     )?;
-    write(store, options, progress, "tasks + task_activities", task_batches).await?;
-    task_report.elapsed = table_started.elapsed();
-    activity_report.elapsed = task_report.elapsed;
+    write(
+        store,
+        options,
+        progress,
+        "tasks + activities + goal links",
+        task_batches,
+    )
+    .await?;
+    let elapsed = table_started.elapsed();
+    for table in [&mut reports.tasks, &mut reports.activities, &mut reports.links] {
+        table.elapsed = elapsed;
+    }
 
-    report.tables = vec![user_report, folder_report, task_report, activity_report];
+    let table_started = Instant::now();
+    let session_rows = legacy.take("pomodoro_sessions");
+    let mut session_report = TableReport::new("pomodoro_sessions", session_rows.len());
+    let mut session_batches = append::Batcher::default();
+    pomodoro::plan(&session_rows, &known, &stamp, &mut session_report, &mut session_batches)?;
+    write(store, options, progress, "pomodoro_sessions", session_batches).await?;
+    session_report.elapsed = table_started.elapsed();
+
+    report.tables = vec![
+        user_report,
+        settings_report,
+        folder_report,
+        note_report,
+        goal_report,
+        activity_report,
+        client_report,
+        project_report,
+        member_report,
+        reports.tasks,
+        reports.activities,
+        reports.links,
+        session_report,
+    ];
     report.elapsed = started.elapsed();
     for bad in report.bad_rows() {
         tracing::warn!(table = bad.table, id = %bad.id, reason = %bad.reason, "legacy row skipped");
@@ -212,6 +297,33 @@ pub async fn import_legacy(
         "legacy import finished"
     );
     Ok(report)
+}
+
+/// What every table's import shares.
+struct Run<'r> {
+    store: &'r EventStore,
+    options: &'r ImportOptions,
+    progress: &'r dyn Progress,
+    stamp: &'r append::Stamp,
+}
+
+impl Run<'_> {
+    /// Imports a table whose rows each become one stream, checked by `check`.
+    async fn one_per_row<E: cqrs_es::DomainEvent + serde::Serialize>(
+        &self,
+        known: &mut Known,
+        table: &single::Table,
+        records: &[source::Record],
+        check: impl Fn(&source::Record, &Known) -> Result<single::Checked<E>, String>,
+    ) -> Result<TableReport, ImportError> {
+        let started = Instant::now();
+        let mut report = TableReport::new(table.name, records.len());
+        let mut batches = append::Batcher::default();
+        single::plan(table, records, known, self.stamp, &mut report, &mut batches, check)?;
+        write(self.store, self.options, self.progress, table.name, batches).await?;
+        report.elapsed = started.elapsed();
+        Ok(report)
+    }
 }
 
 /// Appends `batches` (nothing in a dry run) with a progress bar for `table`.

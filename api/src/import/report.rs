@@ -92,13 +92,13 @@ impl fmt::Display for ImportReport {
         )?;
         writeln!(
             f,
-            "{:<16} {:>9} {:>12} {:>9} {:>9} {:>9}",
+            "{:<20} {:>9} {:>12} {:>9} {:>9} {:>9}",
             "table", "read", verb, "already", "skipped", "seconds"
         )?;
         for t in &self.tables {
             writeln!(
                 f,
-                "{:<16} {:>9} {:>12} {:>9} {:>9} {:>9.2}",
+                "{:<20} {:>9} {:>12} {:>9} {:>9} {:>9.2}",
                 t.table,
                 t.read,
                 t.imported,

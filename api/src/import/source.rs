@@ -51,6 +51,32 @@ impl Record {
         }
     }
 
+    /// A number column that may hold a fraction, rounded to a whole number; NULL is `None`.
+    pub fn rounded(&self, column: &str) -> Result<Option<i64>, String> {
+        match self.0.get(column) {
+            #[allow(clippy::cast_possible_truncation)]
+            Some(Value::Real(r)) if r.is_finite() => Ok(Some(r.round() as i64)),
+            Some(Value::Text(t)) => match t.trim().parse::<f64>() {
+                #[allow(clippy::cast_possible_truncation)]
+                Ok(r) if r.is_finite() => Ok(Some(r.round() as i64)),
+                _ => Err(format!("{column} is not a number")),
+            },
+            _ => self.integer(column),
+        }
+    }
+
+    /// A decimal column (money) as exact text: text as it is, a number as its shortest
+    /// decimal form; NULL is `None`.
+    pub fn decimal(&self, column: &str) -> Result<Option<String>, String> {
+        match self.0.get(column) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Text(t)) => Ok(Some(t.trim().to_string())),
+            Some(Value::Integer(i)) => Ok(Some(i.to_string())),
+            Some(Value::Real(r)) if r.is_finite() => Ok(Some(r.to_string())),
+            Some(_) => Err(format!("{column} is not a number")),
+        }
+    }
+
     /// A 0/1 column (`default` when NULL or absent).
     pub fn flag(&self, column: &str, default: bool) -> Result<bool, String> {
         match self.integer(column)? {

@@ -1,63 +1,43 @@
 //! Legacy `tasks` and `task_activities` rows: a `TaskImported` per task, followed by a
-//! `TaskActivityImported` per old activity, in their order.
+//! `TaskActivityImported` per old activity, in their order, and the task's goal links.
 use std::collections::{HashMap, HashSet};
 
-use joan_domain::task::{Description, DueDate, Minutes, Priority, TaskEvent, TaskStatus, Title};
+use joan_domain::task::{Description, Minutes, Priority, TaskEvent, TaskStatus, Title};
 use joan_domain::{Timestamp, UserId};
 use uuid::Uuid;
 
+use super::ImportError;
 use super::append::{Batcher, Stamp};
+use super::goal_links;
+use super::known::Known;
 use super::report::{BadRow, TableReport};
-use super::source::{Record, legacy_timestamp};
-use super::{ImportError, Known};
+use super::rules::{self, References, parsed};
+use super::source::Record;
 
-fn check_task(record: &Record, known: &Known, dropped: &mut Vec<BadRow>) -> Result<(TaskEvent, UserId), String> {
+fn check_task(record: &Record, known: &Known) -> Result<(TaskEvent, UserId, Vec<BadRow>), String> {
     let task_id = record.uuid("id")?;
-    let owner = record.uuid("user_id")?;
-    if !known.users.contains(&owner.to_string()) {
-        return Err(format!("owner {owner} is missing"));
-    }
-    let title = Title::parse(record.required("title")?).map_err(|e| format!("title: {e}"))?;
-    let description = record
-        .text("description")?
-        .map(|d| Description::parse(d).map_err(|e| format!("description: {e}")))
-        .transpose()?;
+    let owner = rules::owner(record, known)?;
+    let title = parsed("title", Title::parse(record.required("title")?))?;
+    let description = rules::optional(record, "description", Description::parse)?;
     let status = record.text("status")?.unwrap_or("pending");
     let status = TaskStatus::parse(status).map_err(|e| format!("status {status:?}: {e}"))?;
-    let priority = Priority::parse(record.integer("priority")?.unwrap_or(0)).map_err(|e| format!("priority: {e}"))?;
-    let due_date = record.text("due_date")?.map(due_date).transpose()?;
+    let priority = parsed("priority", Priority::parse(record.integer("priority")?.unwrap_or(0)))?;
+    let due_date = record
+        .text("due_date")?
+        .map(|raw| rules::due_date("due_date", raw))
+        .transpose()?;
     let minutes = |column: &str| -> Result<Option<u32>, String> {
         record
             .integer(column)?
-            .map(|m| Minutes::parse(m).map(u32::from).map_err(|e| format!("{column}: {e}")))
+            .map(|m| parsed(column, Minutes::parse(m)).map(u32::from))
             .transpose()
     };
-    let tags = match record.json("tags")? {
-        None => Vec::new(),
-        Some(value) => serde_json::from_value::<Vec<String>>(value)
-            .map_err(|_| "tags is not a JSON list of texts".to_string())
-            .and_then(|t| joan_domain::task::Tags::parse(&t).map_err(|e| format!("tags: {e}")))?
-            .into(),
-    };
-    let mut reference = |column: &str, table: &str, present: &HashSet<String>| -> Result<Option<Uuid>, String> {
-        let Some(id) = record.uuid_opt(column)? else {
-            return Ok(None);
-        };
-        if present.contains(&id.to_string()) {
-            return Ok(Some(id));
-        }
-        dropped.push(BadRow {
-            table: "tasks",
-            id: task_id.to_string(),
-            reason: format!("{column} {id} names no row of {table}"),
-        });
-        Ok(None)
-    };
-    let folder_id = reference("folder_id", "folders", &known.folders)?.map(Into::into);
-    let project_id = reference("project_id", "projects", &known.projects)?.map(Into::into);
+    let tags = rules::tags(record, "tags")?;
+    let mut references = References::new(record, "tasks", Some(owner));
+    let folder_id = references.keep("folder_id", "folders", known)?.map(Into::into);
+    let project_id = references.keep_project("project_id", known)?.map(Into::into);
     let created_at = record.timestamp("created_at")?;
     let completed_at = record.timestamp_opt("completed_at")?;
-    let owner = UserId::from(owner);
     Ok((
         TaskEvent::TaskImported {
             task_id: task_id.into(),
@@ -77,16 +57,8 @@ fn check_task(record: &Record, known: &Known, dropped: &mut Vec<BadRow>) -> Resu
             at: record.timestamp_opt("updated_at")?.unwrap_or(created_at),
         },
         owner,
+        references.dropped,
     ))
-}
-
-/// A due date as Joan keeps it: a calendar day as it is, an instant in RFC 3339.
-fn due_date(raw: &str) -> Result<String, String> {
-    let normalised = legacy_timestamp(raw).map_or_else(|| raw.to_string(), Timestamp::to_rfc3339);
-    let raw = if raw.len() == 10 { raw.to_string() } else { normalised };
-    DueDate::parse(&raw)
-        .map(String::from)
-        .map_err(|e| format!("due_date {raw:?}: {e}"))
 }
 
 fn check_activity(record: &Record) -> Result<(Uuid, TaskEvent), String> {
@@ -107,16 +79,30 @@ fn check_activity(record: &Record) -> Result<(Uuid, TaskEvent), String> {
     ))
 }
 
-/// Checks tasks and their activities and adds the importable ones to their batches.
+/// The reports of the tables that go into task streams.
+pub struct Reports {
+    pub tasks: TableReport,
+    pub activities: TableReport,
+    pub links: TableReport,
+}
+
+/// Checks tasks, their activities and goal links, and adds the importable ones to their
+/// batches (and the tasks to `known`): each task's stream is its import, then its old
+/// activities and links by time.
 pub fn plan(
     tasks: &[Record],
     activities: &[Record],
-    known: &Known,
+    links: &[Record],
+    known: &mut Known,
     stamp: &Stamp,
-    reports: (&mut TableReport, &mut TableReport),
+    reports: &mut Reports,
     batches: &mut Batcher,
 ) -> Result<(), ImportError> {
-    let (task_report, activity_report) = reports;
+    let Reports {
+        tasks: task_report,
+        activities: activity_report,
+        links: link_report,
+    } = reports;
     // Activities by task, in the order they were read (oldest first).
     let mut history: HashMap<Uuid, Vec<(String, TaskEvent)>> = HashMap::new();
     let mut seen = HashSet::new();
@@ -127,10 +113,10 @@ pub fn plan(
             Err(reason) => activity_report.refuse(record.id(), reason),
         }
     }
+    let mut links = goal_links::by_task(links, link_report);
     let mut imported_tasks = HashSet::new();
     for record in tasks {
-        let checked = check_task(record, known, &mut task_report.dropped_references);
-        let (event, owner) = match checked {
+        let (event, owner, dropped) = match check_task(record, known) {
             Ok(ok) => ok,
             Err(reason) => {
                 task_report.refuse(record.id(), reason);
@@ -138,36 +124,52 @@ pub fn plan(
             }
         };
         let TaskEvent::TaskImported {
-            task_id, created_at, ..
+            task_id,
+            created_at,
+            status,
+            ..
         } = &event
         else {
             continue;
         };
-        let (task_id, created_at) = (task_id.uuid(), *created_at);
+        let (task_id, created_at, done) = (task_id.uuid(), *created_at, *status == TaskStatus::Completed);
         if !imported_tasks.insert(task_id) {
             task_report.refuse(task_id.to_string(), "the id is used twice");
             continue;
         }
         let old = history.remove(&task_id).unwrap_or_default();
-        if known.existing_tasks.contains(&task_id.to_string()) {
+        let owner = owner.to_string();
+        let task_links = links.remove(&task_id).unwrap_or_default();
+        let linked = goal_links::events(task_links, &owner, done, created_at, known, link_report);
+        let (activities, linked_count) = (old.len() as u64, linked.len() as u64);
+        known.add("tasks", task_id.to_string(), owner.clone());
+        if known.exists("task", &task_id.to_string()) {
             task_report.already += 1;
-            activity_report.already += old.len() as u64;
+            activity_report.already += activities;
+            link_report.already += linked_count;
             continue;
         }
-        let activities = old.len() as u64;
-        let mut stream = Vec::with_capacity(old.len() + 1);
+        task_report.dropped_references.extend(dropped);
+        let mut later: Vec<(TaskEvent, Timestamp)> = old
+            .into_iter()
+            .map(|(_, e)| {
+                let at = e.at();
+                (e, at)
+            })
+            .chain(linked)
+            .collect();
+        // Stable: activities keep their order, a link goes after the activities of its time.
+        later.sort_by_key(|(_, at)| *at);
+        let mut stream = Vec::with_capacity(later.len() + 1);
         stream.push((event, created_at));
-        stream.extend(old.into_iter().map(|(_, e)| {
-            let at = e.at();
-            (e, at)
-        }));
-        let owner = owner.to_string();
+        stream.extend(later);
         batches.push(
             stamp.stream("task", &task_id.to_string(), &owner, &stream)?,
-            1 + activities,
+            1 + activities + linked_count,
         );
         task_report.imported += 1;
         activity_report.imported += activities;
+        link_report.imported += linked_count;
     }
     // What is left names a task that is missing or was refused.
     let mut orphans: Vec<(String, Uuid)> = history
@@ -178,5 +180,6 @@ pub fn plan(
     for (id, task) in orphans {
         activity_report.refuse(id, format!("task {task} is missing or was not imported"));
     }
+    goal_links::refuse_orphans(links, link_report);
     Ok(())
 }

@@ -6,10 +6,11 @@ use joan_domain::Timestamp;
 use joan_domain::UserId;
 use joan_domain::user::{Email, UserEvent, UserName};
 
+use super::ImportError;
 use super::append::{Batcher, Stamp};
+use super::known::Known;
 use super::report::TableReport;
 use super::source::Record;
-use super::{ImportError, Known};
 use crate::auth::credentials::{Import, Insert};
 use crate::auth::password;
 use crate::auth::write;
@@ -59,7 +60,7 @@ fn check(record: &Record) -> Result<LegacyUser, String> {
     })
 }
 
-/// Checks every user, adds the importable ones to `batches` and their ids to `known.users`.
+/// Checks every user, adds the importable ones to `batches` and to `known` (as `users`).
 /// `taken` holds the emails Joan's accounts already sign in with, by user id.
 pub fn plan(
     records: &[Record],
@@ -81,9 +82,9 @@ pub fn plan(
             }
         };
         let id = user.id.to_string();
-        if known.existing_users.contains(&id) {
+        if known.exists("user", &id) {
             report.already += 1;
-            known.users.insert(id);
+            known.add("users", id.clone(), id);
             continue;
         }
         if let Some(owner) = taken.get(&user.email) {
@@ -113,7 +114,7 @@ pub fn plan(
                 at: user.updated_at.to_rfc3339(),
             });
         }
-        known.users.insert(id);
+        known.add("users", id.clone(), id);
         report.imported += 1;
     }
     for (batch, inserts) in batches.batches.iter_mut().zip(credentials) {

@@ -59,7 +59,7 @@ pub async fn api_key(state: &AppState, user: UserId, provider: Provider) -> Resu
 }
 
 /// Seals a key given in a request: 1 to 512 visible ASCII characters.
-fn seal(keyring: &Keyring, user: UserId, provider: Provider, key: Secret) -> Result<SealedKey, String> {
+pub(crate) fn seal(keyring: &Keyring, user: UserId, provider: Provider, key: Secret) -> Result<SealedKey, String> {
     let text = key.expose();
     let fits = (1..=MAX_KEY_CHARS).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_graphic());
     if !fits {

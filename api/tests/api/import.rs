@@ -12,6 +12,15 @@ use crate::app::TestApp;
 use crate::backend::{Backend, on_both_backends};
 use crate::support::{assert_same_dump, dump, settle};
 
+mod activities;
+mod clients;
+mod goals;
+mod legacy;
+mod notes;
+mod pomodoro;
+mod projects;
+mod settings;
+
 on_both_backends!(
     every_good_row_reads_back_through_the_api_and_every_bad_row_is_reported,
     a_second_import_adds_nothing_and_a_replay_gives_identical_tables,
@@ -30,8 +39,18 @@ struct Imported {
     _dir: tempfile::TempDir,
 }
 
-async fn import_fixture(backend: Backend, options: ImportOptions) -> Option<Imported> {
+/// Import options with the key `joan serve` seals API keys with, as the command gives them.
+fn options(app: &TestApp, dry_run: bool) -> ImportOptions {
+    ImportOptions {
+        dry_run,
+        keyring: Some(app.state.keyring.clone()),
+        ..ImportOptions::default()
+    }
+}
+
+async fn import_fixture(backend: Backend) -> Option<Imported> {
     let app = TestApp::new(backend).await?;
+    let options = options(&app, false);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("legacy.db");
     let fixture = fixture::write(&path, TASKS).unwrap();
@@ -79,6 +98,20 @@ fn bad_rows(report: &ImportReport) -> BTreeSet<(String, String)> {
     report.bad_rows().map(|b| (b.table.to_string(), b.id.clone())).collect()
 }
 
+/// The rows imported without a reference they named: (table, id, column), the column being
+/// the first word of the reason.
+fn dropped_references(report: &ImportReport) -> BTreeSet<(String, String, String)> {
+    report
+        .tables
+        .iter()
+        .flat_map(|t| t.dropped_references.iter())
+        .map(|b| {
+            let column = b.reason.split(' ').next().unwrap_or_default();
+            (b.table.to_string(), b.id.clone(), column.to_string())
+        })
+        .collect()
+}
+
 async fn events(app: &TestApp) -> i64 {
     app.state.core.store.count_events().await.unwrap()
 }
@@ -110,7 +143,7 @@ async fn every_good_row_reads_back_through_the_api_and_every_bad_row_is_reported
         report,
         legacy,
         ..
-    }) = import_fixture(backend, ImportOptions::default()).await
+    }) = import_fixture(backend).await
     else {
         return;
     };
@@ -122,11 +155,17 @@ async fn every_good_row_reads_back_through_the_api_and_every_bad_row_is_reported
     assert_eq!(counts("folders"), (fixture.good_folders, 0));
     assert_eq!(counts("tasks"), (fixture.good_tasks, 0));
     assert_eq!(counts("task_activities"), (fixture.good_activities, 0));
+    for (table, good) in &fixture.good {
+        assert_eq!(counts(table), (*good, 0), "{table}");
+    }
+    let expected_dropped: BTreeSet<(String, String, String)> = fixture
+        .dropped
+        .iter()
+        .map(|(t, id, c)| (t.to_string(), id.clone(), c.to_string()))
+        .collect();
+    assert_eq!(dropped_references(&report), expected_dropped, "{report}");
     let summary = report.to_string();
-    assert!(
-        summary.contains("not imported by this version: user_settings"),
-        "{summary}"
-    );
+    assert!(!summary.contains("not imported by this version"), "{summary}");
     assert!(summary.contains("its parents form a cycle"), "{summary}");
 
     // Users: their profile as the old rows had it.
@@ -168,7 +207,7 @@ async fn every_good_row_reads_back_through_the_api_and_every_bad_row_is_reported
 
     // Tasks: every column the old system had, through the owner's eyes.
     let sql = "select id, user_id, title, description, status, priority, due_date, completed_at, folder_id, \
-               created_at, updated_at from tasks";
+               created_at, updated_at, project_id from tasks";
     let mut checked = 0;
     for row in legacy_rows(&legacy, sql) {
         let id = text(&row[0]).unwrap();
@@ -195,16 +234,64 @@ async fn every_good_row_reads_back_through_the_api_and_every_bad_row_is_reported
         let due = text(&row[6]).map(|d| if d.len() == 10 { Value::from(d) } else { at(Some(d)) });
         assert_eq!(b["due_date"], due.unwrap_or(Value::Null));
         assert_eq!(b["completed_at"], at(text(&row[7])));
-        assert_eq!(b["folder_id"], text(&row[8]).map_or(Value::Null, Value::from));
+        let reference = |i: usize, column: &str| {
+            if expected_dropped.contains(&("tasks".into(), id.clone(), column.into())) {
+                Value::Null
+            } else {
+                text(&row[i]).map_or(Value::Null, Value::from)
+            }
+        };
+        assert_eq!(b["folder_id"], reference(8, "folder_id"));
+        assert_eq!(b["project_id"], reference(11, "project_id"), "{id}");
         assert_eq!(b["created_at"], at(text(&row[9])));
         assert_eq!(b["updated_at"], at(text(&row[10])));
-        // Someone else's imported task is not theirs to see.
-        let stranger = tokens.iter().find(|(u, _)| **u != owner).unwrap().1;
-        let hidden = app.get(&format!("/api/v1/tasks/{id}")).token(stranger).send().await;
-        assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+        // Someone else's imported task is not theirs to see (unless it is in a project of
+        // theirs).
+        if b["project_id"].is_null() {
+            let stranger = tokens.iter().find(|(u, _)| **u != owner).unwrap().1;
+            let hidden = app.get(&format!("/api/v1/tasks/{id}")).token(stranger).send().await;
+            assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+        }
         checked += 1;
     }
     assert_eq!(checked, fixture.good_tasks);
+
+    // The other tables, each through its own endpoints.
+    let expect = legacy::Expect {
+        tokens: &tokens,
+        bad: &expected_bad,
+        dropped: &expected_dropped,
+    };
+    let good = |table: &str| fixture.good[table];
+    assert_eq!(
+        settings::read_back_settings(&app, &legacy, &expect).await,
+        good("user_settings")
+    );
+    settings::no_key_in_clear(&app, &fixture.secrets, &report.to_string()).await;
+    assert_eq!(notes::read_back_notes(&app, &legacy, &expect).await, good("notes"));
+    assert_eq!(goals::read_back_goals(&app, &legacy, &expect).await, good("goals"));
+    assert_eq!(
+        clients::read_back_clients(&app, &legacy, &expect).await,
+        good("clients")
+    );
+    assert_eq!(
+        activities::read_back_activities(&app, &legacy, &expect).await,
+        good("personal_activities")
+    );
+    assert_eq!(
+        projects::read_back_projects(&app, &legacy, &expect).await,
+        good("projects")
+    );
+    assert_eq!(
+        pomodoro::read_back_sessions(&app, &legacy, &expect).await,
+        good("pomodoro_sessions")
+    );
+    let db = app.state.core.store.db();
+    assert_eq!(goals::links_kept(db, &legacy, &expect).await, good("task_goal_links"));
+    assert_eq!(
+        projects::memberships_kept(db, &legacy, &expect).await,
+        good("project_memberships")
+    );
 
     // The long history: the import first, then every old activity in order, ids kept.
     let task = &fixture.long_history_task;
@@ -276,22 +363,65 @@ async fn every_good_row_reads_back_through_the_api_and_every_bad_row_is_reported
 }
 
 async fn a_second_import_adds_nothing_and_a_replay_gives_identical_tables(backend: Backend) {
-    let Some(Imported { app, fixture, .. }) = import_fixture(backend, ImportOptions::default()).await else {
+    let Some(Imported {
+        app, fixture, legacy, ..
+    }) = import_fixture(backend).await
+    else {
         return;
     };
     let core = &app.state.core;
     settle(core).await;
+
+    // Imported tasks count in the daily statistics and analytics as created ones do, and
+    // those that came in completed as completed on their old day.
+    let bad: BTreeSet<String> = fixture
+        .bad
+        .iter()
+        .filter(|(t, _)| *t == "tasks")
+        .map(|(_, id)| id.clone())
+        .collect();
+    let completed = legacy_rows(&legacy, "select id from tasks where status = 'completed'")
+        .iter()
+        .filter(|r| !bad.contains(&text(&r[0]).unwrap()))
+        .count() as i64;
+    let db = core.store.db();
+    let sum = |column: &'static str| async move {
+        db.fetch_scalar_i64(
+            &format!("select cast(coalesce(sum({column}), 0) as bigint) from task_daily_stats"),
+            &[],
+        )
+        .await
+        .unwrap()
+    };
+    assert_eq!(sum("created").await, fixture.good_tasks as i64);
+    assert_eq!(sum("completed").await, completed);
+    let facts = db
+        .fetch_scalar_i64("select count(*) from analytics_task_facts where kind = 'created'", &[])
+        .await
+        .unwrap();
+    assert_eq!(facts, fixture.good_tasks as i64);
+    let done = db
+        .fetch_scalar_i64(
+            "select count(*) from analytics_task_state where done_at is not null",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(done, completed);
     let before = events(&app).await;
     let live = dump(core.store.db()).await;
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("legacy.db");
     fixture::write(&path, TASKS).unwrap();
-    let again = import_legacy(&core.store, &path, &ImportOptions::default(), &())
+    let again = import_legacy(&core.store, &path, &options(&app, false), &())
         .await
         .unwrap();
     assert_eq!(again.imported(), 0, "{again}");
     let already = |t: &str| again.table(t).unwrap().already;
+    for (table, good) in &fixture.good {
+        assert_eq!(already(table), *good, "{table}");
+    }
     assert_eq!(
         (
             already("users"),
@@ -317,7 +447,7 @@ async fn a_second_import_adds_nothing_and_a_replay_gives_identical_tables(backen
 }
 
 async fn a_legacy_user_signs_in_with_the_old_password_and_is_rehashed_to_argon2id(backend: Backend) {
-    let Some(Imported { app, fixture, .. }) = import_fixture(backend, ImportOptions::default()).await else {
+    let Some(Imported { app, fixture, .. }) = import_fixture(backend).await else {
         return;
     };
     let db = app.state.core.store.db();
@@ -353,7 +483,8 @@ async fn a_legacy_user_signs_in_with_the_old_password_and_is_rehashed_to_argon2i
     let user = me.body["id"].as_str().unwrap().to_string();
     let types: Vec<(String, String)> = db
         .fetch_all(
-            "select event_type, payload from events where aggregate_id = $1 order by sequence",
+            "select event_type, payload from events where aggregate_type = 'user' and aggregate_id = $1 \
+             order by sequence",
             &args![user.as_str()],
         )
         .await
@@ -382,11 +513,7 @@ async fn a_dry_run_reports_and_writes_nothing(backend: Backend) {
     let path = dir.path().join("legacy.db");
     let fixture = fixture::write(&path, TASKS).unwrap();
     let before = events(&app).await;
-    let options = ImportOptions {
-        dry_run: true,
-        ..ImportOptions::default()
-    };
-    let report = import_legacy(&app.state.core.store, &path, &options, &())
+    let report = import_legacy(&app.state.core.store, &path, &options(&app, true), &())
         .await
         .unwrap();
     assert_eq!(report.table("tasks").unwrap().imported, fixture.good_tasks);
@@ -394,7 +521,7 @@ async fn a_dry_run_reports_and_writes_nothing(backend: Backend) {
     assert!(report.to_string().contains("dry run"), "{report}");
     assert_eq!(events(&app).await, before);
     // The real run afterwards takes everything in.
-    let real = import_legacy(&app.state.core.store, &path, &ImportOptions::default(), &())
+    let real = import_legacy(&app.state.core.store, &path, &options(&app, false), &())
         .await
         .unwrap();
     assert_eq!(real.imported(), report.imported());

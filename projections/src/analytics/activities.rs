@@ -6,8 +6,9 @@ use joan_domain::activity::{ActivityEvent, Feeling};
 use crate::error::ProjectionError;
 use crate::projector::decode;
 
-const COUNTED: [&str; 6] = [
+const COUNTED: [&str; 7] = [
     "ActivityRecorded",
+    "ActivityImported",
     "ActivityTypeChanged",
     "ActivityDurationChanged",
     "ActivityDateChanged",
@@ -23,6 +24,13 @@ pub(super) async fn apply(conn: &mut Conn<'_>, owner: &str, event: &StoredEvent)
     let level = |v: Option<u8>| v.map(i64::from);
     let (sql, value): (&str, Option<i64>) = match decode::<ActivityEvent>(event)? {
         ActivityEvent::ActivityRecorded {
+            activity_type,
+            duration_minutes,
+            date,
+            levels,
+            ..
+        }
+        | ActivityEvent::ActivityImported {
             activity_type,
             duration_minutes,
             date,

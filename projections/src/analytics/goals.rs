@@ -7,7 +7,13 @@ use joan_domain::goal::GoalEvent;
 use crate::error::ProjectionError;
 use crate::projector::decode;
 
-const COUNTED: [&str; 4] = ["GoalCreated", "GoalTitleChanged", "GoalProgressSet", "GoalDeleted"];
+const COUNTED: [&str; 5] = [
+    "GoalCreated",
+    "GoalImported",
+    "GoalTitleChanged",
+    "GoalProgressSet",
+    "GoalDeleted",
+];
 
 pub(super) async fn apply(conn: &mut Conn<'_>, owner: &str, event: &StoredEvent) -> Result<(), ProjectionError> {
     if !COUNTED.contains(&event.event_type.as_str()) {
@@ -17,6 +23,12 @@ pub(super) async fn apply(conn: &mut Conn<'_>, owner: &str, event: &StoredEvent)
     match decode::<GoalEvent>(event)? {
         GoalEvent::GoalCreated {
             title, progress, at, ..
+        }
+        | GoalEvent::GoalImported {
+            title,
+            progress,
+            created_at: at,
+            ..
         } => {
             let manual = progress.map(i64::from);
             conn.execute(

@@ -1,5 +1,6 @@
 //! Pomodoro: one row per session (type, task, start, planned minutes, how it ended and the
 //! minutes of focus it gave: all of them when completed, those run before a cancellation).
+//! A session imported from the old system counts as it ended there.
 use joan_commands::{Conn, Executor, StoredEvent, args};
 use joan_domain::pomodoro::PomodoroEvent;
 
@@ -7,7 +8,12 @@ use super::seconds_between;
 use crate::error::ProjectionError;
 use crate::projector::decode;
 
-const COUNTED: [&str; 3] = ["PomodoroStarted", "PomodoroCompleted", "PomodoroCancelled"];
+const COUNTED: [&str; 4] = [
+    "PomodoroStarted",
+    "PomodoroSessionImported",
+    "PomodoroCompleted",
+    "PomodoroCancelled",
+];
 
 pub(super) async fn apply(conn: &mut Conn<'_>, owner: &str, event: &StoredEvent) -> Result<(), ProjectionError> {
     if !COUNTED.contains(&event.event_type.as_str()) {
@@ -34,6 +40,44 @@ pub(super) async fn apply(conn: &mut Conn<'_>, owner: &str, event: &StoredEvent)
                     session_type.as_str(),
                     at.to_rfc3339().as_str(),
                     i64::from(duration_minutes)
+                ],
+            )
+            .await?;
+        }
+        PomodoroEvent::PomodoroSessionImported {
+            session_id,
+            session_type,
+            duration_minutes,
+            task_id,
+            started_at,
+            ended_at,
+            completed,
+            ..
+        } => {
+            let task = task_id.map(|t| t.to_string());
+            let (outcome, focus) = match ended_at {
+                None => ("running", 0),
+                Some(_) if completed => ("completed", i64::from(duration_minutes)),
+                Some(end) => {
+                    let ran = seconds_between(&started_at.to_rfc3339(), end).unwrap_or(0) / 60;
+                    ("cancelled", ran.clamp(0, i64::from(duration_minutes)))
+                }
+            };
+            let ended = ended_at.map(|e| e.to_rfc3339());
+            conn.execute(
+                "insert into analytics_pomodoro_sessions \
+                 (session_id, user_id, task_id, session_type, started_at, duration_minutes, outcome, ended_at, focus_minutes) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict (session_id) do nothing",
+                &args![
+                    session_id.to_string().as_str(),
+                    owner,
+                    &task,
+                    session_type.as_str(),
+                    started_at.to_rfc3339().as_str(),
+                    i64::from(duration_minutes),
+                    outcome,
+                    &ended,
+                    focus
                 ],
             )
             .await?;

@@ -1,7 +1,10 @@
 //! Tasks: one fact per creation and per completion (with the completion's lead time since
 //! creation and cycle time since the task first went in progress), and each task's state:
-//! project, due date, goal links, whether it is done.
+//! project, due date, goal links, whether it is done. A task imported from the old system is
+//! a creation fact on its own `created_at`, and done from its `completed_at` (its completion
+//! happened before Joan: no completion fact, which would need an event of its own).
 use joan_commands::{Conn, Executor, StoredEvent, args};
+use joan_domain::Timestamp;
 use joan_domain::task::{TaskEvent, TaskStatus};
 
 use super::{goals, seconds_between};
@@ -9,8 +12,9 @@ use crate::error::ProjectionError;
 use crate::projector::decode;
 
 /// The task events that change a fact or a task's state here; the others are not decoded.
-const COUNTED: [&str; 9] = [
+const COUNTED: [&str; 10] = [
     "TaskCreated",
+    "TaskImported",
     "TaskStatusChanged",
     "TaskCompleted",
     "TaskReopened",
@@ -34,16 +38,30 @@ pub(super) async fn apply(conn: &mut Conn<'_>, owner: &str, event: &StoredEvent)
             at,
             ..
         } => {
-            let at = at.to_rfc3339();
             let project = project_id.map(|p| p.to_string());
-            let started = (status == TaskStatus::InProgress).then_some(at.as_str());
-            conn.execute(
-                "insert into analytics_task_state (task_id, user_id, project_id, created_at, started_at, due_date) \
-                 values ($1, $2, $3, $4, $5, $6) on conflict (task_id) do nothing",
-                &args![task, owner, &project, at.as_str(), started, &due_date],
+            created(conn, event.position, owner, task, (at, status), due_date, project, None).await?;
+        }
+        TaskEvent::TaskImported {
+            created_at,
+            status,
+            due_date,
+            project_id,
+            completed_at,
+            ..
+        } => {
+            let project = project_id.map(|p| p.to_string());
+            let done = completed_at.filter(|_| status == TaskStatus::Completed);
+            created(
+                conn,
+                event.position,
+                owner,
+                task,
+                (created_at, status),
+                due_date,
+                project,
+                done,
             )
             .await?;
-            fact(conn, event.position, owner, task, "created", &at, &project, None, None).await?;
         }
         TaskEvent::TaskStatusChanged {
             to: TaskStatus::InProgress,
@@ -127,7 +145,7 @@ pub(super) async fn apply(conn: &mut Conn<'_>, owner: &str, event: &StoredEvent)
             )
             .await?;
         }
-        TaskEvent::TaskGoalLinked { goal_id, done, at } => {
+        TaskEvent::TaskGoalLinked { goal_id, done, at, .. } => {
             let goal = goal_id.to_string();
             if !goals::owned_by(conn, &goal, owner).await? {
                 return Ok(());
@@ -152,6 +170,31 @@ pub(super) async fn apply(conn: &mut Conn<'_>, owner: &str, event: &StoredEvent)
         _ => {}
     }
     Ok(())
+}
+
+/// A task's state from its creation (done already when it came in completed), and its
+/// creation fact.
+#[allow(clippy::too_many_arguments)]
+async fn created(
+    conn: &mut Conn<'_>,
+    position: i64,
+    owner: &str,
+    task: &str,
+    (at, status): (Timestamp, TaskStatus),
+    due_date: Option<String>,
+    project: Option<String>,
+    done: Option<Timestamp>,
+) -> Result<(), ProjectionError> {
+    let at = at.to_rfc3339();
+    let started = (status == TaskStatus::InProgress).then_some(at.as_str());
+    let done = done.map(|d| d.to_rfc3339());
+    conn.execute(
+        "insert into analytics_task_state (task_id, user_id, project_id, created_at, started_at, due_date, done_at) \
+         values ($1, $2, $3, $4, $5, $6, $7) on conflict (task_id) do nothing",
+        &args![task, owner, &project, at.as_str(), started, &due_date, &done],
+    )
+    .await?;
+    fact(conn, position, owner, task, "created", &at, &project, None, None).await
 }
 
 #[allow(clippy::too_many_arguments)]

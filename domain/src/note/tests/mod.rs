@@ -8,6 +8,7 @@ use super::*;
 use crate::text::ValueError;
 
 mod create;
+mod import;
 mod ownership;
 mod update;
 

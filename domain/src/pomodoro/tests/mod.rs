@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use super::*;
 
+mod import;
 mod rhythm;
 mod sessions;
 mod settings;

@@ -21,6 +21,7 @@ async fn owners_and_admins_add_members_but_only_owners_make_owners() {
         Ok(vec![ProjectEvent::ProjectMemberAdded {
             user_id: STRANGER,
             role: Role::Member,
+            membership_id: None,
             at: t1()
         }])
     );

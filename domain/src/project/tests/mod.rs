@@ -5,6 +5,7 @@ use uuid::Uuid;
 use super::*;
 use crate::text::ValueError;
 
+mod import;
 mod members;
 
 type ProjectTester = TestFramework<Project>;
@@ -48,6 +49,7 @@ fn added(user_id: UserId, role: Role) -> ProjectEvent {
     ProjectEvent::ProjectMemberAdded {
         user_id,
         role,
+        membership_id: None,
         at: t0(),
     }
 }

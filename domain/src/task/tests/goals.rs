@@ -9,6 +9,7 @@ fn linked(done: bool) -> TaskEvent {
     TaskEvent::TaskGoalLinked {
         goal_id: GOAL,
         done,
+        link_id: None,
         at: t0(),
     }
 }
@@ -21,6 +22,7 @@ async fn linking_records_whether_the_task_is_done() {
         Ok(vec![TaskEvent::TaskGoalLinked {
             goal_id: GOAL,
             done: false,
+            link_id: None,
             at: t1(),
         }])
     );

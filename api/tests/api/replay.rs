@@ -202,7 +202,11 @@ async fn every_projection_rebuilds_identical_after_a_mix_of_every_domain(backend
     settle(core).await;
     assert_same_dump(&dump(core.store.db()).await, &live, "after rebuilding every projection");
     // SQLite's full-text indexes are filled in one pass by the swap, not row by row.
-    assert_eq!(full_text_counts(core.store.db()).await, searches, "searches after the rebuild");
+    assert_eq!(
+        full_text_counts(core.store.db()).await,
+        searches,
+        "searches after the rebuild"
+    );
 }
 
 /// How many tasks and notes match each of a few words of their titles, through the full-text

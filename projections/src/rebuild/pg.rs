@@ -23,7 +23,7 @@ use sqlx::PgConnection;
 use tokio::sync::mpsc;
 
 use super::apply_timed;
-use super::report::{Spent, PAGE, Progress, RebuildReport};
+use super::report::{PAGE, Progress, RebuildReport, Spent};
 use crate::checkpoint::save_checkpoint;
 use crate::error::ProjectionError;
 use crate::projector::{Projector, apply_all};
@@ -52,7 +52,9 @@ pub(super) async fn rebuild(
         name: format!("{SCRATCH_PREFIX}{}", uuid::Uuid::new_v4().simple()),
     };
     let mut spent = Spent::default();
-    let result = scratch.rebuild(&mut conn, store, projectors, progress, &mut spent).await;
+    let result = scratch
+        .rebuild(&mut conn, store, projectors, progress, &mut spent)
+        .await;
     let dropped = sqlx::query(&format!("drop schema if exists {} cascade", scratch.name))
         .execute(&mut conn)
         .await;

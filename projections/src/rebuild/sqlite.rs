@@ -111,12 +111,8 @@ async fn replay_into_scratch(
         let on_thread = projectors.clone();
         let mut timing = std::mem::take(spent);
         let (back, applied, timed) = tokio::task::spawn_blocking(move || {
-            let applied = futures::executor::block_on(apply_page(
-                &mut Conn::Sqlite(&mut conn),
-                &on_thread,
-                &page,
-                &mut timing,
-            ));
+            let applied =
+                futures::executor::block_on(apply_page(&mut Conn::Sqlite(&mut conn), &on_thread, &page, &mut timing));
             (conn, applied, timing)
         })
         .await

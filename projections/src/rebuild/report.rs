@@ -41,7 +41,7 @@ impl Spent {
 
     /// Slowest first.
     pub(crate) fn ranked(mut self) -> Vec<(&'static str, Duration)> {
-        self.0.sort_by(|a, b| b.1.cmp(&a.1));
+        self.0.sort_by_key(|b| std::cmp::Reverse(b.1));
         self.0
     }
 }

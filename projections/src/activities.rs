@@ -72,6 +72,12 @@ impl Fold for Activities {
     fn apply(row: &mut Option<ActivityRow>, event: &StoredEvent, change: ActivityEvent) {
         use ActivityEvent::*;
         let level = |l: Option<u8>| l.map(i64::from);
+        // An import starts the row as a recording does, from the old row's creation time.
+        let updated_at = change.at().to_rfc3339();
+        let created_at = match &change {
+            ActivityImported { created_at, .. } => created_at.to_rfc3339(),
+            _ => updated_at.clone(),
+        };
         match change {
             ActivityRecorded {
                 user_id,
@@ -86,33 +92,9 @@ impl Fold for Activities {
                 location,
                 weather,
                 goal_id,
-                at,
                 ..
-            } => {
-                let at = at.to_rfc3339();
-                *row = Some(ActivityRow {
-                    id: event.aggregate_id.clone(),
-                    user_id: user_id.to_string(),
-                    r#type: activity_type,
-                    name,
-                    description,
-                    duration_minutes: duration_minutes.map(i64::from),
-                    date,
-                    time: time.map(|t| t.to_string()),
-                    mood_before: level(levels.mood_before),
-                    mood_after: level(levels.mood_after),
-                    energy_before: level(levels.energy_before),
-                    energy_after: level(levels.energy_after),
-                    tags: JsonText::of(&tags),
-                    location,
-                    weather,
-                    goal_id: goal_id.map(|g| g.to_string()),
-                    version: event.sequence,
-                    created_at: at.clone(),
-                    updated_at: at,
-                });
             }
-            ActivityImported {
+            | ActivityImported {
                 user_id,
                 activity_type,
                 name,
@@ -125,8 +107,6 @@ impl Fold for Activities {
                 location,
                 weather,
                 goal_id,
-                created_at,
-                at,
                 ..
             } => {
                 *row = Some(ActivityRow {
@@ -147,8 +127,8 @@ impl Fold for Activities {
                     weather,
                     goal_id: goal_id.map(|g| g.to_string()),
                     version: event.sequence,
-                    created_at: created_at.to_rfc3339(),
-                    updated_at: at.to_rfc3339(),
+                    created_at,
+                    updated_at,
                 });
             }
             ActivityDeleted { .. } => *row = None,

@@ -70,6 +70,11 @@ impl Fold for Projects {
     fn apply(row: &mut Option<ProjectRow>, event: &StoredEvent, change: ProjectEvent) {
         use ProjectEvent::*;
         let at = change.at().to_rfc3339();
+        // An import starts the row as a creation does, from the old row's creation time.
+        let created = match &change {
+            ProjectImported { created_at, .. } => created_at.to_rfc3339(),
+            _ => at.clone(),
+        };
         match change {
             ProjectCreated {
                 user_id,
@@ -82,24 +87,8 @@ impl Fold for Projects {
                 budget,
                 hourly_rate,
                 ..
-            } => {
-                *row = Some(ProjectRow {
-                    id: event.aggregate_id.clone(),
-                    user_id: user_id.to_string(),
-                    client_id: client_id.map(|c| c.to_string()),
-                    name,
-                    description,
-                    status: status.as_str().to_string(),
-                    start_date,
-                    end_date,
-                    budget,
-                    hourly_rate,
-                    version: event.sequence,
-                    created_at: at.clone(),
-                    updated_at: at,
-                });
             }
-            ProjectImported {
+            | ProjectImported {
                 user_id,
                 client_id,
                 name,
@@ -109,7 +98,6 @@ impl Fold for Projects {
                 end_date,
                 budget,
                 hourly_rate,
-                created_at,
                 ..
             } => {
                 *row = Some(ProjectRow {
@@ -124,7 +112,7 @@ impl Fold for Projects {
                     budget,
                     hourly_rate,
                     version: event.sequence,
-                    created_at: created_at.to_rfc3339(),
+                    created_at: created,
                     updated_at: at,
                 });
             }

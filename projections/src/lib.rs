@@ -21,6 +21,7 @@ pub mod goals;
 pub mod inline;
 pub mod kanban;
 pub mod kanban_queries;
+pub mod listing;
 pub mod markdown;
 pub mod notes;
 pub mod pomodoro;

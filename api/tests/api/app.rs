@@ -254,9 +254,19 @@ impl TestApp {
 
     /// A fresh access token for a brand-new user id, signed like the server's own.
     pub fn token_for_new_user(&self) -> String {
-        let user = joan_domain::UserId(uuid::Uuid::new_v4());
+        self.new_user().1
+    }
+
+    /// A brand-new user id and an access token for it.
+    pub fn new_user(&self) -> (String, String) {
+        let user = uuid::Uuid::new_v4();
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        self.state.tokens.issue(user, uuid::Uuid::new_v4(), now).unwrap()
+        let token = self
+            .state
+            .tokens
+            .issue(joan_domain::UserId(user), uuid::Uuid::new_v4(), now)
+            .unwrap();
+        (user.to_string(), token)
     }
 }
 

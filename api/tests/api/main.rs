@@ -30,6 +30,7 @@ mod projects;
 mod prompts;
 mod replay;
 mod schedules;
+mod search;
 mod sessions;
 mod settings;
 mod support;

@@ -6,6 +6,7 @@ pub enum Arg<'a> {
     Int(Option<i64>),
     Real(Option<f64>),
     Text(Option<&'a str>),
+    Blob(Option<&'a [u8]>),
 }
 
 impl<'a> From<&'a str> for Arg<'a> {
@@ -26,6 +27,11 @@ impl<'a> From<Option<&'a str>> for Arg<'a> {
 impl<'a> From<&'a Option<String>> for Arg<'a> {
     fn from(v: &'a Option<String>) -> Self {
         Arg::Text(v.as_deref())
+    }
+}
+impl<'a> From<&'a [u8]> for Arg<'a> {
+    fn from(v: &'a [u8]) -> Self {
+        Arg::Blob(Some(v))
     }
 }
 impl From<i64> for Arg<'_> {
@@ -64,6 +70,7 @@ macro_rules! bind_all {
                 Arg::Int(v) => q.bind(v),
                 Arg::Real(v) => q.bind(v),
                 Arg::Text(v) => q.bind(v),
+                Arg::Blob(v) => q.bind(v),
             };
         }
         q

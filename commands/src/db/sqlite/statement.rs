@@ -122,6 +122,7 @@ pub(crate) fn bind(statement: &mut Statement<'_>, args: &[Arg<'_>]) -> Result<()
             Arg::Int(v) => statement.raw_bind_parameter(index, v),
             Arg::Real(v) => statement.raw_bind_parameter(index, v),
             Arg::Text(v) => statement.raw_bind_parameter(index, v),
+            Arg::Blob(v) => statement.raw_bind_parameter(index, v),
         };
         bound.map_err(database_error)?;
     }
@@ -171,5 +172,6 @@ pub(crate) fn open(path: &Path, flags: OpenFlags, pragmas: &str) -> Result<Conne
     conn.busy_timeout(BUSY_TIMEOUT).map_err(database_error)?;
     conn.set_prepared_statement_cache_capacity(256);
     conn.execute_batch(pragmas).map_err(database_error)?;
+    joan_sqlite_rank::register(&conn).map_err(database_error)?;
     Ok(conn)
 }

@@ -1,0 +1,278 @@
+//! [`Listing`]: one page of a read table's rows as the API's JSON array, filtered, ordered,
+//! counted, and searched through the table's full-text index.
+use joan_commands::{Arg, Database};
+
+use joan_sqlite_rank::RANK;
+
+use crate::search::{Fts5Query, FullText, PG_CONFIG, Ranking, plan};
+use crate::table::TableRow;
+
+/// One page of rows of a table as a JSON array, built from a filter whose conditions are
+/// added with numbered placeholders (the SQL text never holds input).
+pub struct Listing<'a, R: TableRow> {
+    condition: String,
+    args: Vec<Arg<'a>>,
+    /// `order by` clause without the keywords: `created_at desc, id desc`.
+    pub order: &'a str,
+    /// A full-text search: matching rows only, best match first (then `order`).
+    search: Option<Search>,
+    /// The owner the rows are limited to, when they are (`owned_by`).
+    owner: Option<&'a str>,
+    _row: std::marker::PhantomData<fn() -> R>,
+}
+
+impl<'a, R: TableRow> Listing<'a, R> {
+    /// Starts from a condition over the placeholders `$1..` bound to `args`.
+    pub fn new(condition: &str, args: Vec<Arg<'a>>) -> Self {
+        Self {
+            condition: condition.to_string(),
+            args,
+            order: "created_at desc, id desc",
+            search: None,
+            owner: None,
+            _row: std::marker::PhantomData,
+        }
+    }
+
+    /// The caller's rows (`user_id = $1`).
+    pub fn owned_by(user: &'a str) -> Self {
+        let mut listing = Self::new("user_id = $1", vec![Arg::from(user)]);
+        listing.owner = Some(user);
+        listing
+    }
+
+    /// Adds ` and <condition>`, each `?` in it bound to `value` as the next placeholder.
+    pub fn and(&mut self, condition: &str, value: Arg<'a>) -> &mut Self {
+        self.args.push(value);
+        let mark = format!("${}", self.args.len());
+        self.condition.push_str(" and ");
+        self.condition.push_str(&condition.replace('?', &mark));
+        self
+    }
+
+    /// Adds the condition when `value` is given.
+    pub fn and_some(&mut self, condition: &str, value: Option<Arg<'a>>) -> &mut Self {
+        if let Some(value) = value {
+            self.and(condition, value);
+        }
+        self
+    }
+
+    /// Keeps the rows whose indexed text matches the words of `q`, best match first. A `q`
+    /// of blanks only filters nothing.
+    pub fn search(&mut self, index: &'static FullText, q: &str) -> &mut Self {
+        if !q.trim().is_empty() {
+            self.search = Some(Search {
+                index,
+                q: q.to_string(),
+                fts5: Fts5Query::parse(q, self.owner),
+            });
+        }
+        self
+    }
+
+    /// Whether the only condition is the owner's, which the full-text index applies itself.
+    fn owner_only(&self) -> bool {
+        self.owner.is_some() && self.args.len() == 1
+    }
+
+    /// Where the rows come from, how they are counted and ordered (a search's rank first), and
+    /// the arguments the numbered placeholders name. The page's `limit` and `offset` are bound
+    /// after these arguments (as `Source::offset`: a windowed search pages itself).
+    fn source<'s>(&'s self, pg: bool, ranking: Option<&'s Ranking>, limit: i64, offset: i64) -> Source<'s> {
+        let table = R::sql().table;
+        let mut args = self.args.clone();
+        let plain = |condition: String, args| {
+            let from = format!("from {table} where {condition}");
+            Source {
+                count: Count::Rows(from.clone()),
+                from,
+                order: self.order.to_string(),
+                args,
+                offset,
+            }
+        };
+        let Some(Search { index, q, fts5 }) = &self.search else {
+            return plain(self.condition.clone(), args);
+        };
+        let then = if self.order.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", self.order)
+        };
+        let mark = args.len() + 1;
+        if pg {
+            args.push(Arg::from(q.as_str()));
+            let from = format!(
+                "from {table} cross join plainto_tsquery('{PG_CONFIG}', ${mark}) as query where {} and {} @@ query",
+                self.condition, index.tsvector
+            );
+            let order = format!("ts_rank({}, query) desc{then}", index.tsvector);
+            return Source {
+                count: Count::Rows(from.clone()),
+                from,
+                order,
+                args,
+                offset,
+            };
+        }
+        let (Some(query), Some(ranking)) = (fts5, ranking) else {
+            return plain(format!("0 = 1 and {}", self.condition), args);
+        };
+        let fts = index.fts5;
+        args.push(Arg::from(query.text()));
+        args.push(Arg::from(ranking.idf.as_slice()));
+        let rank = format!("{RANK}({fts}, {}, ${})", index.weights, mark + 1);
+        let matching = format!("from {fts} where {fts} match ${mark}");
+        // `cross join` keeps the index first: driven from the table, SQLite would run the
+        // match once per row of the user's.
+        let joined = |hits: &str| {
+            format!(
+                "from ({hits}) hits cross join {table} where {table}.rowid = hits.hit and {}",
+                self.condition
+            )
+        };
+        let Some(total) = ranking.total.filter(|_| self.owner_only()) else {
+            let from = joined(&format!("select rowid as hit, {rank} as score {matching}"));
+            return Source {
+                count: Count::Rows(from.clone()),
+                from,
+                order: format!("hits.score{then}"),
+                args,
+                offset,
+            };
+        };
+        // The owner's rows only: the index counts, ranks and pages alone, and only the page's
+        // rows are read from the table. The window (the newest matches, or all of them) is
+        // ranked; older matches follow newest first. Each part pages itself.
+        let floor = ranking.floor.unwrap_or(i64::MIN);
+        let in_window = total.min(crate::search::WINDOW);
+        let from_window = (in_window - offset).clamp(0, limit);
+        let mut arm = |sql: String, take: i64, skip: i64| {
+            args.push(Arg::from(floor));
+            args.push(Arg::from(take));
+            args.push(Arg::from(skip));
+            let n = args.len();
+            sql.replace("$floor", &format!("${}", n - 2))
+                .replace("$take", &format!("${}", n - 1))
+                .replace("$skip", &format!("${n}"))
+        };
+        let mut hits = arm(
+            format!(
+                "select 0 as tier, hit, score from (select rowid as hit, {rank} as score {matching} \
+                 and rowid >= $floor order by score, rowid desc limit $take offset $skip)"
+            ),
+            from_window,
+            offset.min(in_window),
+        );
+        if ranking.floor.is_some() {
+            hits.push_str(" union all ");
+            hits.push_str(&arm(
+                format!(
+                    "select 1, hit, 0.0 from (select rowid as hit {matching} and rowid < $floor \
+                     order by rowid desc limit $take offset $skip)"
+                ),
+                limit - from_window,
+                (offset - in_window).max(0),
+            ));
+        }
+        Source {
+            from: joined(&hits),
+            count: Count::Known(total),
+            order: "hits.tier, hits.score, hits.hit desc".to_string(),
+            args,
+            offset: 0,
+        }
+    }
+
+    /// The page as a JSON array, and how many rows match in all. One statement (two for a
+    /// page past the end); on SQLite, a search first asks its index how to rank
+    /// ([`crate::search::plan`]).
+    pub async fn page_json(&self, db: &Database, limit: i64, offset: i64) -> Result<(Vec<u8>, i64), sqlx::Error> {
+        let ranking = match &self.search {
+            Some(Search {
+                index,
+                fts5: Some(query),
+                ..
+            }) if !db.is_postgres() => Some(plan(db, index, query, self.owner_only()).await?),
+            _ => None,
+        };
+        let source = self.source(db.is_postgres(), ranking.as_ref(), limit, offset);
+        let (json, total) = Self::render(db, &source, limit).await?;
+        let total = match (total, &source.count) {
+            (_, Count::Known(total)) => *total,
+            (Some(total), _) => total,
+            (None, _) if offset == 0 => 0,
+            (None, Count::Rows(from)) => {
+                let count = format!("select count(*) {from}");
+                db.fetch_scalar_i64(&count, &source.args).await?
+            }
+        };
+        Ok((json, total))
+    }
+
+    /// The JSON array and the total count (from the first row, when there is one).
+    async fn render(db: &Database, source: &Source<'_>, limit: i64) -> Result<(Vec<u8>, Option<i64>), sqlx::Error> {
+        let sql = R::sql();
+        let mut args = source.args.clone();
+        let lead = match &source.count {
+            // A constant subquery: the database runs it once, not once per row.
+            Count::Rows(from) => format!("(select count(*) {from})"),
+            Count::Known(total) => total.to_string(),
+        };
+        let n = args.len();
+        let order = if source.order.is_empty() {
+            String::new()
+        } else {
+            format!(" order by {}", source.order)
+        };
+        let rest = format!("{}{order} limit ${} offset ${}", source.from, n + 1, n + 2);
+        args.push(Arg::from(limit));
+        args.push(Arg::from(source.offset));
+        match db {
+            Database::Sqlite(readers) => {
+                let statement = format!("select {lead}, {} {rest}", sql.sqlite_json);
+                let page = readers.json_page(&statement, &args, &sql.raw)?;
+                Ok((page.json, page.lead))
+            }
+            Database::Postgres(_) => {
+                let statement = format!("select {lead}, {} {rest}", sql.pg_json);
+                let rows: Vec<(i64, String)> = db.fetch_all(&statement, &args).await?;
+                let mut page = Vec::with_capacity(2 + rows.iter().map(|(_, t)| t.len() + 1).sum::<usize>());
+                page.push(b'[');
+                for (i, (_, row)) in rows.iter().enumerate() {
+                    if i > 0 {
+                        page.push(b',');
+                    }
+                    page.extend_from_slice(row.as_bytes());
+                }
+                page.push(b']');
+                Ok((page, rows.first().map(|(lead, _)| *lead)))
+            }
+        }
+    }
+}
+
+/// Where a [`Listing`]'s rows come from (`from ... where ...`), how to count them, their
+/// order, the arguments, and the offset to page them with.
+struct Source<'a> {
+    from: String,
+    count: Count,
+    order: String,
+    args: Vec<Arg<'a>>,
+    offset: i64,
+}
+
+/// How many rows a [`Source`] holds: count the rows of `from ...`, or known already.
+enum Count {
+    Rows(String),
+    Known(i64),
+}
+
+/// A search of a [`Listing`]: the index, the words as typed (PostgreSQL's `plainto_tsquery`
+/// reads them) and as an FTS5 query that cannot fail to parse.
+struct Search {
+    index: &'static FullText,
+    q: String,
+    fts5: Option<Fts5Query>,
+}

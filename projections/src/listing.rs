@@ -4,7 +4,7 @@ use joan_commands::{Arg, Database};
 
 use joan_sqlite_rank::RANK;
 
-use crate::search::{Fts5Query, FullText, PG_CONFIG, Ranking, plan};
+use crate::search::{Fts5Query, FullText, PG_CONFIG, Ranking, WINDOW, key, plan};
 use crate::table::TableRow;
 
 /// One page of rows of a table as a JSON array, built from a filter whose conditions are
@@ -120,15 +120,23 @@ impl<'a, R: TableRow> Listing<'a, R> {
             return plain(format!("0 = 1 and {}", self.condition), args);
         };
         let fts = index.fts5;
+        let (first, last) = query.rowids();
         args.push(Arg::from(query.text()));
         args.push(Arg::from(ranking.idf.as_slice()));
+        args.push(Arg::from(first));
+        args.push(Arg::from(last));
         let rank = format!("{RANK}({fts}, {}, ${})", index.weights, mark + 1);
-        let matching = format!("from {fts} where {fts} match ${mark}");
+        let matching = format!(
+            "from {fts} where {fts} match ${mark} and rowid between ${} and ${}",
+            mark + 2,
+            mark + 3
+        );
         // `cross join` keeps the index first: driven from the table, SQLite would run the
         // match once per row of the user's.
         let joined = |hits: &str| {
             format!(
-                "from ({hits}) hits cross join {table} where {table}.rowid = hits.hit and {}",
+                "from ({hits}) hits cross join {table} where {table}.rowid = {} and {}",
+                key::table_rowid("hits.hit"),
                 self.condition
             )
         };
@@ -145,8 +153,8 @@ impl<'a, R: TableRow> Listing<'a, R> {
         // The owner's rows only: the index counts, ranks and pages alone, and only the page's
         // rows are read from the table. The window (the newest matches, or all of them) is
         // ranked; older matches follow newest first. Each part pages itself.
-        let floor = ranking.floor.unwrap_or(i64::MIN);
-        let in_window = total.min(crate::search::WINDOW);
+        let floor = ranking.floor.unwrap_or(first);
+        let in_window = total.min(WINDOW);
         let from_window = (in_window - offset).clamp(0, limit);
         let mut arm = |sql: String, take: i64, skip: i64| {
             args.push(Arg::from(floor));

@@ -188,8 +188,9 @@ async fn replace_table(conn: &mut Conn<'_>, table: &str) -> Result<(), StoreErro
         } = index;
         conn.raw(&format!("insert into main.{fts5} ({fts5}) values ('delete-all')"))
             .await?;
+        let rowid = crate::search::key::sql("user_id");
         conn.raw(&format!(
-            "insert into main.{fts5} (rowid, {fts5_columns}) select rowid, {fts5_values} from main.{table}"
+            "insert into main.{fts5} (rowid, {fts5_columns}) select {rowid} + rowid, {fts5_values} from main.{table}"
         ))
         .await?;
     }

@@ -3,7 +3,9 @@
 //! Each good row becomes import events that keep its id and timestamps, with its owner as
 //! actor and the run's id in the metadata; a task's old `task_activities` follow its import
 //! in its stream. A bad row is reported with its table, id and reason, and the rest is
-//! imported. Streams that exist already are left alone, so a second run imports nothing new.
+//! imported. Streams that exist already are left alone, so a second run imports nothing new;
+//! only a task's goal links and a project's memberships that its stream lacks go onto its
+//! end (`earlier`). Attachment files go into the object store with their rows.
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -20,6 +22,7 @@ mod activity_goals;
 mod append;
 mod attachments;
 mod clients;
+mod earlier;
 pub mod fixture;
 mod folders;
 mod goal_links;
@@ -192,9 +195,11 @@ pub async fn import_legacy(
     let mut project_report = TableReport::new("projects", project_rows.len());
     let mut member_report = TableReport::new("project_memberships", member_rows.len());
     let mut project_batches = append::Batcher::default();
+    let earlier_projects = earlier::load(store, &known, &member_rows, "project_id").await?;
     projects::plan(
         &project_rows,
         &member_rows,
+        &earlier_projects,
         &mut known,
         &stamp,
         (&mut project_report, &mut member_report),
@@ -216,10 +221,12 @@ pub async fn import_legacy(
         links: TableReport::new("task_goal_links", links.len()),
     };
     let mut task_batches = append::Batcher::default();
+    let earlier_tasks = earlier::load(store, &known, &links, "task_id").await?;
     tasks::plan(
         &tasks,
         &activities,
         &links,
+        &earlier_tasks,
         &mut known,
         &stamp,
         &mut reports,

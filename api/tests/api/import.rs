@@ -14,6 +14,7 @@ use crate::backend::Backend;
 
 mod activities;
 mod activity_goals;
+mod additions;
 mod attachments;
 mod clients;
 mod goals;

@@ -115,9 +115,10 @@ pub async fn run(storage: &StorageArgs, cmd: ImportCommand) -> Result<(), AppErr
         ImportCommand::Legacy(args) => {
             let keyring = keyring(storage, args.encryption_key)?;
             let core = Core::open(&storage.location(), StoreOptions::default()).await?;
+            // A dry run reads the files but opens no store (it writes nothing).
             let uploads = match &args.attachments {
-                Some(_) => Some(Uploads::open(&args.upload, &storage.data_dir)?),
-                None => None,
+                Some(_) if !args.dry_run => Some(Uploads::open(&args.upload, &storage.data_dir)?),
+                _ => None,
             };
             let options = ImportOptions {
                 dry_run: args.dry_run,

@@ -67,6 +67,22 @@ pub enum ActivityGoalEvent {
         is_active: bool,
         at: Timestamp,
     },
+    /// The goal as the FastAPI system held it, taken in by `joan import legacy`: the first
+    /// event of an imported stream, with the old row's `created_at` and `updated_at` (`at`).
+    ActivityGoalImported {
+        goal_id: ActivityGoalId,
+        user_id: UserId,
+        activity_type: String,
+        target_frequency: Frequency,
+        target_count: Option<u16>,
+        target_duration_minutes: Option<u32>,
+        start_date: Option<String>,
+        end_date: Option<String>,
+        reminder_time: Option<ClockTime>,
+        is_active: bool,
+        created_at: Timestamp,
+        at: Timestamp,
+    },
     ActivityGoalTypeChanged {
         from: String,
         to: String,
@@ -117,6 +133,7 @@ impl ActivityGoalEvent {
         use ActivityGoalEvent::*;
         match self {
             ActivityGoalCreated { at, .. }
+            | ActivityGoalImported { at, .. }
             | ActivityGoalTypeChanged { at, .. }
             | ActivityGoalFrequencyChanged { at, .. }
             | ActivityGoalTargetCountChanged { at, .. }
@@ -304,10 +321,24 @@ impl Aggregate for ActivityGoal {
                 end_date,
                 reminder_time,
                 is_active,
-                at,
+                at: created_at,
+            }
+            | ActivityGoalImported {
+                goal_id,
+                user_id,
+                activity_type,
+                target_frequency,
+                target_count,
+                target_duration_minutes,
+                start_date,
+                end_date,
+                reminder_time,
+                is_active,
+                created_at,
+                ..
             } => {
                 *self = ActivityGoal {
-                    life: Lifecycle::born(goal_id, user_id, at),
+                    life: Lifecycle::born(goal_id, user_id, created_at),
                     activity_type,
                     target_frequency,
                     target_count,

@@ -53,6 +53,21 @@ pub enum AttachmentEvent {
         entity_id: Uuid,
         at: Timestamp,
     },
+    /// The attachment as the FastAPI system held it, taken in by `joan import legacy`: its
+    /// file copied into the object store under `storage_key` (Joan's key, not the old one),
+    /// its old id, name and `uploaded_at` (`at`) kept.
+    AttachmentImported {
+        attachment_id: AttachmentId,
+        user_id: UserId,
+        filename: String,
+        mime_type: String,
+        size: u64,
+        sha256: String,
+        storage_key: String,
+        entity_type: EntityKind,
+        entity_id: Uuid,
+        at: Timestamp,
+    },
     AttachmentRenamed {
         from: String,
         to: String,
@@ -67,7 +82,10 @@ impl AttachmentEvent {
     pub fn at(&self) -> Timestamp {
         use AttachmentEvent::*;
         match self {
-            AttachmentUploaded { at, .. } | AttachmentRenamed { at, .. } | AttachmentDeleted { at } => *at,
+            AttachmentUploaded { at, .. }
+            | AttachmentImported { at, .. }
+            | AttachmentRenamed { at, .. }
+            | AttachmentDeleted { at } => *at,
         }
     }
 }
@@ -142,6 +160,14 @@ impl Aggregate for Attachment {
         let at = event.at();
         match event {
             AttachmentUploaded {
+                attachment_id,
+                user_id,
+                filename,
+                storage_key,
+                at,
+                ..
+            }
+            | AttachmentImported {
                 attachment_id,
                 user_id,
                 filename,

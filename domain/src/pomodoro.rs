@@ -67,6 +67,16 @@ pub enum PomodoroEvent {
         settings: PomodoroSettings,
         at: Timestamp,
     },
+    /// The stream's first event when `joan import legacy` took in the user's old
+    /// `pomodoro_settings` row: the settings it held, its `created_at` and `updated_at`
+    /// (`at`). The row's own id is not kept: the stream is named by the user.
+    PomodoroSettingsImported {
+        pomodoro_id: PomodoroId,
+        user_id: UserId,
+        settings: PomodoroSettings,
+        created_at: Timestamp,
+        at: Timestamp,
+    },
     PomodoroStarted {
         session_id: PomodoroSessionId,
         session_type: SessionType,
@@ -146,6 +156,7 @@ impl PomodoroEvent {
         use PomodoroEvent::*;
         match self {
             PomodoroOpened { at, .. }
+            | PomodoroSettingsImported { at, .. }
             | PomodoroStarted { at, .. }
             | PomodoroCompleted { at, .. }
             | PomodoroSessionImported { at, .. }
@@ -311,10 +322,17 @@ impl Aggregate for Pomodoro {
                 pomodoro_id,
                 user_id,
                 settings,
-                at,
+                at: created_at,
+            }
+            | PomodoroSettingsImported {
+                pomodoro_id,
+                user_id,
+                settings,
+                created_at,
+                ..
             } => {
                 *self = Pomodoro {
-                    life: Lifecycle::born(pomodoro_id, user_id, at),
+                    life: Lifecycle::born(pomodoro_id, user_id, created_at),
                     settings,
                     ..Pomodoro::default()
                 };

@@ -51,6 +51,19 @@ pub enum ScheduleEvent {
         template_id: Option<TemplateId>,
         at: Timestamp,
     },
+    /// The day as the FastAPI system held it, taken in by `joan import legacy`: the first
+    /// event of an imported stream (named by user and day, as every day is), with the old
+    /// row's id (`legacy_id`, kept here only: Joan addresses a day by its date), `created_at`
+    /// and `updated_at` (`at`).
+    ScheduleImported {
+        schedule_id: ScheduleId,
+        user_id: UserId,
+        date: String,
+        blocks: Vec<Block>,
+        legacy_id: Uuid,
+        created_at: Timestamp,
+        at: Timestamp,
+    },
     ScheduleBlocksReplaced {
         from: Vec<Block>,
         to: Vec<Block>,
@@ -73,6 +86,7 @@ impl ScheduleEvent {
         use ScheduleEvent::*;
         match self {
             ScheduleCreated { at, .. }
+            | ScheduleImported { at, .. }
             | ScheduleBlocksReplaced { at, .. }
             | ScheduleBlockChanged { at, .. }
             | ScheduleDeleted { at } => *at,
@@ -218,11 +232,19 @@ impl Aggregate for Schedule {
                 user_id,
                 date,
                 blocks,
-                at,
+                at: created_at,
+                ..
+            }
+            | ScheduleImported {
+                schedule_id,
+                user_id,
+                date,
+                blocks,
+                created_at,
                 ..
             } => {
                 *self = Schedule {
-                    life: Lifecycle::born(schedule_id, user_id, at),
+                    life: Lifecycle::born(schedule_id, user_id, created_at),
                     date,
                     blocks: Blocks::recorded(blocks),
                 };

@@ -73,6 +73,19 @@ pub enum TemplateEvent {
         is_default: bool,
         at: Timestamp,
     },
+    /// The template as the FastAPI system held it, taken in by `joan import legacy`: the
+    /// first event of an imported stream, with the old row's `created_at` and `updated_at`
+    /// (`at`); made default as a creation as the default is.
+    TemplateImported {
+        template_id: TemplateId,
+        user_id: UserId,
+        name: String,
+        description: Option<String>,
+        blocks: Vec<Block>,
+        is_default: bool,
+        created_at: Timestamp,
+        at: Timestamp,
+    },
     TemplateRenamed {
         from: String,
         to: String,
@@ -105,6 +118,7 @@ impl TemplateEvent {
         use TemplateEvent::*;
         match self {
             TemplateCreated { at, .. }
+            | TemplateImported { at, .. }
             | TemplateRenamed { at, .. }
             | TemplateDescriptionChanged { at, .. }
             | TemplateBlocksChanged { at, .. }
@@ -209,11 +223,20 @@ impl Aggregate for Template {
                 name,
                 description,
                 blocks,
-                at,
+                at: created_at,
+                ..
+            }
+            | TemplateImported {
+                template_id,
+                user_id,
+                name,
+                description,
+                blocks,
+                created_at,
                 ..
             } => {
                 *self = Template {
-                    life: Lifecycle::born(template_id, user_id, at),
+                    life: Lifecycle::born(template_id, user_id, created_at),
                     name,
                     description,
                     blocks,

@@ -55,6 +55,12 @@ impl Fold for ActivityGoals {
 
     fn apply(row: &mut Option<ActivityGoalRow>, event: &StoredEvent, change: ActivityGoalEvent) {
         use ActivityGoalEvent::*;
+        // An import starts the row as a creation does, from the old row's creation time.
+        let updated_at = change.at().to_rfc3339();
+        let created_at = match &change {
+            ActivityGoalImported { created_at, .. } => created_at.to_rfc3339(),
+            _ => updated_at.clone(),
+        };
         match change {
             ActivityGoalCreated {
                 user_id,
@@ -66,10 +72,20 @@ impl Fold for ActivityGoals {
                 end_date,
                 reminder_time,
                 is_active,
-                at,
+                ..
+            }
+            | ActivityGoalImported {
+                user_id,
+                activity_type,
+                target_frequency,
+                target_count,
+                target_duration_minutes,
+                start_date,
+                end_date,
+                reminder_time,
+                is_active,
                 ..
             } => {
-                let at = at.to_rfc3339();
                 *row = Some(ActivityGoalRow {
                     id: event.aggregate_id.clone(),
                     user_id: user_id.to_string(),
@@ -82,8 +98,8 @@ impl Fold for ActivityGoals {
                     reminder_time: reminder_time.map(|t| t.to_string()),
                     is_active: Flag(is_active),
                     version: event.sequence,
-                    created_at: at.clone(),
-                    updated_at: at,
+                    created_at,
+                    updated_at,
                 });
             }
             ActivityGoalDeleted { .. } => *row = None,
@@ -100,7 +116,7 @@ impl Fold for ActivityGoals {
                     ActivityGoalEndDateChanged { to, .. } => row.end_date = to,
                     ActivityGoalReminderChanged { to, .. } => row.reminder_time = to.map(|t| t.to_string()),
                     ActivityGoalActiveChanged { to, .. } => row.is_active = Flag(to),
-                    ActivityGoalCreated { .. } | ActivityGoalDeleted { .. } => {}
+                    ActivityGoalCreated { .. } | ActivityGoalImported { .. } | ActivityGoalDeleted { .. } => {}
                 }
             }
         }

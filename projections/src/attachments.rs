@@ -64,6 +64,18 @@ impl Fold for Attachments {
                 entity_id,
                 at,
                 ..
+            }
+            | AttachmentImported {
+                user_id,
+                filename,
+                mime_type,
+                size,
+                sha256,
+                storage_key,
+                entity_type,
+                entity_id,
+                at,
+                ..
             } => {
                 let at = at.to_rfc3339();
                 *row = Some(AttachmentRow {

@@ -87,13 +87,28 @@ impl Fold for PomodoroSettingsFold {
         change.at()
     }
 
+    /// Old sessions taken in by an import only move the version: the settings row keeps the
+    /// old settings' own `updated_at`.
+    fn moves_updated_at(change: &PomodoroEvent) -> bool {
+        !matches!(change, PomodoroEvent::PomodoroSessionImported { .. })
+    }
+
     fn apply(row: &mut Option<PomodoroSettingsRow>, event: &StoredEvent, change: PomodoroEvent) {
         use PomodoroEvent::*;
+        let updated_at = change.at().to_rfc3339();
         if let PomodoroOpened {
-            user_id, settings, at, ..
+            user_id,
+            settings,
+            at: created_at,
+            ..
+        }
+        | PomodoroSettingsImported {
+            user_id,
+            settings,
+            created_at,
+            ..
         } = change
         {
-            let at = at.to_rfc3339();
             *row = Some(PomodoroSettingsRow {
                 id: event.aggregate_id.clone(),
                 user_id: user_id.to_string(),
@@ -105,8 +120,8 @@ impl Fold for PomodoroSettingsFold {
                 auto_start_pomodoros: Flag(settings.auto_start_pomodoros),
                 sound_enabled: Flag(settings.sound_enabled),
                 version: event.sequence,
-                created_at: at.clone(),
-                updated_at: at,
+                created_at: created_at.to_rfc3339(),
+                updated_at,
             });
             return;
         }
@@ -121,6 +136,7 @@ impl Fold for PomodoroSettingsFold {
             PomodoroSoundChanged { to, .. } => row.sound_enabled = Flag(to),
             // Sessions have their own table; here they only move the version.
             PomodoroOpened { .. }
+            | PomodoroSettingsImported { .. }
             | PomodoroStarted { .. }
             | PomodoroSessionImported { .. }
             | PomodoroCompleted { .. }

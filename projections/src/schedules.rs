@@ -54,23 +54,27 @@ impl Fold for Schedules {
 
     fn apply(row: &mut Option<ScheduleRow>, event: &StoredEvent, change: ScheduleEvent) {
         use ScheduleEvent::*;
+        // An import starts the row as a creation does, from the old row's creation time.
+        let updated_at = change.at().to_rfc3339();
+        let created_at = match &change {
+            ScheduleImported { created_at, .. } => created_at.to_rfc3339(),
+            _ => updated_at.clone(),
+        };
         match change {
             ScheduleCreated {
-                user_id,
-                date,
-                blocks,
-                at,
-                ..
+                user_id, date, blocks, ..
+            }
+            | ScheduleImported {
+                user_id, date, blocks, ..
             } => {
-                let at = at.to_rfc3339();
                 *row = Some(ScheduleRow {
                     id: event.aggregate_id.clone(),
                     user_id: user_id.to_string(),
                     date,
                     blocks: JsonText::of(&blocks),
                     version: event.sequence,
-                    created_at: at.clone(),
-                    updated_at: at,
+                    created_at,
+                    updated_at,
                 });
             }
             ScheduleDeleted { .. } => *row = None,
@@ -128,6 +132,11 @@ impl Fold for Templates {
 
     fn apply(row: &mut Option<TemplateRow>, event: &StoredEvent, change: TemplateEvent) {
         use TemplateEvent::*;
+        let updated_at = change.at().to_rfc3339();
+        let created_at = match &change {
+            TemplateImported { created_at, .. } => created_at.to_rfc3339(),
+            _ => updated_at.clone(),
+        };
         match change {
             TemplateCreated {
                 user_id,
@@ -135,10 +144,16 @@ impl Fold for Templates {
                 description,
                 blocks,
                 is_default,
-                at,
+                ..
+            }
+            | TemplateImported {
+                user_id,
+                name,
+                description,
+                blocks,
+                is_default,
                 ..
             } => {
-                let at = at.to_rfc3339();
                 *row = Some(TemplateRow {
                     id: event.aggregate_id.clone(),
                     user_id: user_id.to_string(),
@@ -147,8 +162,8 @@ impl Fold for Templates {
                     blocks: JsonText::of(&blocks),
                     is_default: Flag(is_default),
                     version: event.sequence,
-                    created_at: at.clone(),
-                    updated_at: at,
+                    created_at,
+                    updated_at,
                 });
             }
             TemplateDeleted { .. } => *row = None,
@@ -160,7 +175,7 @@ impl Fold for Templates {
                     TemplateBlocksChanged { to, .. } => row.blocks = JsonText::of(&to),
                     TemplateMadeDefault { .. } => row.is_default = Flag(true),
                     TemplateDefaultCleared { .. } => row.is_default = Flag(false),
-                    TemplateCreated { .. } | TemplateDeleted { .. } => {}
+                    TemplateCreated { .. } | TemplateImported { .. } | TemplateDeleted { .. } => {}
                 }
             }
         }
@@ -200,9 +215,11 @@ impl Projector for TemplatesProjector {
         for event in events {
             let made_default = match TemplateEventKind::from_str(&event.event_type).ok() {
                 Some(TemplateEventKind::TemplateMadeDefault) => true,
-                Some(TemplateEventKind::TemplateCreated) => {
-                    matches!(decode(event)?, TemplateEvent::TemplateCreated { is_default: true, .. })
-                }
+                Some(TemplateEventKind::TemplateCreated | TemplateEventKind::TemplateImported) => matches!(
+                    decode(event)?,
+                    TemplateEvent::TemplateCreated { is_default: true, .. }
+                        | TemplateEvent::TemplateImported { is_default: true, .. }
+                ),
                 _ => false,
             };
             let Some(owner) = event.owner_id.as_deref().filter(|_| made_default) else {

@@ -8,11 +8,12 @@ use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use joan_commands::StoreOptions;
 
-use crate::config::{Secret, StorageArgs, stored_secret};
+use crate::config::{Secret, StorageArgs, UploadArgs, stored_secret};
 use crate::core::Core;
 use crate::crypto::Keyring;
 use crate::error::AppError;
 use crate::import::{self, ImportOptions, Progress};
+use crate::uploads::Uploads;
 
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
@@ -26,7 +27,8 @@ pub enum ImportCommand {
 pub struct LegacyArgs {
     /// The old system's SQLite file.
     pub path: PathBuf,
-    /// The old system's attachments folder (not taken in by this version yet).
+    /// The old system's attachments folder: each row's file (by its `storage_key`) is put
+    /// into the object store below. Without it, attachment rows are reported as skipped.
     #[arg(long)]
     pub attachments: Option<PathBuf>,
     /// Check every row and report, write nothing.
@@ -36,6 +38,9 @@ pub struct LegacyArgs {
     /// dir): the old settings' keys are sealed with it.
     #[arg(long, env = "JOAN_ENCRYPTION_KEY", hide_env_values = true)]
     pub encryption_key: Option<Secret>,
+    /// Where attachment files go (the same settings as `joan serve`).
+    #[command(flatten)]
+    pub upload: UploadArgs,
 }
 
 #[derive(Debug, Args)]
@@ -110,9 +115,15 @@ pub async fn run(storage: &StorageArgs, cmd: ImportCommand) -> Result<(), AppErr
         ImportCommand::Legacy(args) => {
             let keyring = keyring(storage, args.encryption_key)?;
             let core = Core::open(&storage.location(), StoreOptions::default()).await?;
+            // A dry run reads the files but opens no store (it writes nothing).
+            let uploads = match &args.attachments {
+                Some(_) if !args.dry_run => Some(Uploads::open(&args.upload, &storage.data_dir)?),
+                _ => None,
+            };
             let options = ImportOptions {
                 dry_run: args.dry_run,
                 attachments: args.attachments,
+                uploads,
                 keyring: Some(keyring),
             };
             let report = import::import_legacy(&core.store, &args.path, &options, &Bars::new()).await;

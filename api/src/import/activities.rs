@@ -5,7 +5,6 @@ use joan_domain::activity::{
     ActivityEvent, ActivityName, ActivityType, DurationMinutes, Level, Levels, Place, Weather,
 };
 use joan_domain::text::Description;
-use joan_domain::values::ClockTime;
 
 use super::known::Known;
 use super::rules::{self, References, parsed};
@@ -17,11 +16,6 @@ pub const TABLE: Table = Table {
     aggregate_type: "activity",
     twice: ID_TWICE,
 };
-
-/// A time of day, `HH:MM`; the old `HH:MM:00` too.
-fn clock_time(raw: &str) -> Result<ClockTime, joan_domain::text::ValueError> {
-    ClockTime::parse(raw.strip_suffix(":00").filter(|t| t.len() == 5).unwrap_or(raw))
-}
 
 pub fn check(record: &Record, known: &Known) -> Result<Checked<ActivityEvent>, String> {
     let id = record.uuid("id")?;
@@ -64,7 +58,7 @@ pub fn check(record: &Record, known: &Known) -> Result<Checked<ActivityEvent>, S
             description: rules::optional(record, "description", Description::parse)?.map(String::from),
             duration_minutes,
             date,
-            time: rules::optional(record, "time", clock_time)?,
+            time: rules::optional(record, "time", rules::clock_time)?,
             levels,
             tags: rules::tags(record, "tags")?,
             location: rules::optional(record, "location", Place::parse)?.map(String::from),

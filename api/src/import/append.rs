@@ -39,10 +39,22 @@ impl Stamp {
         owner: &str,
         events: &[(E, Timestamp)],
     ) -> Result<Vec<NewEvent>, ImportError> {
+        self.stream_from(aggregate_type, id, owner, 1, events)
+    }
+
+    /// Events added to a stream that holds `first - 1` events already.
+    pub fn stream_from<E: DomainEvent + Serialize>(
+        &self,
+        aggregate_type: &str,
+        id: &str,
+        owner: &str,
+        first: i64,
+        events: &[(E, Timestamp)],
+    ) -> Result<Vec<NewEvent>, ImportError> {
         let metadata = self.metadata(owner)?;
         events
             .iter()
-            .zip(1..)
+            .zip(first..)
             .map(|((event, recorded_at), sequence)| {
                 Ok(NewEvent {
                     aggregate_type: aggregate_type.to_string(),

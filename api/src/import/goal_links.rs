@@ -3,10 +3,11 @@
 //! refused when its task or goal is missing, refused or another user's.
 use std::collections::{HashMap, HashSet};
 
-use joan_domain::task::TaskEvent;
+use joan_domain::task::{Task, TaskEvent};
 use joan_domain::{GoalId, Timestamp};
 use uuid::Uuid;
 
+use super::earlier::Stream;
 use super::known::Known;
 use super::report::TableReport;
 use super::source::Record;
@@ -73,6 +74,29 @@ pub fn events(
         }
     }
     out
+}
+
+/// Of a task's link events, those its stream in Joan lacks: never taken in (by the link's
+/// id), and to a goal the task is not linked to now (a link made in Joan, or one removed
+/// since, is left as it is).
+pub fn missing_from(stream: &Stream<Task>, linked: Vec<(TaskEvent, Timestamp)>) -> Vec<(TaskEvent, Timestamp)> {
+    let taken: HashSet<Uuid> = stream
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            TaskEvent::TaskGoalLinked { link_id: Some(id), .. } => Some(*id),
+            _ => None,
+        })
+        .collect();
+    linked
+        .into_iter()
+        .filter(|(event, _)| match event {
+            TaskEvent::TaskGoalLinked { goal_id, link_id, .. } => {
+                !link_id.is_some_and(|id| taken.contains(&id)) && !stream.state.goals.contains(goal_id)
+            }
+            _ => false,
+        })
+        .collect()
 }
 
 /// Refuses every link left over: its task is missing or was refused.

@@ -10,8 +10,21 @@ use super::ImportError;
 pub type Owners = HashMap<String, String>;
 
 /// The aggregate types an import writes, whose streams it must not write twice.
-pub const AGGREGATES: [&str; 10] = [
-    "user", "folder", "task", "note", "goal", "client", "project", "settings", "pomodoro", "activity",
+pub const AGGREGATES: [&str; 14] = [
+    "user",
+    "folder",
+    "task",
+    "note",
+    "goal",
+    "client",
+    "project",
+    "settings",
+    "pomodoro",
+    "activity",
+    "activity_goal",
+    "schedule",
+    "schedule_template",
+    "attachment",
 ];
 
 #[derive(Debug, Default)]

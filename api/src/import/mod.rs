@@ -3,7 +3,9 @@
 //! Each good row becomes import events that keep its id and timestamps, with its owner as
 //! actor and the run's id in the metadata; a task's old `task_activities` follow its import
 //! in its stream. A bad row is reported with its table, id and reason, and the rest is
-//! imported. Streams that exist already are left alone, so a second run imports nothing new.
+//! imported. Streams that exist already are left alone, so a second run imports nothing new;
+//! only a task's goal links and a project's memberships that its stream lacks go onto its
+//! end (`earlier`). Attachment files go into the object store with their rows.
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -13,10 +15,14 @@ use joan_commands::{EventStore, StoreError};
 use known::Known;
 
 use crate::crypto::Keyring;
+use crate::uploads::Uploads;
 
 mod activities;
+mod activity_goals;
 mod append;
+mod attachments;
 mod clients;
+mod earlier;
 pub mod fixture;
 mod folders;
 mod goal_links;
@@ -27,6 +33,7 @@ mod pomodoro;
 mod projects;
 mod report;
 mod rules;
+mod schedules;
 mod settings;
 mod single;
 mod source;
@@ -52,14 +59,20 @@ pub enum ImportError {
     Fixture(String),
     #[error("the legacy database reader stopped: {0}")]
     Reader(#[from] tokio::task::JoinError),
+    #[error("--attachments needs the object store to put the files in")]
+    NoObjectStore,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
     /// Check and report everything, write nothing.
     pub dry_run: bool,
-    /// The old system's `./attachments` folder.
+    /// The old system's `./attachments` folder: without it, `attachments` rows are reported
+    /// as skipped.
     pub attachments: Option<PathBuf>,
+    /// Where attachment files go (the store `joan serve` uses); needed with `attachments`
+    /// unless `dry_run`.
+    pub uploads: Option<Uploads>,
     /// Seals the users' API keys of `user_settings` (a row with a key is refused without it).
     pub keyring: Option<Keyring>,
 }
@@ -78,56 +91,6 @@ pub trait Progress: Send + Sync {
 
 impl Progress for () {}
 
-/// The tables taken in, each with the order its rows are read in; the others of a legacy
-/// database are listed as not imported.
-const IMPORTED: [(&str, &str); 14] = [
-    ("users", "created_at, id"),
-    ("user_settings", "created_at, id"),
-    ("folders", "created_at, id"),
-    ("notes", "created_at, id"),
-    ("goals", "created_at, id"),
-    ("clients", "created_at, id"),
-    ("projects", "created_at, id"),
-    // The API contract's name, and the FastAPI models' own.
-    ("project_memberships", "rowid"),
-    ("project_members", "rowid"),
-    ("tasks", "created_at, id"),
-    // The old history in its order: by time, then as it was written.
-    ("task_activities", "created_at, rowid"),
-    ("task_goal_links", "rowid"),
-    ("pomodoro_sessions", "started_at, id"),
-    ("personal_activities", "created_at, id"),
-];
-
-/// The legacy rows, read on a blocking thread.
-struct Legacy {
-    rows: HashMap<&'static str, Vec<source::Record>>,
-    others: Vec<(String, u64)>,
-}
-
-impl Legacy {
-    /// `table`'s rows (none when the database has no such table).
-    fn take(&mut self, table: &str) -> Vec<source::Record> {
-        self.rows.remove(table).unwrap_or_default()
-    }
-}
-
-fn read(path: &Path) -> Result<Legacy, ImportError> {
-    let source = source::Source::open(path)?;
-    let mut others = Vec::new();
-    for table in source.tables()? {
-        if !IMPORTED.iter().any(|(t, _)| *t == table) {
-            let rows = source.count(&table)?;
-            others.push((table, rows));
-        }
-    }
-    let mut rows = HashMap::new();
-    for (table, order) in IMPORTED {
-        rows.insert(table, source.rows(table, order)?);
-    }
-    Ok(Legacy { rows, others })
-}
-
 /// Imports the legacy database at `path` into `store`.
 pub async fn import_legacy(
     store: &EventStore,
@@ -136,12 +99,19 @@ pub async fn import_legacy(
     progress: &dyn Progress,
 ) -> Result<ImportReport, ImportError> {
     let started = Instant::now();
-    if let Some(dir) = &options.attachments {
-        tracing::warn!(dir = %dir.display(), "attachments are not taken in by this version; their files stay where they are");
-    }
+    let uploads = if options.dry_run {
+        None
+    } else {
+        options.uploads.as_ref()
+    };
+    let files = match &options.attachments {
+        Some(_) if uploads.is_none() && !options.dry_run => return Err(ImportError::NoObjectStore),
+        Some(dir) => Some(attachments::Files { dir, uploads }),
+        None => None,
+    };
     let run_id = uuid::Uuid::now_v7().to_string();
     let owned = path.to_path_buf();
-    let mut legacy = tokio::task::spawn_blocking(move || read(&owned)).await??;
+    let mut legacy = tokio::task::spawn_blocking(move || source::read(&owned)).await??;
     let mut known = Known::load(store).await?;
     let taken: Vec<(String, String)> = store
         .db()
@@ -204,6 +174,15 @@ pub async fn import_legacy(
     let activity_report = run
         .one_per_row(&mut known, &activities::TABLE, &activity_rows, activities::check)
         .await?;
+    let activity_goal_rows = legacy.take("activity_goals");
+    let activity_goal_report = run
+        .one_per_row(
+            &mut known,
+            &activity_goals::TABLE,
+            &activity_goal_rows,
+            activity_goals::check,
+        )
+        .await?;
     let client_rows = legacy.take("clients");
     let client_report = run
         .one_per_row(&mut known, &clients::TABLE, &client_rows, clients::check)
@@ -216,9 +195,11 @@ pub async fn import_legacy(
     let mut project_report = TableReport::new("projects", project_rows.len());
     let mut member_report = TableReport::new("project_memberships", member_rows.len());
     let mut project_batches = append::Batcher::default();
+    let earlier_projects = earlier::load(store, &known, &member_rows, "project_id").await?;
     projects::plan(
         &project_rows,
         &member_rows,
+        &earlier_projects,
         &mut known,
         &stamp,
         (&mut project_report, &mut member_report),
@@ -240,10 +221,12 @@ pub async fn import_legacy(
         links: TableReport::new("task_goal_links", links.len()),
     };
     let mut task_batches = append::Batcher::default();
+    let earlier_tasks = earlier::load(store, &known, &links, "task_id").await?;
     tasks::plan(
         &tasks,
         &activities,
         &links,
+        &earlier_tasks,
         &mut known,
         &stamp,
         &mut reports,
@@ -262,13 +245,64 @@ pub async fn import_legacy(
         table.elapsed = elapsed;
     }
 
+    // Blocks name tasks: the days and templates come after them.
+    let day_rows = legacy.take("daily_schedules");
+    let day_report = run
+        .one_per_row(&mut known, &schedules::DAYS, &day_rows, schedules::check_day)
+        .await?;
+    let template_rows = legacy.take("schedule_templates");
+    let template_report = run
+        .one_per_row(
+            &mut known,
+            &schedules::TEMPLATES,
+            &template_rows,
+            schedules::check_template,
+        )
+        .await?;
+
     let table_started = Instant::now();
-    let session_rows = legacy.take("pomodoro_sessions");
+    let (session_rows, pomodoro_settings_rows) = (legacy.take("pomodoro_sessions"), legacy.take("pomodoro_settings"));
     let mut session_report = TableReport::new("pomodoro_sessions", session_rows.len());
+    let mut pomodoro_settings_report = TableReport::new("pomodoro_settings", pomodoro_settings_rows.len());
     let mut session_batches = append::Batcher::default();
-    pomodoro::plan(&session_rows, &known, &stamp, &mut session_report, &mut session_batches)?;
-    write(store, options, progress, "pomodoro_sessions", session_batches).await?;
+    pomodoro::plan(
+        &session_rows,
+        &pomodoro_settings_rows,
+        &known,
+        &stamp,
+        pomodoro::Reports {
+            sessions: &mut session_report,
+            settings: &mut pomodoro_settings_report,
+        },
+        &mut session_batches,
+    )?;
+    write(
+        store,
+        options,
+        progress,
+        "pomodoro settings + sessions",
+        session_batches,
+    )
+    .await?;
     session_report.elapsed = table_started.elapsed();
+    pomodoro_settings_report.elapsed = session_report.elapsed;
+
+    // Attachments hang on tasks, notes, projects and goals: they come last.
+    let table_started = Instant::now();
+    let attachment_rows = legacy.take("attachments");
+    let mut attachment_report = TableReport::new(attachments::TABLE, attachment_rows.len());
+    let mut attachment_batches = append::Batcher::default();
+    attachments::plan(
+        &attachment_rows,
+        &known,
+        files.as_ref(),
+        &stamp,
+        &mut attachment_report,
+        &mut attachment_batches,
+    )
+    .await?;
+    write(store, options, progress, attachments::TABLE, attachment_batches).await?;
+    attachment_report.elapsed = table_started.elapsed();
 
     report.tables = vec![
         user_report,
@@ -277,13 +311,18 @@ pub async fn import_legacy(
         note_report,
         goal_report,
         activity_report,
+        activity_goal_report,
         client_report,
         project_report,
         member_report,
         reports.tasks,
         reports.activities,
         reports.links,
+        day_report,
+        template_report,
+        pomodoro_settings_report,
         session_report,
+        attachment_report,
     ];
     report.elapsed = started.elapsed();
     for bad in report.bad_rows() {

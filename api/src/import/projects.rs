@@ -3,13 +3,14 @@
 //! `ProjectMemberAdded` per old membership, keeping the membership's id, role and time.
 use std::collections::{HashMap, HashSet};
 
-use joan_domain::project::{Money, ProjectEvent, ProjectName, ProjectStatus, Role};
+use joan_domain::project::{Money, Project, ProjectEvent, ProjectName, ProjectStatus, Role};
 use joan_domain::task::Description;
 use joan_domain::{ProjectId, Timestamp, UserId};
 use uuid::Uuid;
 
 use super::ImportError;
 use super::append::{Batcher, Stamp};
+use super::earlier::Stream;
 use super::known::Known;
 use super::report::{BadRow, TableReport};
 use super::rules::{self, References, parsed};
@@ -106,11 +107,39 @@ fn members_by_project(records: &[Record], known: &Known, report: &mut TableRepor
     by_project
 }
 
+/// Of a project's member events, those its stream in Joan lacks: never taken in (by the
+/// membership's id), of a user who is not a member now (one added in Joan, or removed since,
+/// is left as it is).
+fn missing_from(stream: &Stream<Project>, added: Vec<(ProjectEvent, Timestamp)>) -> Vec<(ProjectEvent, Timestamp)> {
+    let taken: HashSet<Uuid> = stream
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            ProjectEvent::ProjectMemberAdded {
+                membership_id: Some(id),
+                ..
+            } => Some(*id),
+            _ => None,
+        })
+        .collect();
+    added
+        .into_iter()
+        .filter(|(event, _)| match event {
+            ProjectEvent::ProjectMemberAdded {
+                user_id, membership_id, ..
+            } => !membership_id.is_some_and(|id| taken.contains(&id)) && !stream.state.members.contains_key(user_id),
+            _ => false,
+        })
+        .collect()
+}
+
 /// Checks projects and their memberships and adds the importable ones to `batches`, and the
-/// projects and their members to `known`.
+/// projects and their members to `known`. A project Joan holds already (`earlier`) gets only
+/// the members it lacks, at the end of its stream.
 pub fn plan(
     projects: &[Record],
     memberships: &[Record],
+    earlier: &HashMap<String, Stream<Project>>,
     known: &mut Known,
     stamp: &Stamp,
     reports: (&mut TableReport, &mut TableReport),
@@ -160,7 +189,20 @@ pub fn plan(
         let added = stream.len() as u64 - 1;
         if known.exists("project", &id) {
             project_report.already += 1;
-            member_report.already += added;
+            let now = earlier.get(&id).filter(|now| !now.state.life.deleted);
+            let mut new = match now {
+                Some(now) => missing_from(now, stream.split_off(1)),
+                None => Vec::new(),
+            };
+            member_report.already += added - new.len() as u64;
+            if let (Some(now), false) = (now, new.is_empty()) {
+                new.sort_by_key(|(_, at)| *at);
+                batches.push(
+                    stamp.stream_from("project", &id, &owner, now.next(), &new)?,
+                    new.len() as u64,
+                );
+                member_report.imported += new.len() as u64;
+            }
             continue;
         }
         project_report.dropped_references.extend(project.dropped);

@@ -4,7 +4,7 @@
 use std::fmt::Display;
 
 use joan_domain::task::DueDate;
-use joan_domain::values::Day;
+use joan_domain::values::{ClockTime, Day};
 use joan_domain::{Timestamp, UserId};
 use uuid::Uuid;
 
@@ -65,6 +65,11 @@ pub fn day(column: &str, raw: &str) -> Result<String, String> {
         .map_err(|e| format!("{column} {raw:?}: {e}"))
 }
 
+/// A time of day, `HH:MM`; the old `HH:MM:00` too.
+pub fn clock_time(raw: &str) -> Result<ClockTime, joan_domain::text::ValueError> {
+    ClockTime::parse(raw.strip_suffix(":00").filter(|t| t.len() == 5).unwrap_or(raw))
+}
+
 /// The references one row makes; those that name no row in Joan are dropped and listed.
 pub struct References<'r> {
     record: &'r Record,
@@ -87,13 +92,19 @@ impl<'r> References<'r> {
     /// `column`'s id when it names a row of `target` in Joan of the same owner; `None`,
     /// reported, when it does not.
     pub fn keep(&mut self, column: &str, target: &str, known: &Known) -> Result<Option<Uuid>, String> {
-        let Some(id) = self.record.uuid_opt(column)? else {
-            return Ok(None);
-        };
+        match self.record.uuid_opt(column)? {
+            Some(id) => self.keep_id(column, id, target, known),
+            None => Ok(None),
+        }
+    }
+
+    /// `id`, named by `field` (a column, or a place inside one: `blocks[2].task_id`), when it
+    /// is a row of `target` in Joan of the same owner; `None`, reported, when it is not.
+    pub fn keep_id(&mut self, field: &str, id: Uuid, target: &str, known: &Known) -> Result<Option<Uuid>, String> {
         match known.owner_of(target, &id.to_string()) {
-            None => self.drop(format!("{column} {id} names no row of {target}")),
+            None => self.drop(format!("{field} {id} names no row of {target}")),
             Some(owner) if self.owner.as_deref().is_some_and(|me| me != owner) => {
-                self.drop(format!("{column} {id} is another user's row of {target}"))
+                self.drop(format!("{field} {id} is another user's row of {target}"))
             }
             Some(_) => Ok(Some(id)),
         }

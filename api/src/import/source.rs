@@ -185,6 +185,61 @@ impl Source {
     }
 }
 
+/// The tables taken in, each with the order its rows are read in; the others of a legacy
+/// database are listed as not imported.
+pub const IMPORTED: [(&str, &str); 19] = [
+    ("users", "created_at, id"),
+    ("user_settings", "created_at, id"),
+    ("folders", "created_at, id"),
+    ("notes", "created_at, id"),
+    ("goals", "created_at, id"),
+    ("clients", "created_at, id"),
+    ("projects", "created_at, id"),
+    // The API contract's name, and the FastAPI models' own.
+    ("project_memberships", "rowid"),
+    ("project_members", "rowid"),
+    ("tasks", "created_at, id"),
+    // The old history in its order: by time, then as it was written.
+    ("task_activities", "created_at, rowid"),
+    ("task_goal_links", "rowid"),
+    ("pomodoro_settings", "rowid"),
+    ("pomodoro_sessions", "started_at, id"),
+    ("personal_activities", "created_at, id"),
+    ("activity_goals", "created_at, id"),
+    ("daily_schedules", "created_at, id"),
+    ("schedule_templates", "created_at, id"),
+    ("attachments", "rowid"),
+];
+
+/// The legacy rows, read on a blocking thread.
+pub struct Legacy {
+    rows: HashMap<&'static str, Vec<Record>>,
+    pub others: Vec<(String, u64)>,
+}
+
+impl Legacy {
+    /// `table`'s rows (none when the database has no such table).
+    pub fn take(&mut self, table: &str) -> Vec<Record> {
+        self.rows.remove(table).unwrap_or_default()
+    }
+}
+
+pub fn read(path: &Path) -> Result<Legacy, ImportError> {
+    let source = Source::open(path)?;
+    let mut others = Vec::new();
+    for table in source.tables()? {
+        if !IMPORTED.iter().any(|(t, _)| *t == table) {
+            let rows = source.count(&table)?;
+            others.push((table, rows));
+        }
+    }
+    let mut rows = HashMap::new();
+    for (table, order) in IMPORTED {
+        rows.insert(table, source.rows(table, order)?);
+    }
+    Ok(Legacy { rows, others })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

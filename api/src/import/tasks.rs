@@ -2,12 +2,13 @@
 //! `TaskActivityImported` per old activity, in their order, and the task's goal links.
 use std::collections::{HashMap, HashSet};
 
-use joan_domain::task::{Description, Minutes, Priority, TaskEvent, TaskStatus, Title};
+use joan_domain::task::{Description, Minutes, Priority, Task, TaskEvent, TaskStatus, Title};
 use joan_domain::{Timestamp, UserId};
 use uuid::Uuid;
 
 use super::ImportError;
 use super::append::{Batcher, Stamp};
+use super::earlier::Stream;
 use super::goal_links;
 use super::known::Known;
 use super::report::{BadRow, TableReport};
@@ -88,11 +89,14 @@ pub struct Reports {
 
 /// Checks tasks, their activities and goal links, and adds the importable ones to their
 /// batches (and the tasks to `known`): each task's stream is its import, then its old
-/// activities and links by time.
+/// activities and links by time. A task Joan holds already (`earlier`) gets only the links it
+/// lacks, at the end of its stream.
+#[allow(clippy::too_many_arguments)]
 pub fn plan(
     tasks: &[Record],
     activities: &[Record],
     links: &[Record],
+    earlier: &HashMap<String, Stream<Task>>,
     known: &mut Known,
     stamp: &Stamp,
     reports: &mut Reports,
@@ -138,15 +142,30 @@ pub fn plan(
             continue;
         }
         let old = history.remove(&task_id).unwrap_or_default();
-        let owner = owner.to_string();
+        let (id, owner) = (task_id.to_string(), owner.to_string());
+        let now = earlier.get(&id);
+        // A link's `done` follows the task as it is: in Joan, or as it comes in.
+        let done = now.map_or(done, |s| s.state.status == TaskStatus::Completed);
         let task_links = links.remove(&task_id).unwrap_or_default();
         let linked = goal_links::events(task_links, &owner, done, created_at, known, link_report);
         let (activities, linked_count) = (old.len() as u64, linked.len() as u64);
-        known.add("tasks", task_id.to_string(), owner.clone());
-        if known.exists("task", &task_id.to_string()) {
+        known.add("tasks", id.clone(), owner.clone());
+        if known.exists("task", &id) {
             task_report.already += 1;
             activity_report.already += activities;
-            link_report.already += linked_count;
+            let mut new = match now {
+                Some(now) if !now.state.life.deleted => goal_links::missing_from(now, linked),
+                _ => Vec::new(),
+            };
+            link_report.already += linked_count - new.len() as u64;
+            if let (Some(now), false) = (now, new.is_empty()) {
+                new.sort_by_key(|(_, at)| *at);
+                batches.push(
+                    stamp.stream_from("task", &id, &owner, now.next(), &new)?,
+                    new.len() as u64,
+                );
+                link_report.imported += new.len() as u64;
+            }
             continue;
         }
         task_report.dropped_references.extend(dropped);
@@ -164,7 +183,7 @@ pub fn plan(
         stream.push((event, created_at));
         stream.extend(later);
         batches.push(
-            stamp.stream("task", &task_id.to_string(), &owner, &stream)?,
+            stamp.stream("task", &id, &owner, &stream)?,
             1 + activities + linked_count,
         );
         task_report.imported += 1;

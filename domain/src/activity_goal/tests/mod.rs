@@ -150,3 +150,34 @@ fn refusals_name_the_field_they_concern() {
     assert_eq!(created().event_type(), "ActivityGoalCreated");
     assert_eq!(ActivityGoal::TYPE, "activity_goal");
 }
+
+#[tokio::test]
+async fn an_imported_goal_keeps_its_rules_on_update_and_its_old_creation_time() {
+    let imported = ActivityGoalEvent::ActivityGoalImported {
+        goal_id: GOAL_ID,
+        user_id: OWNER,
+        activity_type: "running".into(),
+        target_frequency: Frequency::Daily,
+        target_count: Some(1),
+        target_duration_minutes: None,
+        start_date: Some("2026-03-01".into()),
+        end_date: None,
+        reminder_time: None,
+        is_active: true,
+        created_at: t0(),
+        at: t1(),
+    };
+    let no_target = ActivityGoalChanges {
+        target_count: Some(None),
+        ..ActivityGoalChanges::default()
+    };
+    GoalTester::with(())
+        .given(vec![imported.clone()])
+        .when_async(as_owner(ActivityGoalCommand::Update(no_target)))
+        .await
+        .then_expect_error(ActivityGoalError::NoTarget);
+    let mut goal = ActivityGoal::default();
+    goal.apply(imported);
+    assert_eq!((goal.life.created_at, goal.life.updated_at), (Some(t0()), Some(t1())));
+    assert_eq!(goal.target_frequency, Frequency::Daily);
+}

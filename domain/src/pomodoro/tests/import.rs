@@ -40,3 +40,30 @@ fn an_imported_completed_session_counts_in_the_rhythm_and_leaves_nothing_running
     let cancelled = replay([opened(), imported(true, false)]);
     assert_eq!(cancelled.suggested_next(), SessionType::Work);
 }
+
+#[tokio::test]
+async fn a_start_after_imported_settings_takes_their_length_and_opens_nothing_again() {
+    let settings = PomodoroSettings {
+        work_duration: 50,
+        ..PomodoroSettings::default()
+    };
+    let imported = PomodoroEvent::PomodoroSettingsImported {
+        pomodoro_id: PomodoroId::of(OWNER),
+        user_id: OWNER,
+        settings,
+        created_at: t0(),
+        at: t0(),
+    };
+    PomodoroTester::with(())
+        .given(vec![imported])
+        .when_async(as_owner(start(SessionType::Work, None)))
+        .await
+        .then_expect_events(vec![PomodoroEvent::PomodoroStarted {
+            session_id: SESSION,
+            session_type: SessionType::Work,
+            duration_minutes: 50,
+            task_id: None,
+            notes: None,
+            at: t1(),
+        }]);
+}

@@ -135,3 +135,26 @@ fn events_are_stored_under_their_variant_names_with_blocks_as_text_times() {
         serde_json::json!({"start": "09:00", "end": "10:00", "title": "Plan", "kind": "focus", "task_id": null})
     );
 }
+
+#[tokio::test]
+async fn an_imported_day_is_its_owners_and_is_set_again_only_when_asked() {
+    let imported = ScheduleEvent::ScheduleImported {
+        schedule_id: ScheduleId::of(OWNER, DATE),
+        user_id: OWNER,
+        date: DATE.into(),
+        blocks: morning(),
+        legacy_id: Uuid::from_u128(0x01d),
+        created_at: t0(),
+        at: t0(),
+    };
+    ScheduleTester::with(())
+        .given(vec![imported.clone()])
+        .when_async(as_owner(set(morning(), false)))
+        .await
+        .then_expect_error(ScheduleError::Exists);
+    ScheduleTester::with(())
+        .given(vec![imported])
+        .when_async(Stamped::new(STRANGER, t1(), ScheduleCommand::Delete))
+        .await
+        .then_expect_error(ScheduleError::Entity(EntityError::NotFound));
+}

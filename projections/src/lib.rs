@@ -39,6 +39,7 @@ pub mod task_daily_stats;
 pub mod task_queries;
 pub mod tasks;
 pub mod users;
+pub mod workflow_steps;
 pub mod workflows;
 
 pub use catchup::CatchUp;

@@ -7,13 +7,14 @@ use joan_commands::{Conn, StoredEvent};
 use joan_domain::Timestamp;
 use joan_domain::workflow_execution::{ExecutionEvent, ExecutionStatus};
 use joan_domain::workflow_template::WorkflowTemplateEvent;
-use uuid::Uuid;
 
 use crate::error::ProjectionError;
 use crate::fold::{Fold, FoldProjector};
 use crate::projector::{Projector, decode};
 use crate::read_table;
-use crate::table::{self, JsonText};
+use crate::table::JsonText;
+use crate::workflow_steps;
+pub use crate::workflow_steps::{StepRow, step_row_id, steps_of};
 
 read_table! {
     /// A workflow template as `ai_workflow_templates` holds it and the API shows it.
@@ -173,49 +174,6 @@ impl Fold for Executions {
     }
 }
 
-read_table! {
-    /// One step of an execution as `ai_workflow_steps` holds it.
-    pub struct StepRow in "ai_workflow_steps" {
-        /// Derived from the execution and the index (UUIDv5).
-        #[schema(format = Uuid)]
-        pub id: String,
-        #[schema(format = Uuid)]
-        pub execution_id: String,
-        #[schema(format = Uuid)]
-        pub user_id: String,
-        pub step_index: i64,
-        pub name: String,
-        /// user_input, ai_process or api_call.
-        pub r#type: String,
-        /// pending, waiting_input, running, completed, failed or cancelled.
-        pub status: String,
-        /// The attempt dispatched last (0 before any).
-        pub attempt: i64,
-        /// The answer (text, or the JSON value), the input given, or the ids created.
-        #[schema(value_type = Option<Object>)]
-        pub output: Option<JsonText>,
-        /// The kind of the provider that answered.
-        pub provider: Option<String>,
-        pub model: Option<String>,
-        pub tokens_in: Option<i64>,
-        pub tokens_out: Option<i64>,
-        pub latency_ms: Option<i64>,
-        /// Millionths of a US dollar.
-        pub cost_micro_usd: Option<i64>,
-        /// `class: message` of a failure.
-        pub error: Option<String>,
-        pub version: i64,
-        pub created_at: String,
-        pub updated_at: String,
-    }
-}
-
-/// The id of an execution's step row.
-pub fn step_row_id(execution_id: &str, step: u32) -> String {
-    const NAMESPACE: Uuid = Uuid::from_u128(0x6a6f_616e_7766_7374_6570_0000_0000_0001);
-    Uuid::new_v5(&NAMESPACE, format!("{execution_id}:{step}").as_bytes()).to_string()
-}
-
 /// Executions (a fold) and their steps.
 #[derive(Default)]
 pub struct ExecutionsProjector {
@@ -243,137 +201,8 @@ impl Projector for ExecutionsProjector {
     async fn apply_batch(&self, conn: &mut Conn<'_>, events: &[&StoredEvent]) -> Result<(), ProjectionError> {
         self.executions.apply_batch(conn, events).await?;
         for event in events {
-            apply_step(conn, event, decode(event)?).await?;
+            workflow_steps::project(conn, event, decode(event)?).await?;
         }
         Ok(())
     }
-}
-
-/// Reads, changes and writes back one step row.
-async fn change_step(
-    conn: &mut Conn<'_>,
-    event: &StoredEvent,
-    step: u32,
-    change: impl FnOnce(&mut StepRow),
-) -> Result<(), ProjectionError> {
-    let id = step_row_id(&event.aggregate_id, step);
-    let Some(mut row) = table::get_many::<StepRow>(conn, &[id.as_str()]).await?.pop() else {
-        return Ok(());
-    };
-    change(&mut row);
-    row.version = event.sequence;
-    row.updated_at = event.recorded_at.clone();
-    table::upsert(conn, &[&row]).await
-}
-
-async fn apply_step(conn: &mut Conn<'_>, event: &StoredEvent, change: ExecutionEvent) -> Result<(), ProjectionError> {
-    use ExecutionEvent::*;
-    let at = change.at().to_rfc3339();
-    match change {
-        ExecutionStarted {
-            user_id,
-            steps,
-            satisfied,
-            ..
-        } => {
-            let rows: Vec<StepRow> = steps
-                .iter()
-                .enumerate()
-                .map(|(i, spec)| {
-                    let done = satisfied.iter().find(|s| s.step as usize == i);
-                    StepRow {
-                        id: step_row_id(&event.aggregate_id, i as u32),
-                        execution_id: event.aggregate_id.clone(),
-                        user_id: user_id.to_string(),
-                        step_index: i as i64,
-                        name: spec.name().to_string(),
-                        r#type: spec.kind().to_string(),
-                        status: if done.is_some() { "completed" } else { "pending" }.into(),
-                        attempt: 0,
-                        output: done.map(|s| JsonText::of(&s.output)),
-                        provider: None,
-                        model: None,
-                        tokens_in: None,
-                        tokens_out: None,
-                        latency_ms: None,
-                        cost_micro_usd: None,
-                        error: None,
-                        version: event.sequence,
-                        created_at: at.clone(),
-                        updated_at: at.clone(),
-                    }
-                })
-                .collect();
-            table::upsert(conn, &rows.iter().collect::<Vec<_>>()).await
-        }
-        StepWaitingInput { step, .. } => change_step(conn, event, step, |r| r.status = "waiting_input".into()).await,
-        InputGiven { satisfied, .. } => {
-            for s in satisfied {
-                change_step(conn, event, s.step, |r| {
-                    r.status = "completed".into();
-                    r.output = Some(JsonText::of(&s.output));
-                })
-                .await?;
-            }
-            Ok(())
-        }
-        StepDispatched { step, attempt, .. } => {
-            change_step(conn, event, step, |r| {
-                r.status = "running".into();
-                r.attempt = i64::from(attempt);
-            })
-            .await
-        }
-        StepSucceeded {
-            step, output, usage, ..
-        } => {
-            change_step(conn, event, step, |r| {
-                r.status = "completed".into();
-                r.output = Some(JsonText::of(&output));
-                r.provider = usage.provider;
-                r.model = usage.model;
-                r.tokens_in = Some(i64::from(usage.tokens_in));
-                r.tokens_out = Some(i64::from(usage.tokens_out));
-                r.latency_ms = i64::try_from(usage.latency_ms).ok();
-                r.cost_micro_usd = i64::try_from(usage.cost_micro_usd).ok();
-            })
-            .await
-        }
-        StepFailed {
-            step, class, message, ..
-        } => {
-            change_step(conn, event, step, |r| {
-                r.status = "failed".into();
-                r.error = Some(format!("{class}: {message}"));
-            })
-            .await
-        }
-        ApiCallDone { step, created, .. } => {
-            change_step(conn, event, step, |r| {
-                r.status = "completed".into();
-                r.output = Some(JsonText::of(&created));
-            })
-            .await
-        }
-        ExecutionCancelled { .. } => {
-            conn.execute(
-                "update ai_workflow_steps set status = 'cancelled', version = $2, updated_at = $3 \
-                 where execution_id = $1 and status in ('waiting_input', 'running')",
-                &joan_commands::args![event.aggregate_id.as_str(), event.sequence, at.as_str()],
-            )
-            .await?;
-            Ok(())
-        }
-        ExecutionCompleted { .. } | ExecutionFailed { .. } => Ok(()),
-    }
-}
-
-/// The steps of the caller's execution, in order (none for a stranger's).
-pub async fn steps_of(db: &joan_commands::Database, user: &str, execution: &str) -> Result<Vec<StepRow>, sqlx::Error> {
-    use table::TableRow;
-    let sql = format!(
-        "select {} from ai_workflow_steps where execution_id = $1 and user_id = $2 order by step_index",
-        StepRow::sql().list
-    );
-    db.fetch_all(&sql, &joan_commands::args![execution, user]).await
 }

@@ -117,12 +117,17 @@ pub fn row_or_defaults<R: TableRow, V: Serialize + From<R>>(row: Option<R>, defa
 }
 
 /// The row `F` makes of `events` recorded up to `at`; 404 when there is none then.
-pub fn replay_until<F: Fold>(mut events: Vec<StoredEvent>, at: Timestamp) -> Result<F::Row, ApiError> {
-    let at = at.to_rfc3339();
-    events.retain(|e| e.recorded_at <= at);
-    F::replay(&events)
+pub fn replay_until<F: Fold>(events: Vec<StoredEvent>, at: Timestamp) -> Result<F::Row, ApiError> {
+    F::replay(&until(events, at))
         .map_err(ApiError::internal)?
         .ok_or(ApiError::NotFound)
+}
+
+/// The events recorded at or before `at`.
+pub fn until(mut events: Vec<StoredEvent>, at: Timestamp) -> Vec<StoredEvent> {
+    let at = at.to_rfc3339();
+    events.retain(|e| e.recorded_at <= at);
+    events
 }
 
 /// The caller's row `id` of `R`'s table, or 404 (missing, deleted, or someone else's).

@@ -306,7 +306,8 @@ export interface paths {
         };
         /**
          * The execution: `status` (running, waiting_input, completed, failed, cancelled) and each
-         *     step's status, output, provider, model, tokens, latency and error.
+         *     step's status, output, provider, model, tokens, latency and error; now, or `as_of` an
+         *     earlier instant (the execution and its steps as they were).
          */
         get: operations["get_execution"];
         put?: never;
@@ -5718,7 +5719,9 @@ export interface operations {
     };
     get_execution: {
         parameters: {
-            query?: never;
+            query?: {
+                as_of?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -5747,6 +5750,15 @@ export interface operations {
             };
             /** @description No such resource, or not the caller's */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field, parameter or header is invalid; `errors` names each */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

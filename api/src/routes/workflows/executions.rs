@@ -8,7 +8,9 @@ use joan_commands::CommandError;
 use joan_domain::workflow_execution::{ExecutionCommand, ExecutionError, NewExecution};
 use joan_domain::workflow_template::StepSpec;
 use joan_domain::{UserId, WorkflowExecutionId, WorkflowTemplateId};
-use joan_projections::workflows::{ExecutionRow, StepRow, WorkflowTemplateRow, steps_of};
+use joan_projections::fold::Fold;
+use joan_projections::workflow_steps;
+use joan_projections::workflows::{ExecutionRow, Executions, StepRow, WorkflowTemplateRow, steps_of};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
@@ -17,8 +19,8 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::http::error::{ApiError, Problem, from_command};
-use crate::http::extract::{ApiJson, Caller, CurrentUser, IdempotencyHeaders};
-use crate::http::resource::{HistoryEntry, Resource, idempotent, read, respond};
+use crate::http::extract::{ApiJson, ApiQuery, Caller, CurrentUser, IdempotencyHeaders};
+use crate::http::resource::{AsOf, HistoryEntry, Resource, idempotent, read, respond, until};
 use crate::http::state::AppState;
 
 pub const EXECUTIONS: Resource = Resource::new("ai_workflow_execution", "/api/v1/ai/workflows/executions");
@@ -118,16 +120,28 @@ async fn start_execution(
 }
 
 /// The execution: `status` (running, waiting_input, completed, failed, cancelled) and each
-/// step's status, output, provider, model, tokens, latency and error.
-#[utoipa::path(get, path = "/ai/workflows/executions/{id}", tag = "ai", params(("id" = Uuid, Path)),
+/// step's status, output, provider, model, tokens, latency and error; now, or `as_of` an
+/// earlier instant (the execution and its steps as they were).
+#[utoipa::path(get, path = "/ai/workflows/executions/{id}", tag = "ai", params(("id" = Uuid, Path), AsOf),
     security(("bearer" = [])), responses((status = 200, body = ExecutionView)))]
 async fn get_execution(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
+    ApiQuery(as_of): ApiQuery<AsOf>,
 ) -> Result<Response, ApiError> {
     let (_, id) = EXECUTIONS.id::<WorkflowExecutionId>(&id)?;
-    let view = view(&state, user, &id).await?;
+    let view = match as_of.parse()? {
+        Some(at) => {
+            let events = until(EXECUTIONS.stream(&state, user, &id).await?, at);
+            let execution = Executions::replay(&events)
+                .map_err(ApiError::internal)?
+                .ok_or(ApiError::NotFound)?;
+            let steps = workflow_steps::replay(&events).map_err(ApiError::internal)?;
+            ExecutionView { execution, steps }
+        }
+        None => view(&state, user, &id).await?,
+    };
     Ok(respond(StatusCode::OK, view.execution.version, None, &view))
 }
 

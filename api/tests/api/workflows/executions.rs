@@ -182,6 +182,31 @@ async fn a_user_input_step_waits_for_its_answer(backend: Backend) {
     assert_eq!(done["input"]["text"], "water plants");
     assert_eq!(tasks(&app, &token).await.len(), 2);
 
+    // `as_of` replays the execution and its steps: as they were while waiting, and as they
+    // are now (exactly the live view).
+    let as_of = |at: &Value| {
+        let at = at.as_str().unwrap().replace('+', "%2B");
+        app.get(&format!("{EXECUTIONS}/{id}?as_of={at}")).token(&token).send()
+    };
+    let then = as_of(&waiting["updated_at"]).await;
+    assert_eq!(then.status, StatusCode::OK, "{}", then.text);
+    assert_eq!(
+        (status(&then.body), then.body["steps"][0]["status"].as_str()),
+        ("waiting_input", Some("waiting_input"))
+    );
+    assert_eq!(then.body["steps"][0]["output"], Value::Null);
+    let now = as_of(&done["updated_at"]).await;
+    assert_eq!(now.body, done, "as_of the last change is the live view");
+    let theirs = app
+        .get(&format!(
+            "{EXECUTIONS}/{id}?as_of={}",
+            done["updated_at"].as_str().unwrap().replace('+', "%2B")
+        ))
+        .token(&stranger)
+        .send()
+        .await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+
     let again = app
         .post(&input)
         .token(&token)

@@ -67,8 +67,12 @@ pub async fn plan(db: &Database, index: &FullText, query: &Fts5Query, window: bo
     match &query.owner {
         Some(owner) if query.words.len() > 1 => {
             idf.push(0.0);
-            let since = nth(owner.clone(), SAMPLE).await?.unwrap_or(first);
-            let rows = count(owner.clone(), since).await? as f64;
+            // From the user's `SAMPLE`-th newest row on (exactly `SAMPLE` rows), or all of them.
+            let (since, rows) = match nth(owner.clone(), SAMPLE).await? {
+                Some(since) => (since, SAMPLE),
+                None => (first, count(owner.clone(), first).await?),
+            };
+            let rows = rows as f64;
             for word in &query.words {
                 let holding = count(query.with(word), since).await? as f64;
                 // FTS5's formula and floor: a word in over half the rows still counts a little.

@@ -8,11 +8,13 @@ use serde::Serialize;
 
 use super::{ImportError, Progress};
 
-/// Events per append: large enough that a commit carries thousands of rows, small enough
-/// that the progress bar moves.
-pub const EVENTS_PER_BATCH: usize = 2_000;
+/// Events per append: large enough that a commit carries tens of thousands of rows, small
+/// enough that the progress bar moves. The rows' ids are random, so every commit dirties
+/// pages all over each index; fewer, larger commits write each page to the log fewer times
+/// (docs/benchmarks.md, 2026-12-07 20:40).
+pub const EVENTS_PER_BATCH: usize = 20_000;
 /// Appends waiting at the writer at once: the next batch is ready when a commit ends.
-const IN_FLIGHT: usize = 4;
+const IN_FLIGHT: usize = 2;
 
 /// Who and what wrote an import's events.
 pub struct Stamp {

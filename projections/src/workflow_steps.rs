@@ -160,15 +160,20 @@ pub fn change_steps(steps: &mut Vec<StepRow>, event: &StoredEvent, change: Execu
 /// Projects one execution event into `ai_workflow_steps`: the execution's steps are read,
 /// changed in memory, and the changed ones written back.
 pub async fn project(conn: &mut Conn<'_>, event: &StoredEvent, change: ExecutionEvent) -> Result<(), ProjectionError> {
-    let mut steps = if matches!(change, ExecutionEvent::ExecutionStarted { .. }) {
-        Vec::new()
-    } else {
-        let sql = format!(
+    static STEPS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
             "select {} from ai_workflow_steps where execution_id = $1 order by step_index",
             StepRow::sql().list
-        );
-        conn.fetch_all::<StepRow>(&sql, &joan_commands::args![event.aggregate_id.as_str()])
-            .await?
+        )
+    });
+    let mut steps = match change {
+        // No step to read: a start makes them all, an execution's end changes none.
+        ExecutionEvent::ExecutionStarted { .. } => Vec::new(),
+        ExecutionEvent::ExecutionCompleted { .. } | ExecutionEvent::ExecutionFailed { .. } => return Ok(()),
+        _ => {
+            conn.fetch_all::<StepRow>(&STEPS, &joan_commands::args![event.aggregate_id.as_str()])
+                .await?
+        }
     };
     let changed = change_steps(&mut steps, event, change);
     if changed.is_empty() {

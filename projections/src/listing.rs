@@ -103,18 +103,7 @@ impl<'a, R: TableRow> Listing<'a, R> {
         let mark = args.len() + 1;
         if pg {
             args.push(Arg::from(q.as_str()));
-            let from = format!(
-                "from {table} cross join plainto_tsquery('{PG_CONFIG}', ${mark}) as query where {} and {} @@ query",
-                self.condition, index.tsvector
-            );
-            let order = format!("ts_rank({}, query) desc{then}", index.tsvector);
-            return Source {
-                count: Count::Rows(from.clone()),
-                from,
-                order,
-                args,
-                offset,
-            };
+            return self.pg_search(index, mark, ranking.and_then(|r| r.total), args, limit, offset);
         }
         let (Some(query), Some(ranking)) = (fts5, ranking) else {
             return plain(format!("0 = 1 and {}", self.condition), args);
@@ -193,6 +182,79 @@ impl<'a, R: TableRow> Listing<'a, R> {
         }
     }
 
+    /// `from` the rows of a PostgreSQL search (the words bound at `$mark`), with the parsed
+    /// query as `query`.
+    fn pg_matching(&self, index: &FullText, mark: usize) -> String {
+        let table = R::sql().table;
+        format!(
+            "from {table} cross join plainto_tsquery('{PG_CONFIG}', ${mark}) as query where {} and {table}.{} @@ query",
+            self.condition, index.tsvector
+        )
+    }
+
+    /// A PostgreSQL search: every match ranked by `ts_rank` over its stored vector; for a
+    /// search of the owner's rows only (`total` counted), as on SQLite, only the first
+    /// [`WINDOW`] matches in the listing's order are ranked and the rest follow in that order.
+    fn pg_search<'s>(
+        &'s self,
+        index: &FullText,
+        mark: usize,
+        total: Option<i64>,
+        mut args: Vec<Arg<'s>>,
+        limit: i64,
+        offset: i64,
+    ) -> Source<'s> {
+        let table = R::sql().table;
+        let matching = self.pg_matching(index, mark);
+        let vector = index.tsvector;
+        let order = if self.order.is_empty() { "id" } else { self.order };
+        let Some(total) = total.filter(|_| self.owner_only()) else {
+            return Source {
+                count: Count::Rows(matching.clone()),
+                from: matching,
+                order: format!("ts_rank({table}.{vector}, query) desc, {order}"),
+                args,
+                offset,
+            };
+        };
+        let in_window = total.min(WINDOW);
+        let from_window = (in_window - offset).clamp(0, limit);
+        let mut arm = |sql: String, take: i64, skip: i64| {
+            args.push(Arg::from(take));
+            args.push(Arg::from(skip));
+            let n = args.len();
+            sql.replace("$take", &format!("${}", n - 1))
+                .replace("$skip", &format!("${n}"))
+        };
+        // The window: its matches read in the listing's order (an index walk for a common
+        // word, the GIN index for a rare one), then ranked.
+        let mut hits = arm(
+            format!(
+                "(select 0 as tier, id as hit, ts_rank({vector}, query) as score \
+                 from (select {table}.* {matching} order by {order} limit {WINDOW}) as window_rows \
+                 cross join plainto_tsquery('{PG_CONFIG}', ${mark}) as query \
+                 order by score desc, {order} limit $take offset $skip)"
+            ),
+            from_window,
+            offset.min(in_window),
+        );
+        if total > WINDOW {
+            hits.push_str(" union all ");
+            hits.push_str(&arm(
+                format!("(select 1, {table}.id, 0::real {matching} order by {order} limit $take offset $skip)"),
+                limit - from_window,
+                offset.max(WINDOW),
+            ));
+        }
+        Source {
+            from: format!("from ({hits}) as hits join {table} on {table}.id = hits.hit"),
+            count: Count::Known(total),
+            order: format!("hits.tier, hits.score desc, {order}"),
+            args,
+            offset: 0,
+        }
+    }
+
     /// The page as a JSON array, and how many rows match in all. One statement (two for a
     /// page past the end); on SQLite, a search first asks its index how to rank
     /// ([`crate::search::plan`]).
@@ -203,6 +265,18 @@ impl<'a, R: TableRow> Listing<'a, R> {
                 fts5: Some(query),
                 ..
             }) if !db.is_postgres() => Some(plan(db, index, query, self.owner_only()).await?),
+            // PostgreSQL ranks with `ts_rank`; a search of the owner's rows counts first.
+            Some(Search { index, q, .. }) if db.is_postgres() && self.owner_only() => {
+                let mut args = self.args.clone();
+                args.push(Arg::from(q.as_str()));
+                let count = format!("select count(*) {}", self.pg_matching(index, args.len()));
+                let total = db.fetch_scalar_i64(&count, &args).await?;
+                Some(Ranking {
+                    idf: Vec::new(),
+                    total: Some(total),
+                    floor: None,
+                })
+            }
             _ => None,
         };
         let source = self.source(db.is_postgres(), ranking.as_ref(), limit, offset);
@@ -226,7 +300,8 @@ impl<'a, R: TableRow> Listing<'a, R> {
         let lead = match &source.count {
             // A constant subquery: the database runs it once, not once per row.
             Count::Rows(from) => format!("(select count(*) {from})"),
-            Count::Known(total) => total.to_string(),
+            // Typed: PostgreSQL reads a bare literal as `int4`.
+            Count::Known(total) => format!("cast({total} as bigint)"),
         };
         let n = args.len();
         let order = if source.order.is_empty() {

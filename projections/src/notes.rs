@@ -47,7 +47,7 @@ pub static NOTES_TEXT: FullText = FullText {
     fts5_columns: "owner, title, content",
     fts5_values: "replace(user_id, '-', ''), title, content",
     weights: "0.0, 4.0, 1.0",
-    tsvector: "(setweight(to_tsvector('english', title), 'A') || to_tsvector('english', content))",
+    tsvector: "search_vector",
 };
 
 /// How note events change `notes` rows.

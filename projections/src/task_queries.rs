@@ -12,7 +12,7 @@ pub static TASKS_TEXT: FullText = FullText {
     fts5_columns: "owner, title, description",
     fts5_values: "replace(user_id, '-', ''), title, description",
     weights: "0.0, 4.0, 1.0",
-    tsvector: "(setweight(to_tsvector('english', title), 'A') || to_tsvector('english', coalesce(description, '')))",
+    tsvector: "search_vector",
 };
 
 /// Filters of `GET /tasks`; every one is optional and they combine with AND.

@@ -210,7 +210,8 @@ async fn every_projection_rebuilds_identical_after_a_mix_of_every_domain(backend
 }
 
 /// How many tasks and notes match each of a few words of their titles, through the full-text
-/// indexes (SQLite; PostgreSQL indexes an expression of the row itself: nothing to compare).
+/// indexes (SQLite; PostgreSQL's search vectors are generated columns of the rows, which the
+/// dumps compare already).
 async fn full_text_counts(db: &joan_commands::Database) -> Vec<(String, i64)> {
     if db.is_postgres() {
         return Vec::new();

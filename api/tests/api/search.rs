@@ -1,9 +1,12 @@
-//! Full-text search over many matches (SQLite): a user's newest matches are ranked, older
-//! ones follow newest first, the count stays exact, and paging never loses or repeats a row.
+//! Full-text search over many matches, on both backends: a user's newest matches are ranked,
+//! older ones follow newest first, the count stays exact, and paging never loses or repeats a
+//! row.
 use axum::http::StatusCode;
 
 use crate::app::TestApp;
-use crate::backend::Backend;
+use crate::backend::{Backend, on_both_backends};
+
+on_both_backends!(many_matches_rank_the_newest_window_and_page_through_every_one_once);
 
 /// Past `joan_projections::search::WINDOW` (2,000): the oldest 100 fall outside the window.
 const MINE: i64 = 2_100;
@@ -13,16 +16,31 @@ fn repeats(i: i64) -> i64 {
     1 + (i * 7) % 5
 }
 
-/// Writes `MINE` notes of `user` (titles `t0`.. in the order written) and 20 of `other`,
-/// straight into the table (the index follows through its triggers).
+/// Note `i`'s title (and id): sorted as `i` is.
+fn title(i: i64) -> String {
+    format!("t{i:04}")
+}
+
+/// Writes `MINE` notes of `user` (titles `t0000`.. in the order written, each a second newer
+/// than the one before) and 20 of `other`, straight into the table (the index follows through
+/// its triggers or its generated column).
 async fn fill(app: &TestApp, user: &str, other: &str) {
     let notes = |owner: &str, prefix: &str, count: i64| {
+        let rows: Vec<String> = (0..count)
+            .map(|i| {
+                let id = if prefix == "t" {
+                    title(i)
+                } else {
+                    format!("{prefix}{i}")
+                };
+                let content = format!("{} beta gamma", vec!["alpha"; repeats(i) as usize].join(" "));
+                let at = format!("2026-01-01T{:02}:{:02}:{:02}Z", i / 3600, i / 60 % 60, i % 60);
+                format!("('{id}', '{owner}', '{id}', '{content}', 1, '{at}', '{at}')")
+            })
+            .collect();
         format!(
-            "with recursive n(i) as (select 0 union all select i + 1 from n where i < {count} - 1) \
-             insert into notes (id, user_id, title, content, version, created_at, updated_at) \
-             select '{prefix}' || i, '{owner}', '{prefix}' || i, \
-                    trim(substr('alpha alpha alpha alpha alpha ', 1, 6 * (1 + (i * 7) % 5))) || ' beta gamma', \
-                    1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z' from n"
+            "insert into notes (id, user_id, title, content, version, created_at, updated_at) values {}",
+            rows.join(", ")
         )
     };
     app.db.execute_outside(&notes(user, "t", MINE)).await;
@@ -41,9 +59,8 @@ async fn page(app: &TestApp, token: &str, q: &str, limit: i64, offset: i64) -> V
     notes.iter().map(|n| n["title"].as_str().unwrap().to_string()).collect()
 }
 
-#[tokio::test]
-async fn many_matches_rank_the_newest_window_and_page_through_every_one_once() {
-    let Some(app) = TestApp::new(Backend::Sqlite).await else {
+async fn many_matches_rank_the_newest_window_and_page_through_every_one_once(backend: Backend) {
+    let Some(app) = TestApp::new(backend).await else {
         return;
     };
     let (user, token) = app.new_user();
@@ -54,11 +71,7 @@ async fn many_matches_rank_the_newest_window_and_page_through_every_one_once() {
     // newer), then the oldest 100 newest first.
     let mut window: Vec<i64> = (MINE - 2_000..MINE).collect();
     window.sort_by_key(|&i| (std::cmp::Reverse(repeats(i)), std::cmp::Reverse(i)));
-    let expected: Vec<String> = window
-        .into_iter()
-        .chain((0..MINE - 2_000).rev())
-        .map(|i| format!("t{i}"))
-        .collect();
+    let expected: Vec<String> = window.into_iter().chain((0..MINE - 2_000).rev()).map(title).collect();
 
     let mut seen = Vec::new();
     for offset in (0..MINE).step_by(100) {

@@ -1,7 +1,7 @@
 //! migrations/postgres mirrors migrations/sqlite: the same tables with the same columns, so
 //! projector and query SQL is written once. PostgreSQL adds only `events.tx`; SQLite only its
 //! full-text search tables (FTS5 virtual tables and their shadow tables), which PostgreSQL
-//! has as GIN indexes.
+//! has as generated `search_vector` columns with GIN indexes (left out here).
 use std::collections::BTreeSet;
 
 use joan_commands::Database;
@@ -12,7 +12,8 @@ use crate::support::open;
 async fn columns(db: &Database) -> BTreeSet<(String, String)> {
     let sql = if db.is_postgres() {
         "select table_name::text, column_name::text from information_schema.columns \
-         where table_schema = current_schema() and table_name <> '_sqlx_migrations'"
+         where table_schema = current_schema() and table_name <> '_sqlx_migrations' \
+         and is_generated = 'NEVER'"
     } else {
         "select m.name, p.name from sqlite_master m join pragma_table_info(m.name) p \
          where m.type = 'table' and m.name not like 'sqlite_%' and m.name <> '_sqlx_migrations' \

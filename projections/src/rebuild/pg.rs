@@ -221,9 +221,19 @@ impl Scratch {
         conn.raw(&format!("set local search_path to {}", self.live)).await?;
         for (_, projector) in projectors {
             for table in projector.tables() {
+                // Named columns: a generated one (a search vector) takes no value.
+                let (columns,): (String,) = conn
+                    .fetch_optional(
+                        "select string_agg(quote_ident(column_name), ', ' order by ordinal_position) \
+                         from information_schema.columns \
+                         where table_schema = $1 and table_name = $2 and is_generated = 'NEVER'",
+                        &args![self.name.as_str(), *table],
+                    )
+                    .await?
+                    .ok_or(sqlx::Error::RowNotFound)?;
                 conn.raw(&format!("delete from {}.{table}", self.live)).await?;
                 conn.raw(&format!(
-                    "insert into {}.{table} select * from {}.{table}",
+                    "insert into {}.{table} ({columns}) select {columns} from {}.{table}",
                     self.live, self.name
                 ))
                 .await?;

@@ -1,7 +1,7 @@
 //! Full-text search over a read table, ranked, on both backends: SQLite's FTS5 (a
 //! contentless table kept in step with the table by triggers, its rowids grouped by owner:
-//! [`key`]; ranked by [`ranking`]) and PostgreSQL's `tsvector` (a GIN index on the
-//! expression). Never a `LIKE` scan.
+//! [`key`]; ranked by [`ranking`]) and PostgreSQL's `tsvector` (a stored generated column
+//! with a GIN index, ranked by `ts_rank`). Never a `LIKE` scan.
 pub mod key;
 mod ranking;
 
@@ -21,7 +21,8 @@ pub struct FullText {
     pub fts5_values: &'static str,
     /// ... and its weights for `joan_rank`, one per column in the index order (`owner` first, 0).
     pub weights: &'static str,
-    /// PostgreSQL: the expression the GIN index is built on (written exactly as there).
+    /// PostgreSQL: the stored `tsvector` column the GIN index is built on (migration 0023
+    /// generates it from the row's text).
     pub tsvector: &'static str,
 }
 

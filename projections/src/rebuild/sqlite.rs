@@ -2,6 +2,7 @@
 //! writer (see the [parent module](super)).
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use async_trait::async_trait;
@@ -17,7 +18,7 @@ use crate::projector::{Projector, apply_all};
 use crate::registry::Mode;
 use crate::search::{FullText, full_text_of};
 
-/// Replays into a scratch file beside `main`, then swaps the rows in.
+/// Replays into scratch files beside `main`, one per [lane](lanes), then swaps the rows in.
 pub(super) async fn rebuild(
     store: &EventStore,
     main: &Path,
@@ -25,23 +26,30 @@ pub(super) async fn rebuild(
     progress: &dyn Progress,
 ) -> Result<RebuildReport, ProjectionError> {
     let started = Instant::now();
-    let scratch = scratch_path(main);
+    let lanes: Vec<Lane> = lanes(projectors)
+        .into_iter()
+        .map(|projectors| Lane {
+            scratch: scratch_path(main),
+            projectors,
+        })
+        .collect();
     let upto = *store.head().borrow();
     let mut spent = Spent::default();
-    let replayed = replay_into_scratch(store, &scratch, projectors, upto, progress, &mut spent).await;
+    let replayed = replay_into_scratch(store, &lanes, upto, progress, &mut spent).await;
     let swap_started = Instant::now();
     let swapped = match &replayed {
         Ok(_) => {
             let swap = Swap {
-                scratch: scratch.clone(),
-                projectors: projectors.to_vec(),
+                lanes: lanes.clone(),
                 from: upto,
             };
             store.exclusive(Box::new(swap)).await.map_err(ProjectionError::from)
         }
         Err(_) => Ok(()),
     };
-    remove_scratch(&scratch);
+    for lane in &lanes {
+        remove_scratch(&lane.scratch);
+    }
     let events = replayed?;
     swapped?;
     Ok(RebuildReport {
@@ -51,6 +59,27 @@ pub(super) async fn rebuild(
         swap: swap_started.elapsed(),
         spent: spent.ranked(),
     })
+}
+
+/// Some projectors and the scratch file they replay into, on a thread of their own.
+#[derive(Clone)]
+struct Lane {
+    scratch: PathBuf,
+    projectors: Vec<(Mode, Arc<dyn Projector>)>,
+}
+
+/// The projectors split into as many lanes as the machine has cores (up to four), dealt in
+/// turn in the registry's order, which spreads the costly ones (tasks, task activities,
+/// analytics, notes) over the lanes. Every projector reads only its own tables, so each lane
+/// replays on its own; the lanes share the reading of the log.
+fn lanes(projectors: &[(Mode, Arc<dyn Projector>)]) -> Vec<Vec<(Mode, Arc<dyn Projector>)>> {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let count = cores.clamp(1, 4).min(projectors.len()).max(1);
+    let mut lanes = vec![Vec::new(); count];
+    for (i, projector) in projectors.iter().enumerate() {
+        lanes[i % count].push(projector.clone());
+    }
+    lanes
 }
 
 fn scratch_path(main: &Path) -> PathBuf {
@@ -65,12 +94,11 @@ fn remove_scratch(path: &Path) {
     }
 }
 
-/// Replays events `1..=upto` into the scratch file; a reader task fetches the next page
-/// while this one applies the current.
+/// Replays events `1..=upto` into each lane's scratch file; a reader task fetches the next
+/// page while the lanes apply the current one, each on a blocking thread of its own.
 async fn replay_into_scratch(
     store: &EventStore,
-    scratch: &Path,
-    projectors: &[(Mode, Arc<dyn Projector>)],
+    lanes: &[Lane],
     upto: i64,
     progress: &dyn Progress,
     spent: &mut Spent,
@@ -82,34 +110,83 @@ async fn replay_into_scratch(
             .await?,
     )
     .unwrap_or(0);
-    let mut conn = sqlite_scratch(scratch).await?;
-    drop_derived_triggers(&mut Conn::Sqlite(&mut conn)).await?;
-    let (tx, mut rx) = mpsc::channel::<Result<Vec<StoredEvent>, StoreError>>(4);
+    let mut senders = Vec::with_capacity(lanes.len());
+    let mut receivers = Vec::with_capacity(lanes.len());
+    for _ in lanes {
+        let (tx, rx) = mpsc::channel::<Result<Arc<Vec<StoredEvent>>, ProjectionError>>(4);
+        senders.push(tx);
+        receivers.push(rx);
+    }
     let reader_store = store.clone();
     let reader = tokio::spawn(async move {
         let mut position = 0;
         while position < upto {
             let page = reader_store.read_from(position, PAGE).await.map(|mut page| {
                 page.retain(|e| e.position <= upto);
-                page
+                Arc::new(page)
             });
             let last = page.as_ref().ok().and_then(|p| p.last().map(|e| e.position));
             let stop = last.is_none();
-            if tx.send(page).await.is_err() || stop {
+            let page = page.map_err(ProjectionError::from);
+            for tx in &senders {
+                let copy = match &page {
+                    Ok(page) => Ok(page.clone()),
+                    Err(e) => Err(ProjectionError::Io(std::io::Error::other(e.to_string()))),
+                };
+                if tx.send(copy).await.is_err() {
+                    return;
+                }
+            }
+            if stop {
                 break;
             }
             position = last.unwrap_or(upto);
         }
     });
-    // SQLite runs each statement on the calling thread: a page of thousands of events is
-    // applied on a blocking thread, so the runtime's threads keep serving requests.
-    let projectors: Vec<(Mode, Arc<dyn Projector>)> = projectors.to_vec();
+    // Events each lane has applied; the slowest lane's count is the progress.
+    let applied: Vec<AtomicU64> = lanes.iter().map(|_| AtomicU64::new(0)).collect();
+    let report = |lane: usize, count: u64| {
+        applied[lane].fetch_add(count, Ordering::Relaxed);
+        let done = applied.iter().map(|a| a.load(Ordering::Relaxed)).min().unwrap_or(0);
+        progress.advance(done, total);
+    };
+    let runs = lanes
+        .iter()
+        .zip(receivers)
+        .enumerate()
+        .map(|(i, (lane, rx))| replay_lane(lane, rx, move |count| report(i, count)));
+    let results = futures::future::join_all(runs).await;
+    reader
+        .await
+        .map_err(|e| ProjectionError::Io(std::io::Error::other(e)))?;
+    let mut done = 0;
+    for result in results {
+        let (count, timing) = result?;
+        done = count;
+        for (name, took) in timing.ranked() {
+            spent.add(name, took);
+        }
+    }
+    Ok(done)
+}
+
+/// One lane's replay: every page it is sent, into its scratch file. SQLite runs each
+/// statement on the calling thread, so a page is applied on a blocking thread and the
+/// runtime's threads keep serving requests.
+async fn replay_lane(
+    lane: &Lane,
+    mut pages: mpsc::Receiver<Result<Arc<Vec<StoredEvent>>, ProjectionError>>,
+    report: impl Fn(u64),
+) -> Result<(u64, Spent), ProjectionError> {
+    let mut conn = sqlite_scratch(&lane.scratch).await?;
+    drop_derived_triggers(&mut Conn::Sqlite(&mut conn)).await?;
+    let mut spent = Spent::default();
     let mut done = 0u64;
-    while let Some(page) = rx.recv().await {
+    while let Some(page) = pages.recv().await {
         let page = page?;
         let count = page.len() as u64;
-        let on_thread = projectors.clone();
-        let mut timing = std::mem::take(spent);
+        let on_thread = lane.projectors.clone();
+        let mut timing = std::mem::take(&mut spent);
         let (back, applied, timed) = tokio::task::spawn_blocking(move || {
             let applied =
                 futures::executor::block_on(apply_page(&mut Conn::Sqlite(&mut conn), &on_thread, &page, &mut timing));
@@ -118,15 +195,12 @@ async fn replay_into_scratch(
         .await
         .map_err(|e| ProjectionError::Io(std::io::Error::other(e)))?;
         conn = back;
-        *spent = timed;
+        spent = timed;
         applied?;
         done += count;
-        progress.advance(done, total);
+        report(count);
     }
-    reader
-        .await
-        .map_err(|e| ProjectionError::Io(std::io::Error::other(e)))?;
-    Ok(done)
+    Ok((done, spent))
 }
 
 /// The scratch file's full-text indexes are never read (the swap copies only the projectors'
@@ -159,12 +233,12 @@ async fn apply_page(
     Ok(())
 }
 
-/// Replaces the live rows of `table` by the scratch file's. Its triggers (they keep a
+/// Replaces the live rows of `table` by those of the scratch file attached as `scratch`. Its triggers (they keep a
 /// full-text index in step row by row) are dropped for the copy and made
 /// again after it, and the index is rebuilt from the new rows in one pass: far faster than a
 /// delete and an insert into the index per row. All of it is in the swap's transaction, so
 /// readers see the old rows and the old index until it commits.
-async fn replace_table(conn: &mut Conn<'_>, table: &str) -> Result<(), StoreError> {
+async fn replace_table(conn: &mut Conn<'_>, scratch: &str, table: &str) -> Result<(), StoreError> {
     let triggers: Vec<(String, String)> = conn
         .fetch_all(
             "select name, sql from main.sqlite_master where type = 'trigger' and tbl_name = $1",
@@ -177,7 +251,7 @@ async fn replace_table(conn: &mut Conn<'_>, table: &str) -> Result<(), StoreErro
         conn.raw(&format!("drop trigger main.\"{name}\"")).await?;
     }
     conn.raw(&format!("delete from main.{table}")).await?;
-    conn.raw(&format!("insert into main.{table} select * from rebuild.{table}"))
+    conn.raw(&format!("insert into main.{table} select * from {scratch}.{table}"))
         .await?;
     if let Some(index) = full_text_of(table) {
         let FullText {
@@ -205,17 +279,18 @@ const SWAP_CACHE: i64 = -262_144;
 
 /// Puts the scratch rows in place of the live ones and catches up to the head.
 struct Swap {
-    scratch: PathBuf,
-    projectors: Vec<(Mode, Arc<dyn Projector>)>,
+    lanes: Vec<Lane>,
     from: i64,
+}
+
+/// The schema name lane `i`'s scratch file is attached as.
+fn attached(i: usize) -> String {
+    format!("rebuild{i}")
 }
 
 #[async_trait]
 impl ExclusiveJob for Swap {
     async fn run(self: Box<Self>, conn: &mut Conn<'_>) -> Result<(), StoreError> {
-        let path = self.scratch.to_string_lossy().into_owned();
-        conn.execute("attach database $1 as rebuild", &args![path.as_str()])
-            .await?;
         // The swap rewrites whole tables in one transaction: a page cache that holds them
         // keeps it from spilling and re-reading pages. The writer's own size comes back after.
         let (cache,): (i64,) = conn
@@ -223,17 +298,42 @@ impl ExclusiveJob for Swap {
             .await?
             .unwrap_or((SWAP_CACHE,));
         conn.raw(&format!("pragma main.cache_size = {SWAP_CACHE}")).await?;
-        conn.raw(&format!("pragma rebuild.cache_size = {SWAP_CACHE}")).await?;
-        conn.begin().await?;
-        let result = self.replace(conn).await;
-        let ended = match result {
-            Ok(()) => conn.commit().await,
-            Err(_) => conn.rollback().await,
+        let mut attached_ok = Ok(());
+        let mut count = 0;
+        for (i, lane) in self.lanes.iter().enumerate() {
+            let path = lane.scratch.to_string_lossy().into_owned();
+            let schema = attached(i);
+            attached_ok = conn
+                .execute(&format!("attach database $1 as {schema}"), &args![path.as_str()])
+                .await
+                .map(|_| ());
+            if attached_ok.is_err() {
+                break;
+            }
+            count += 1;
+            conn.raw(&format!("pragma {schema}.cache_size = {SWAP_CACHE}")).await?;
+        }
+        let result = match attached_ok {
+            Ok(()) => {
+                conn.begin().await?;
+                let result = self.replace(conn).await;
+                match result {
+                    Ok(()) => conn.commit().await.map_err(StoreError::from),
+                    Err(e) => {
+                        conn.rollback().await?;
+                        Err(e)
+                    }
+                }
+            }
+            Err(e) => Err(e.into()),
         };
-        let detached = conn.raw("detach database rebuild").await;
+        let mut detached = Ok(());
+        for i in 0..count {
+            let done = conn.raw(&format!("detach database {}", attached(i))).await;
+            detached = detached.and(done);
+        }
         conn.raw(&format!("pragma main.cache_size = {cache}")).await?;
         result?;
-        ended?;
         detached?;
         Ok(())
     }
@@ -241,11 +341,14 @@ impl ExclusiveJob for Swap {
 
 impl Swap {
     async fn replace(&self, conn: &mut Conn<'_>) -> Result<(), StoreError> {
-        for (_, projector) in &self.projectors {
-            for table in projector.tables() {
-                replace_table(conn, table).await?;
+        for (i, lane) in self.lanes.iter().enumerate() {
+            for (_, projector) in &lane.projectors {
+                for table in projector.tables() {
+                    replace_table(conn, &attached(i), table).await?;
+                }
             }
         }
+        let projectors: Vec<&(Mode, Arc<dyn Projector>)> = self.lanes.iter().flat_map(|l| &l.projectors).collect();
         let mut position = self.from;
         loop {
             const SQL: &str = concat!(select_events!(), "where position > $1 order by position limit $2");
@@ -253,12 +356,12 @@ impl Swap {
             let Some(last) = page.last().map(|e| e.position) else {
                 break;
             };
-            for (_, projector) in &self.projectors {
+            for (_, projector) in &projectors {
                 apply_all(projector.as_ref(), conn, &page).await?;
             }
             position = last;
         }
-        for (_, projector) in self.projectors.iter().filter(|(m, _)| *m == Mode::CatchUp) {
+        for (_, projector) in projectors.iter().filter(|(m, _)| *m == Mode::CatchUp) {
             save_checkpoint(conn, projector.name(), Cursor { tx: 0, position }).await?;
         }
         Ok(())

@@ -58,6 +58,33 @@ describe('EntityHistory', () => {
     expect(await screen.findByText('Third')).toBeInTheDocument();
   });
 
+  it('marks the version shown as loading while the chosen one is on its way', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    mockFetch(async (r) => {
+      const url = new URL(r.url);
+      if (url.pathname === '/api/v1/notes/e1/history') return json(entries);
+      if (url.pathname === '/api/v1/notes/e1') {
+        const asOf = url.searchParams.get('as_of');
+        if (asOf === at[0]) await gate;
+        return json({ id: 'e1', title: titles[asOf ?? ''] ?? 'Third' });
+      }
+      return undefined;
+    });
+    renderWithClient(<EntityHistory source={noteHistory} id="e1">{show}</EntityHistory>);
+    const slider = await screen.findByRole('slider');
+    fireEvent.change(slider, { target: { value: '1' } });
+    expect(await screen.findByText('Second (then)')).toBeInTheDocument();
+    expect(screen.getByTestId('shown').closest('[aria-busy]')).toBeNull();
+
+    fireEvent.change(slider, { target: { value: '0' } });
+    await waitFor(() => expect(screen.getByTestId('shown').closest('[aria-busy="true"]')).not.toBeNull());
+    expect(screen.getByTestId('shown')).toHaveTextContent('Second (then)');
+    release();
+    expect(await screen.findByText('First (then)')).toBeInTheDocument();
+    expect(screen.getByTestId('shown').closest('[aria-busy]')).toBeNull();
+  });
+
   it('restores a note to the chosen version and returns to now', async () => {
     const { requests } = serve('notes');
     renderWithClient(<EntityHistory source={noteHistory} id="e1">{show}</EntityHistory>);

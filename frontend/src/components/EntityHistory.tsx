@@ -49,7 +49,10 @@ export function EntityHistory<T>({ source, id, children }: { source: HistorySour
         restoring={restore.isPending}
         error={restore.isError ? messageOf(restore.error) : null}
       />
-      <QueryView query={entity}>{(e) => children(e, asOf !== undefined)}</QueryView>
+      {/* While the next version loads, the last one stays (no flicker), marked as loading. */}
+      <div aria-busy={entity.isPlaceholderData || undefined} className={entity.isPlaceholderData ? 'stale' : undefined}>
+        <QueryView query={entity}>{(e) => children(e, asOf !== undefined)}</QueryView>
+      </div>
     </div>
   );
 }

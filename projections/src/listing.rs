@@ -85,6 +85,7 @@ impl<'a, R: TableRow> Listing<'a, R> {
         let plain = |condition: String, args| {
             let from = format!("from {table} where {condition}");
             Source {
+                searched: false,
                 count: Count::Rows(from.clone()),
                 from,
                 order: self.order.to_string(),
@@ -132,6 +133,7 @@ impl<'a, R: TableRow> Listing<'a, R> {
         let Some(total) = ranking.total.filter(|_| self.owner_only()) else {
             let from = joined(&format!("select rowid as hit, {rank} as score {matching}"));
             return Source {
+                searched: true,
                 count: Count::Rows(from.clone()),
                 from,
                 order: format!("hits.score{then}"),
@@ -174,6 +176,7 @@ impl<'a, R: TableRow> Listing<'a, R> {
             ));
         }
         Source {
+            searched: true,
             from: joined(&hits),
             count: Count::Known(total),
             order: "hits.tier, hits.score, hits.hit desc".to_string(),
@@ -210,6 +213,7 @@ impl<'a, R: TableRow> Listing<'a, R> {
         let order = if self.order.is_empty() { "id" } else { self.order };
         let Some(total) = total.filter(|_| self.owner_only()) else {
             return Source {
+                searched: true,
                 count: Count::Rows(matching.clone()),
                 from: matching,
                 order: format!("ts_rank({table}.{vector}, query) desc, {order}"),
@@ -247,6 +251,7 @@ impl<'a, R: TableRow> Listing<'a, R> {
             ));
         }
         Source {
+            searched: true,
             from: format!("from ({hits}) as hits join {table} on {table}.id = hits.hit"),
             count: Count::Known(total),
             order: format!("hits.tier, hits.score desc, {order}"),
@@ -320,7 +325,12 @@ impl<'a, R: TableRow> Listing<'a, R> {
             }
             Database::Postgres(_) => {
                 let statement = format!("select {lead}, {} {rest}", sql.pg_json);
-                let rows: Vec<(i64, String)> = db.fetch_all(&statement, &args).await?;
+                // A search's plan depends on how common its words are (see `fetch_all_planned`).
+                let rows: Vec<(i64, String)> = if source.searched {
+                    db.fetch_all_planned(&statement, &args).await?
+                } else {
+                    db.fetch_all(&statement, &args).await?
+                };
                 let mut page = Vec::with_capacity(2 + rows.iter().map(|(_, t)| t.len() + 1).sum::<usize>());
                 page.push(b'[');
                 for (i, (_, row)) in rows.iter().enumerate() {
@@ -339,6 +349,8 @@ impl<'a, R: TableRow> Listing<'a, R> {
 /// Where a [`Listing`]'s rows come from (`from ... where ...`), how to count them, their
 /// order, the arguments, and the offset to page them with.
 struct Source<'a> {
+    /// Whether the rows are a full-text search's.
+    searched: bool,
     from: String,
     count: Count,
     order: String,

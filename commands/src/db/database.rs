@@ -76,6 +76,26 @@ impl Database {
         })
     }
 
+    /// [`fetch_all`](Self::fetch_all) for a statement whose best plan depends on its
+    /// arguments, such as a full-text match whose word may be in ten rows or in a hundred
+    /// thousand: PostgreSQL plans it for these very values every time (an unnamed statement).
+    /// A prepared statement switches to a generic plan after five runs, which cannot tell the
+    /// two apart (a common word's page took 250 ms on it instead of 14).
+    pub fn fetch_all_planned<'a, T: Row>(
+        &'a self,
+        sql: &'a str,
+        args: &'a [Arg<'a>],
+    ) -> BoxFuture<'a, Result<Vec<T>, sqlx::Error>> {
+        Box::pin(async move {
+            match self {
+                Database::Sqlite(r) => r.fetch_all(sql, args),
+                Database::Postgres(r) => read!(r, |c| bind_all!(sqlx::query_as(sql), args)
+                    .persistent(false)
+                    .fetch_all(&mut *c)),
+            }
+        })
+    }
+
     pub fn fetch_scalar_i64<'a>(
         &'a self,
         sql: &'a str,

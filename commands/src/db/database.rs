@@ -68,12 +68,7 @@ impl Database {
         sql: &'a str,
         args: &'a [Arg<'a>],
     ) -> BoxFuture<'a, Result<Vec<T>, sqlx::Error>> {
-        Box::pin(async move {
-            match self {
-                Database::Sqlite(r) => r.fetch_all(sql, args),
-                Database::Postgres(r) => read!(r, |c| bind_all!(sqlx::query_as(sql), args).fetch_all(&mut *c)),
-            }
-        })
+        self.fetch_rows(sql, args, true)
     }
 
     /// [`fetch_all`](Self::fetch_all) for a statement whose best plan depends on its
@@ -86,11 +81,22 @@ impl Database {
         sql: &'a str,
         args: &'a [Arg<'a>],
     ) -> BoxFuture<'a, Result<Vec<T>, sqlx::Error>> {
+        self.fetch_rows(sql, args, false)
+    }
+
+    /// Every row; on PostgreSQL through a prepared statement kept on the connection
+    /// (`prepared`) or an unnamed one planned for these arguments.
+    fn fetch_rows<'a, T: Row>(
+        &'a self,
+        sql: &'a str,
+        args: &'a [Arg<'a>],
+        prepared: bool,
+    ) -> BoxFuture<'a, Result<Vec<T>, sqlx::Error>> {
         Box::pin(async move {
             match self {
                 Database::Sqlite(r) => r.fetch_all(sql, args),
                 Database::Postgres(r) => read!(r, |c| bind_all!(sqlx::query_as(sql), args)
-                    .persistent(false)
+                    .persistent(prepared)
                     .fetch_all(&mut *c)),
             }
         })

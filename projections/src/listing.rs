@@ -145,34 +145,24 @@ impl<'a, R: TableRow> Listing<'a, R> {
         // rows are read from the table. The window (the newest matches, or all of them) is
         // ranked; older matches follow newest first. Each part pages itself.
         let floor = ranking.floor.unwrap_or(first);
-        let in_window = total.min(WINDOW);
-        let from_window = (in_window - offset).clamp(0, limit);
-        let mut arm = |sql: String, take: i64, skip: i64| {
-            args.push(Arg::from(floor));
-            args.push(Arg::from(take));
-            args.push(Arg::from(skip));
-            let n = args.len();
-            sql.replace("$floor", &format!("${}", n - 2))
-                .replace("$take", &format!("${}", n - 1))
-                .replace("$skip", &format!("${n}"))
-        };
-        let mut hits = arm(
-            format!(
+        let split = Split::of(total, limit, offset);
+        let mut hits = bind_named(
+            &mut args,
+            &format!(
                 "select 0 as tier, hit, score from (select rowid as hit, {rank} as score {matching} \
                  and rowid >= $floor order by score, rowid desc limit $take offset $skip)"
             ),
-            from_window,
-            offset.min(in_window),
+            [floor, split.window_take, split.window_skip],
         );
         if ranking.floor.is_some() {
             hits.push_str(" union all ");
-            hits.push_str(&arm(
-                format!(
+            hits.push_str(&bind_named(
+                &mut args,
+                &format!(
                     "select 1, hit, 0.0 from (select rowid as hit {matching} and rowid < $floor \
                      order by rowid desc limit $take offset $skip)"
                 ),
-                limit - from_window,
-                (offset - in_window).max(0),
+                [floor, split.tail_take, split.tail_skip],
             ));
         }
         Source {
@@ -221,33 +211,25 @@ impl<'a, R: TableRow> Listing<'a, R> {
                 offset,
             };
         };
-        let in_window = total.min(WINDOW);
-        let from_window = (in_window - offset).clamp(0, limit);
-        let mut arm = |sql: String, take: i64, skip: i64| {
-            args.push(Arg::from(take));
-            args.push(Arg::from(skip));
-            let n = args.len();
-            sql.replace("$take", &format!("${}", n - 1))
-                .replace("$skip", &format!("${n}"))
-        };
+        let split = Split::of(total, limit, offset);
         // The window: its matches read in the listing's order (an index walk for a common
-        // word, the GIN index for a rare one), then ranked.
-        let mut hits = arm(
-            format!(
+        // word, the GIN index for a rare one), then ranked. The tail skips the window itself.
+        let mut hits = bind_named(
+            &mut args,
+            &format!(
                 "(select 0 as tier, id as hit, ts_rank({vector}, query) as score \
                  from (select {table}.* {matching} order by {order} limit {WINDOW}) as window_rows \
                  cross join plainto_tsquery('{PG_CONFIG}', ${mark}) as query \
                  order by score desc, {order} limit $take offset $skip)"
             ),
-            from_window,
-            offset.min(in_window),
+            [split.window_take, split.window_skip],
         );
         if total > WINDOW {
             hits.push_str(" union all ");
-            hits.push_str(&arm(
-                format!("(select 1, {table}.id, 0::real {matching} order by {order} limit $take offset $skip)"),
-                limit - from_window,
-                offset.max(WINDOW),
+            hits.push_str(&bind_named(
+                &mut args,
+                &format!("(select 1, {table}.id, 0::real {matching} order by {order} limit $take offset $skip)"),
+                [split.tail_take, WINDOW + split.tail_skip],
             ));
         }
         Source {
@@ -344,6 +326,42 @@ impl<'a, R: TableRow> Listing<'a, R> {
             }
         }
     }
+}
+
+/// How a page of a windowed search splits between the ranked window (its first
+/// [`WINDOW`] matches) and the tail after it: how many rows each gives and how many of each
+/// it skips first.
+struct Split {
+    window_take: i64,
+    window_skip: i64,
+    tail_take: i64,
+    /// Counted from the tail's own start.
+    tail_skip: i64,
+}
+
+impl Split {
+    fn of(total: i64, limit: i64, offset: i64) -> Self {
+        let in_window = total.min(WINDOW);
+        let window_take = (in_window - offset).clamp(0, limit);
+        Self {
+            window_take,
+            window_skip: offset.min(in_window),
+            tail_take: limit - window_take,
+            tail_skip: (offset - in_window).max(0),
+        }
+    }
+}
+
+/// `sql` with its named placeholders (`$floor`, `$take`, `$skip`, those of them it holds, in
+/// that order) bound to `values`, numbered after the arguments already in `args`.
+fn bind_named<const N: usize>(args: &mut Vec<Arg<'_>>, sql: &str, values: [i64; N]) -> String {
+    let names = ["$floor", "$take", "$skip"];
+    let mut sql = sql.to_string();
+    for (name, value) in names[names.len() - N..].iter().zip(values) {
+        args.push(Arg::from(value));
+        sql = sql.replace(name, &format!("${}", args.len()));
+    }
+    sql
 }
 
 /// Where a [`Listing`]'s rows come from (`from ... where ...`), how to count them, their

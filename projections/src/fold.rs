@@ -2,7 +2,8 @@
 //!
 //! A batch is folded in memory: each row touched is read once (unless the batch creates it),
 //! changed by all its events, and written once, so a group commit of many commands or a replay
-//! page of thousands of events costs a few statements. The same fold, run over one stream's
+//! page of thousands of events costs a few statements. A rebuild keeps the rows across pages
+//! (as many as the rebuild allows) and writes each once. The same fold, run over one stream's
 //! events up to an instant, gives the row as it was then (`?as_of=`).
 use std::collections::HashMap;
 use std::marker::PhantomData;
@@ -13,7 +14,7 @@ use joan_domain::Timestamp;
 use serde::de::DeserializeOwned;
 
 use crate::error::ProjectionError;
-use crate::projector::{Projector, decode};
+use crate::projector::{Projector, Replayer, decode};
 use crate::table::{self, TableRow};
 
 /// A read table kept from one aggregate's events.
@@ -92,53 +93,132 @@ impl<F: Fold> Projector for FoldProjector<F> {
     }
 
     async fn apply_batch(&self, conn: &mut Conn<'_>, events: &[&StoredEvent]) -> Result<(), ProjectionError> {
+        let mut held = Held::<F>::default();
+        held.apply(conn, events).await?;
+        held.write(conn).await
+    }
+
+    fn replayer(&self, hold: usize) -> Option<Box<dyn Replayer>> {
+        Some(Box::new(HeldReplay::<F> {
+            held: Held::default(),
+            hold,
+        }))
+    }
+}
+
+/// A fold's rows read or made and not written yet, by id.
+struct Held<F: Fold> {
+    rows: HashMap<String, Slot<F::Row>>,
+    /// Ids of the rows created, in event order (for [`Fold::AFTER_CREATE`]).
+    born: Vec<String>,
+}
+
+/// A held row (`None`: not created, or deleted) and whether the table has it.
+struct Slot<R> {
+    row: Option<R>,
+    stored: bool,
+}
+
+impl<F: Fold> Default for Held<F> {
+    fn default() -> Self {
+        Self {
+            rows: HashMap::new(),
+            born: Vec::new(),
+        }
+    }
+}
+
+impl<F: Fold> Held<F> {
+    /// Folds `events` into the held rows; a row first seen past its stream's start is read.
+    async fn apply(&mut self, conn: &mut Conn<'_>, events: &[&StoredEvent]) -> Result<(), ProjectionError> {
         let decoded = events
             .iter()
             .map(|e| decode::<F::Event>(e).map(|d| (*e, d)))
             .collect::<Result<Vec<_>, _>>()?;
-        // A stream's first event creates its row; any other first sight of a row reads it.
-        let mut rows: HashMap<&str, Option<F::Row>> = HashMap::new();
         let mut wanted: Vec<&str> = Vec::new();
         for (event, _) in &decoded {
             let id = event.aggregate_id.as_str();
-            rows.entry(id).or_insert_with(|| {
+            if !self.rows.contains_key(id) {
                 if event.sequence > 1 {
                     wanted.push(id);
                 }
-                None
-            });
+                self.rows.insert(
+                    id.to_string(),
+                    Slot {
+                        row: None,
+                        stored: false,
+                    },
+                );
+            }
         }
         for row in table::get_many::<F::Row>(conn, &wanted).await? {
-            if let Some(slot) = wanted
-                .iter()
-                .find(|id| **id == row.id())
-                .and_then(|id| rows.get_mut(id))
-            {
-                *slot = Some(row);
+            if let Some(slot) = self.rows.get_mut(row.id()) {
+                *slot = Slot {
+                    row: Some(row),
+                    stored: true,
+                };
             }
         }
-        let mut gone: Vec<&str> = Vec::new();
-        let mut born: Vec<&str> = Vec::new();
         for (event, change) in decoded {
             let id = event.aggregate_id.as_str();
-            let row = rows.entry(id).or_default();
-            let existed = row.is_some();
-            step::<F>(row, event, change);
-            match (existed, row.is_some()) {
-                (true, false) => gone.push(id),
-                (false, true) => born.push(id),
-                _ => {}
+            let Some(slot) = self.rows.get_mut(id) else {
+                continue;
+            };
+            let existed = slot.row.is_some();
+            step::<F>(&mut slot.row, event, change);
+            if !existed && slot.row.is_some() && F::AFTER_CREATE.is_some() {
+                self.born.push(id.to_string());
             }
         }
-        let live: Vec<&F::Row> = rows.values().flatten().collect();
+        Ok(())
+    }
+
+    /// Writes the held rows (in id order) and deletes the stored ones that are gone; holds
+    /// nothing afterwards.
+    async fn write(&mut self, conn: &mut Conn<'_>) -> Result<(), ProjectionError> {
+        let mut live: Vec<&F::Row> = self.rows.values().filter_map(|s| s.row.as_ref()).collect();
+        live.sort_unstable_by(|a, b| a.id().cmp(b.id()));
         table::upsert(conn, &live).await?;
         if let Some(sql) = F::AFTER_CREATE {
-            for id in born.iter().filter(|id| matches!(rows.get(*id), Some(Some(_)))) {
-                conn.execute(sql, &joan_commands::args![*id]).await?;
+            for id in &self.born {
+                if matches!(self.rows.get(id), Some(Slot { row: Some(_), .. })) {
+                    conn.execute(sql, &joan_commands::args![id.as_str()]).await?;
+                }
             }
         }
-        gone.retain(|id| matches!(rows.get(id), Some(None)));
-        gone.dedup();
-        table::delete::<F::Row>(conn, &gone).await
+        let gone: Vec<&str> = self
+            .rows
+            .iter()
+            .filter(|(_, s)| s.stored && s.row.is_none())
+            .map(|(id, _)| id.as_str())
+            .collect();
+        table::delete::<F::Row>(conn, &gone).await?;
+        self.rows.clear();
+        self.born.clear();
+        Ok(())
+    }
+}
+
+/// A rebuild's fold: rows held across pages, written when `hold` of them are held and at the
+/// end.
+struct HeldReplay<F: Fold> {
+    held: Held<F>,
+    hold: usize,
+}
+
+#[async_trait]
+impl<F: Fold> Replayer for HeldReplay<F> {
+    /// A fold whose creations run [`Fold::AFTER_CREATE`] writes every page, as inline: the
+    /// statement reads the rows written before.
+    async fn page(&mut self, conn: &mut Conn<'_>, events: &[&StoredEvent]) -> Result<(), ProjectionError> {
+        self.held.apply(conn, events).await?;
+        if F::AFTER_CREATE.is_some() || self.held.rows.len() >= self.hold {
+            self.held.write(conn).await?;
+        }
+        Ok(())
+    }
+
+    async fn finish(&mut self, conn: &mut Conn<'_>) -> Result<(), ProjectionError> {
+        self.held.write(conn).await
     }
 }

@@ -29,6 +29,26 @@ pub trait Projector: Send + Sync {
         }
         Ok(())
     }
+
+    /// How a rebuild replays this projector, when it does better than page by page through
+    /// [`apply_batch`](Self::apply_batch): a [`Replayer`] that keeps rows in memory across
+    /// pages (up to `hold` of them) and writes each once.
+    fn replayer(&self, hold: usize) -> Option<Box<dyn Replayer>> {
+        let _ = hold;
+        None
+    }
+}
+
+/// One projector's replay during a rebuild, into tables that start empty and that nothing
+/// else writes. It may hold changes back between pages; once [`finish`](Self::finish) has
+/// run, the tables must equal what applying every page through the projector gives.
+#[async_trait]
+pub trait Replayer: Send {
+    /// Applies a page's events (all of a handled type, in log order).
+    async fn page(&mut self, conn: &mut Conn<'_>, events: &[&StoredEvent]) -> Result<(), ProjectionError>;
+
+    /// Writes whatever is held.
+    async fn finish(&mut self, conn: &mut Conn<'_>) -> Result<(), ProjectionError>;
 }
 
 /// Decodes an event's payload, naming its position on failure.

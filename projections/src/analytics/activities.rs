@@ -1,8 +1,9 @@
 //! Activities: each activity's type, local day (the user's own calendar already), minutes and
 //! the four levels, mood and energy before and after.
-use joan_commands::{Conn, Executor, StoredEvent, args};
+use joan_commands::{Arg, Conn, Executor, StoredEvent, args};
 use joan_domain::activity::{ActivityEvent, Feeling};
 
+use super::held::{ActivityRow, Held};
 use crate::error::ProjectionError;
 use crate::projector::decode;
 
@@ -16,13 +17,18 @@ const COUNTED: [&str; 7] = [
     "ActivityDeleted",
 ];
 
-pub(super) async fn apply(conn: &mut Conn<'_>, owner: &str, event: &StoredEvent) -> Result<(), ProjectionError> {
+pub(super) async fn apply(
+    conn: &mut Conn<'_>,
+    held: &mut Held,
+    owner: &str,
+    event: &StoredEvent,
+) -> Result<(), ProjectionError> {
     if !COUNTED.contains(&event.event_type.as_str()) {
         return Ok(());
     }
     let id = event.aggregate_id.as_str();
     let level = |v: Option<u8>| v.map(i64::from);
-    let (sql, value): (&str, Option<i64>) = match decode::<ActivityEvent>(event)? {
+    let change = match decode::<ActivityEvent>(event)? {
         ActivityEvent::ActivityRecorded {
             activity_type,
             duration_minutes,
@@ -37,65 +43,97 @@ pub(super) async fn apply(conn: &mut Conn<'_>, owner: &str, event: &StoredEvent)
             levels,
             ..
         } => {
-            conn.execute(
-                "insert into analytics_activities (activity_id, user_id, activity_type, day, duration_minutes, \
-                 mood_before, mood_after, energy_before, energy_after) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-                 on conflict (activity_id) do nothing",
-                &args![
-                    id,
-                    owner,
-                    activity_type.as_str(),
-                    date.as_str(),
-                    duration_minutes.map(i64::from),
+            held.activities.entry(id.to_string()).or_insert(ActivityRow {
+                user_id: owner.to_string(),
+                activity_type: activity_type.as_str().to_string(),
+                day: date.as_str().to_string(),
+                duration_minutes: duration_minutes.map(i64::from),
+                levels: [
                     level(levels.mood_before),
                     level(levels.mood_after),
                     level(levels.energy_before),
-                    level(levels.energy_after)
+                    level(levels.energy_after),
                 ],
-            )
-            .await?;
+                deleted: false,
+            });
             return Ok(());
         }
-        ActivityEvent::ActivityTypeChanged { to, .. } => {
-            conn.execute(
-                "update analytics_activities set activity_type = $2 where activity_id = $1",
-                &args![id, to.as_str()],
-            )
-            .await?;
-            return Ok(());
-        }
-        ActivityEvent::ActivityDateChanged { to, .. } => {
-            conn.execute(
-                "update analytics_activities set day = $2 where activity_id = $1",
-                &args![id, to.as_str()],
-            )
-            .await?;
-            return Ok(());
-        }
-        ActivityEvent::ActivityDurationChanged { to, .. } => (
-            "update analytics_activities set duration_minutes = $2 where activity_id = $1",
-            to.map(i64::from),
-        ),
-        ActivityEvent::ActivityLevelChanged { feeling, to, .. } => (
-            match feeling {
-                Feeling::MoodBefore => "update analytics_activities set mood_before = $2 where activity_id = $1",
-                Feeling::MoodAfter => "update analytics_activities set mood_after = $2 where activity_id = $1",
-                Feeling::EnergyBefore => "update analytics_activities set energy_before = $2 where activity_id = $1",
-                Feeling::EnergyAfter => "update analytics_activities set energy_after = $2 where activity_id = $1",
-            },
-            level(to),
-        ),
-        ActivityEvent::ActivityDeleted { .. } => (
-            "update analytics_activities set deleted = $2 where activity_id = $1",
-            Some(1),
-        ),
+        ActivityEvent::ActivityTypeChanged { to, .. } => Change::Type(to.as_str().to_string()),
+        ActivityEvent::ActivityDateChanged { to, .. } => Change::Day(to.as_str().to_string()),
+        ActivityEvent::ActivityDurationChanged { to, .. } => Change::Duration(to.map(i64::from)),
+        ActivityEvent::ActivityLevelChanged { feeling, to, .. } => Change::Level(feeling, level(to)),
+        ActivityEvent::ActivityDeleted { .. } => Change::Deleted,
         _ => return Ok(()),
     };
-    conn.execute(sql, &args![id, value]).await?;
+    match held.activities.get_mut(id) {
+        Some(row) => change.edit(row),
+        None => {
+            conn.execute(change.sql(), &[Arg::from(id), change.arg()]).await?;
+        }
+    }
     Ok(())
 }
 
-/// One activity: type, day, minutes, mood before and after, energy before and after.
+/// A change of one column of an activity's row.
+enum Change {
+    Type(String),
+    Day(String),
+    Duration(Option<i64>),
+    Level(Feeling, Option<i64>),
+    Deleted,
+}
+
+impl Change {
+    /// The update of a written row: `$1` the activity, `$2` the value.
+    fn sql(&self) -> &'static str {
+        match self {
+            Self::Type(_) => "update analytics_activities set activity_type = $2 where activity_id = $1",
+            Self::Day(_) => "update analytics_activities set day = $2 where activity_id = $1",
+            Self::Duration(_) => "update analytics_activities set duration_minutes = $2 where activity_id = $1",
+            Self::Level(Feeling::MoodBefore, _) => {
+                "update analytics_activities set mood_before = $2 where activity_id = $1"
+            }
+            Self::Level(Feeling::MoodAfter, _) => {
+                "update analytics_activities set mood_after = $2 where activity_id = $1"
+            }
+            Self::Level(Feeling::EnergyBefore, _) => {
+                "update analytics_activities set energy_before = $2 where activity_id = $1"
+            }
+            Self::Level(Feeling::EnergyAfter, _) => {
+                "update analytics_activities set energy_after = $2 where activity_id = $1"
+            }
+            Self::Deleted => "update analytics_activities set deleted = $2 where activity_id = $1",
+        }
+    }
+
+    fn arg(&self) -> Arg<'_> {
+        match self {
+            Self::Type(text) | Self::Day(text) => Arg::from(text),
+            Self::Duration(value) | Self::Level(_, value) => Arg::from(*value),
+            Self::Deleted => Arg::from(1i64),
+        }
+    }
+
+    /// The same change to a held row.
+    fn edit(self, row: &mut ActivityRow) {
+        match self {
+            Self::Type(to) => row.activity_type = to,
+            Self::Day(to) => row.day = to,
+            Self::Duration(to) => row.duration_minutes = to,
+            Self::Level(feeling, to) => {
+                let slot = match feeling {
+                    Feeling::MoodBefore => 0,
+                    Feeling::MoodAfter => 1,
+                    Feeling::EnergyBefore => 2,
+                    Feeling::EnergyAfter => 3,
+                };
+                row.levels[slot] = to;
+            }
+            Self::Deleted => row.deleted = true,
+        }
+    }
+}
+
 pub type ActivityFact = (
     String,
     String,

@@ -4,6 +4,7 @@
 use joan_commands::{Conn, Executor, StoredEvent, args};
 use joan_domain::goal::GoalEvent;
 
+use super::held::{Held, ProgressRow};
 use crate::error::ProjectionError;
 use crate::projector::decode;
 
@@ -15,7 +16,12 @@ const COUNTED: [&str; 5] = [
     "GoalDeleted",
 ];
 
-pub(super) async fn apply(conn: &mut Conn<'_>, owner: &str, event: &StoredEvent) -> Result<(), ProjectionError> {
+pub(super) async fn apply(
+    conn: &mut Conn<'_>,
+    held: &mut Held,
+    owner: &str,
+    event: &StoredEvent,
+) -> Result<(), ProjectionError> {
     if !COUNTED.contains(&event.event_type.as_str()) {
         return Ok(());
     }
@@ -37,7 +43,7 @@ pub(super) async fn apply(conn: &mut Conn<'_>, owner: &str, event: &StoredEvent)
                 &args![goal, owner, title.as_str(), manual, manual.unwrap_or(0)],
             )
             .await?;
-            snapshot(conn, goal, owner, event.position, &at.to_rfc3339(), manual.unwrap_or(0)).await?;
+            snapshot(held, goal, owner, event.position, &at.to_rfc3339(), manual.unwrap_or(0));
         }
         GoalEvent::GoalTitleChanged { to, .. } => {
             conn.execute(
@@ -52,7 +58,7 @@ pub(super) async fn apply(conn: &mut Conn<'_>, owner: &str, event: &StoredEvent)
                 &args![goal, to.map(i64::from)],
             )
             .await?;
-            recompute(conn, goal, event.position, &at.to_rfc3339()).await?;
+            recompute(conn, held, goal, event.position, &at.to_rfc3339()).await?;
         }
         GoalEvent::GoalDeleted { .. } => {
             conn.execute(
@@ -79,7 +85,13 @@ pub(super) async fn owned_by(conn: &mut Conn<'_>, goal: &str, owner: &str) -> Re
 
 /// Sets the goal's progress from its hand-set value or its links, recording a snapshot at
 /// `position` when it changed.
-pub(super) async fn recompute(conn: &mut Conn<'_>, goal: &str, position: i64, at: &str) -> Result<(), ProjectionError> {
+pub(super) async fn recompute(
+    conn: &mut Conn<'_>,
+    held: &mut Held,
+    goal: &str,
+    position: i64,
+    at: &str,
+) -> Result<(), ProjectionError> {
     let state: Option<(String, Option<i64>, i64)> = conn
         .fetch_optional(
             "select user_id, manual, progress from analytics_goal_state where goal_id = $1",
@@ -110,24 +122,18 @@ pub(super) async fn recompute(conn: &mut Conn<'_>, goal: &str, position: i64, at
         &args![goal, progress],
     )
     .await?;
-    snapshot(conn, goal, &user, position, at, progress).await
+    snapshot(held, goal, &user, position, at, progress);
+    Ok(())
 }
 
-async fn snapshot(
-    conn: &mut Conn<'_>,
-    goal: &str,
-    user: &str,
-    position: i64,
-    at: &str,
-    progress: i64,
-) -> Result<(), ProjectionError> {
-    conn.execute(
-        "insert into analytics_goal_progress (position, goal_id, user_id, at, progress) values ($1, $2, $3, $4, $5) \
-         on conflict (position, goal_id) do nothing",
-        &args![position, goal, user, at, progress],
-    )
-    .await?;
-    Ok(())
+fn snapshot(held: &mut Held, goal: &str, user: &str, position: i64, at: &str, progress: i64) {
+    held.progress.push(ProgressRow {
+        position,
+        goal_id: goal.to_string(),
+        user_id: user.to_string(),
+        at: at.to_string(),
+        progress,
+    });
 }
 
 /// The user's goals (not deleted): id, title, progress now.

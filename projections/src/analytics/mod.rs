@@ -6,6 +6,7 @@
 pub mod activities;
 pub mod ai;
 pub mod goals;
+mod held;
 pub mod pomodoro;
 pub mod tasks;
 
@@ -13,8 +14,10 @@ use async_trait::async_trait;
 use joan_commands::{Conn, StoredEvent};
 use joan_domain::Timestamp;
 
+use held::Held;
+
 use crate::error::ProjectionError;
-use crate::projector::Projector;
+use crate::projector::{Projector, Replayer};
 
 pub struct AnalyticsProjector;
 
@@ -45,26 +48,60 @@ impl Projector for AnalyticsProjector {
         self.apply_batch(conn, &[event]).await
     }
 
-    /// The batch runs in the caller's one transaction; AI requests (pure inserts) are written
-    /// many rows per statement, the rest event by event since each may read what the previous
-    /// one wrote. AI requests touch no other area's rows, so writing them last gives the same
-    /// tables as writing them in log order.
     async fn apply_batch(&self, conn: &mut Conn<'_>, events: &[&StoredEvent]) -> Result<(), ProjectionError> {
-        let mut requests = Vec::new();
-        for event in events {
-            let Some(owner) = event.owner_id.as_deref() else {
-                continue;
-            };
-            match event.aggregate_type.as_str() {
-                "task" => tasks::apply(conn, owner, event).await?,
-                "pomodoro" => pomodoro::apply(conn, owner, event).await?,
-                "goal" => goals::apply(conn, owner, event).await?,
-                "activity" => activities::apply(conn, owner, event).await?,
-                "ai_request" => requests.push((owner, *event)),
-                _ => {}
-            }
+        let mut held = Held::default();
+        fold(conn, &mut held, events).await?;
+        held.write(conn).await
+    }
+
+    fn replayer(&self, hold: usize) -> Option<Box<dyn Replayer>> {
+        Some(Box::new(Replay {
+            held: Held::default(),
+            hold,
+        }))
+    }
+}
+
+/// Applies `events` in the caller's one transaction, holding back what [`Held`] holds. AI
+/// requests (pure inserts) are written many rows per statement, the rest event by event since
+/// each may read what the previous one wrote. AI requests touch no other area's rows, so
+/// writing them last gives the same tables as writing them in log order.
+async fn fold(conn: &mut Conn<'_>, held: &mut Held, events: &[&StoredEvent]) -> Result<(), ProjectionError> {
+    let mut requests = Vec::new();
+    for event in events {
+        let Some(owner) = event.owner_id.as_deref() else {
+            continue;
+        };
+        match event.aggregate_type.as_str() {
+            "task" => tasks::apply(conn, held, owner, event).await?,
+            "pomodoro" => pomodoro::apply(conn, owner, event).await?,
+            "goal" => goals::apply(conn, held, owner, event).await?,
+            "activity" => activities::apply(conn, held, owner, event).await?,
+            "ai_request" => requests.push((owner, *event)),
+            _ => {}
         }
-        ai::insert(conn, &requests).await
+    }
+    ai::insert(conn, &requests).await
+}
+
+/// A rebuild's analytics: what [`Held`] holds is kept across pages, up to `hold` rows.
+struct Replay {
+    held: Held,
+    hold: usize,
+}
+
+#[async_trait]
+impl Replayer for Replay {
+    async fn page(&mut self, conn: &mut Conn<'_>, events: &[&StoredEvent]) -> Result<(), ProjectionError> {
+        fold(conn, &mut self.held, events).await?;
+        if self.held.len() >= self.hold {
+            self.held.write(conn).await?;
+        }
+        Ok(())
+    }
+
+    async fn finish(&mut self, conn: &mut Conn<'_>) -> Result<(), ProjectionError> {
+        self.held.write(conn).await
     }
 }
 

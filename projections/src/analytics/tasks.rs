@@ -3,10 +3,11 @@
 //! project, due date, goal links, whether it is done. A task imported from the old system is
 //! a creation fact on its own `created_at`, and done from its `completed_at` (its completion
 //! happened before Joan: no completion fact, which would need an event of its own).
-use joan_commands::{Conn, Executor, StoredEvent, args};
+use joan_commands::{Arg, Conn, Executor, StoredEvent, args};
 use joan_domain::Timestamp;
 use joan_domain::task::{TaskEvent, TaskStatus};
 
+use super::held::{FactRow, Held, TaskState};
 use super::{goals, seconds_between};
 use crate::error::ProjectionError;
 use crate::projector::decode;
@@ -25,7 +26,12 @@ const COUNTED: [&str; 10] = [
     "TaskGoalUnlinked",
 ];
 
-pub(super) async fn apply(conn: &mut Conn<'_>, owner: &str, event: &StoredEvent) -> Result<(), ProjectionError> {
+pub(super) async fn apply(
+    conn: &mut Conn<'_>,
+    held: &mut Held,
+    owner: &str,
+    event: &StoredEvent,
+) -> Result<(), ProjectionError> {
     if !COUNTED.contains(&event.event_type.as_str()) {
         return Ok(());
     }
@@ -39,7 +45,7 @@ pub(super) async fn apply(conn: &mut Conn<'_>, owner: &str, event: &StoredEvent)
             ..
         } => {
             let project = project_id.map(|p| p.to_string());
-            created(conn, event.position, owner, task, (at, status), due_date, project, None).await?;
+            created(held, event.position, owner, task, (at, status), due_date, project, None);
         }
         TaskEvent::TaskImported {
             created_at,
@@ -52,7 +58,7 @@ pub(super) async fn apply(conn: &mut Conn<'_>, owner: &str, event: &StoredEvent)
             let project = project_id.map(|p| p.to_string());
             let done = completed_at.filter(|_| status == TaskStatus::Completed);
             created(
-                conn,
+                held,
                 event.position,
                 owner,
                 task,
@@ -60,23 +66,26 @@ pub(super) async fn apply(conn: &mut Conn<'_>, owner: &str, event: &StoredEvent)
                 due_date,
                 project,
                 done,
-            )
-            .await?;
+            );
         }
         TaskEvent::TaskStatusChanged {
             to: TaskStatus::InProgress,
             at,
             ..
         } => {
-            started(conn, task, &at.to_rfc3339()).await?;
+            started(conn, held, task, &at.to_rfc3339()).await?;
         }
         TaskEvent::TaskCompleted { at, .. } => {
-            let state: Option<(String, Option<String>, Option<String>)> = conn
-                .fetch_optional(
-                    "select created_at, started_at, project_id from analytics_task_state where task_id = $1",
-                    &args![task],
-                )
-                .await?;
+            let state: Option<(String, Option<String>, Option<String>)> = match held.tasks.get(task) {
+                Some(s) => Some((s.created_at.clone(), s.started_at.clone(), s.project_id.clone())),
+                None => {
+                    conn.fetch_optional(
+                        "select created_at, started_at, project_id from analytics_task_state where task_id = $1",
+                        &args![task],
+                    )
+                    .await?
+                }
+            };
             let (lead, cycle, project) = match state {
                 Some((created, started, project)) => (
                     seconds_between(&created, at),
@@ -86,64 +95,50 @@ pub(super) async fn apply(conn: &mut Conn<'_>, owner: &str, event: &StoredEvent)
                 None => (None, None, None),
             };
             let text = at.to_rfc3339();
-            fact(
-                conn,
-                event.position,
-                owner,
-                task,
-                "completed",
-                &text,
-                &project,
+            held.facts.push(FactRow {
+                position: event.position,
+                user_id: owner.to_string(),
+                task_id: task.to_string(),
+                kind: "completed",
+                at: text.clone(),
+                project_id: project,
                 lead,
                 cycle,
-            )
+            });
+            let sql = "update analytics_task_state set done_at = $2 where task_id = $1";
+            change(conn, held, task, sql, text.as_str().into(), |s| {
+                s.done_at = Some(text.clone())
+            })
             .await?;
-            conn.execute(
-                "update analytics_task_state set done_at = $2 where task_id = $1",
-                &args![task, text.as_str()],
-            )
-            .await?;
-            links_done(conn, event.position, task, true, &text).await?;
+            links_done(conn, held, event.position, task, true, &text).await?;
         }
         TaskEvent::TaskReopened { to, at } => {
-            conn.execute(
-                "update analytics_task_state set done_at = null where task_id = $1",
-                &args![task],
-            )
-            .await?;
+            let sql = "update analytics_task_state set done_at = $2 where task_id = $1";
+            change(conn, held, task, sql, Arg::Text(None), |s| s.done_at = None).await?;
             let at = at.to_rfc3339();
             if to == TaskStatus::InProgress {
-                started(conn, task, &at).await?;
+                started(conn, held, task, &at).await?;
             }
-            links_done(conn, event.position, task, false, &at).await?;
+            links_done(conn, held, event.position, task, false, &at).await?;
         }
         TaskEvent::TaskDeleted { at } => {
-            conn.execute(
-                "update analytics_task_state set deleted = 1 where task_id = $1",
-                &args![task],
-            )
-            .await?;
+            let sql = "update analytics_task_state set deleted = $2 where task_id = $1";
+            change(conn, held, task, sql, 1i64.into(), |s| s.deleted = true).await?;
             let goals = linked_goals(conn, task).await?;
             conn.execute("delete from analytics_task_goals where task_id = $1", &args![task])
                 .await?;
             for goal in goals {
-                goals::recompute(conn, &goal, event.position, &at.to_rfc3339()).await?;
+                goals::recompute(conn, held, &goal, event.position, &at.to_rfc3339()).await?;
             }
         }
         TaskEvent::TaskDueDateChanged { to, .. } => {
-            conn.execute(
-                "update analytics_task_state set due_date = $2 where task_id = $1",
-                &args![task, &to],
-            )
-            .await?;
+            let sql = "update analytics_task_state set due_date = $2 where task_id = $1";
+            change(conn, held, task, sql, (&to).into(), |s| s.due_date = to.clone()).await?;
         }
         TaskEvent::TaskProjectChanged { to, .. } => {
             let to = to.map(|p| p.to_string());
-            conn.execute(
-                "update analytics_task_state set project_id = $2 where task_id = $1",
-                &args![task, &to],
-            )
-            .await?;
+            let sql = "update analytics_task_state set project_id = $2 where task_id = $1";
+            change(conn, held, task, sql, (&to).into(), |s| s.project_id = to.clone()).await?;
         }
         TaskEvent::TaskGoalLinked { goal_id, done, at, .. } => {
             let goal = goal_id.to_string();
@@ -156,7 +151,7 @@ pub(super) async fn apply(conn: &mut Conn<'_>, owner: &str, event: &StoredEvent)
                 &args![task, goal.as_str(), done],
             )
             .await?;
-            goals::recompute(conn, &goal, event.position, &at.to_rfc3339()).await?;
+            goals::recompute(conn, held, &goal, event.position, &at.to_rfc3339()).await?;
         }
         TaskEvent::TaskGoalUnlinked { goal_id, at } => {
             let goal = goal_id.to_string();
@@ -165,7 +160,7 @@ pub(super) async fn apply(conn: &mut Conn<'_>, owner: &str, event: &StoredEvent)
                 &args![task, goal.as_str()],
             )
             .await?;
-            goals::recompute(conn, &goal, event.position, &at.to_rfc3339()).await?;
+            goals::recompute(conn, held, &goal, event.position, &at.to_rfc3339()).await?;
         }
         _ => {}
     }
@@ -173,10 +168,10 @@ pub(super) async fn apply(conn: &mut Conn<'_>, owner: &str, event: &StoredEvent)
 }
 
 /// A task's state from its creation (done already when it came in completed), and its
-/// creation fact.
+/// creation fact; both held until the batch writes them.
 #[allow(clippy::too_many_arguments)]
-async fn created(
-    conn: &mut Conn<'_>,
+fn created(
+    held: &mut Held,
     position: i64,
     owner: &str,
     task: &str,
@@ -184,48 +179,56 @@ async fn created(
     due_date: Option<String>,
     project: Option<String>,
     done: Option<Timestamp>,
-) -> Result<(), ProjectionError> {
+) {
     let at = at.to_rfc3339();
-    let started = (status == TaskStatus::InProgress).then_some(at.as_str());
-    let done = done.map(|d| d.to_rfc3339());
-    conn.execute(
-        "insert into analytics_task_state (task_id, user_id, project_id, created_at, started_at, due_date, done_at) \
-         values ($1, $2, $3, $4, $5, $6, $7) on conflict (task_id) do nothing",
-        &args![task, owner, &project, at.as_str(), started, &due_date, &done],
-    )
-    .await?;
-    fact(conn, position, owner, task, "created", &at, &project, None, None).await
+    let started = (status == TaskStatus::InProgress).then(|| at.clone());
+    held.facts.push(FactRow {
+        position,
+        user_id: owner.to_string(),
+        task_id: task.to_string(),
+        kind: "created",
+        at: at.clone(),
+        project_id: project.clone(),
+        lead: None,
+        cycle: None,
+    });
+    held.tasks.entry(task.to_string()).or_insert(TaskState {
+        user_id: owner.to_string(),
+        project_id: project,
+        created_at: at,
+        started_at: started,
+        due_date,
+        done_at: done.map(|d| d.to_rfc3339()),
+        deleted: false,
+    });
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn fact(
+/// Changes a task's state: the held row when the batch made it, else the table's with `sql`
+/// (`$1` the task, `$2` the value).
+async fn change(
     conn: &mut Conn<'_>,
-    position: i64,
-    owner: &str,
+    held: &mut Held,
     task: &str,
-    kind: &str,
-    at: &str,
-    project: &Option<String>,
-    lead: Option<i64>,
-    cycle: Option<i64>,
+    sql: &str,
+    value: Arg<'_>,
+    edit: impl FnOnce(&mut TaskState),
 ) -> Result<(), ProjectionError> {
-    conn.execute(
-        "insert into analytics_task_facts (position, user_id, task_id, kind, at, project_id, lead_seconds, cycle_seconds) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (position) do nothing",
-        &args![position, owner, task, kind, at, project, lead, cycle],
-    )
-    .await?;
+    match held.tasks.get_mut(task) {
+        Some(state) => edit(state),
+        None => {
+            conn.execute(sql, &[Arg::from(task), value]).await?;
+        }
+    }
     Ok(())
 }
 
 /// The first time the task went in progress (a later return keeps the first).
-async fn started(conn: &mut Conn<'_>, task: &str, at: &str) -> Result<(), ProjectionError> {
-    conn.execute(
-        "update analytics_task_state set started_at = coalesce(started_at, $2) where task_id = $1",
-        &args![task, at],
-    )
-    .await?;
-    Ok(())
+async fn started(conn: &mut Conn<'_>, held: &mut Held, task: &str, at: &str) -> Result<(), ProjectionError> {
+    let sql = "update analytics_task_state set started_at = coalesce(started_at, $2) where task_id = $1";
+    change(conn, held, task, sql, at.into(), |s| {
+        s.started_at.get_or_insert_with(|| at.to_string());
+    })
+    .await
 }
 
 async fn linked_goals(conn: &mut Conn<'_>, task: &str) -> Result<Vec<String>, ProjectionError> {
@@ -241,6 +244,7 @@ async fn linked_goals(conn: &mut Conn<'_>, task: &str) -> Result<Vec<String>, Pr
 /// Marks the task's goal links done or not, and updates those goals' progress.
 async fn links_done(
     conn: &mut Conn<'_>,
+    held: &mut Held,
     position: i64,
     task: &str,
     done: bool,
@@ -256,7 +260,7 @@ async fn links_done(
     )
     .await?;
     for goal in goals {
-        goals::recompute(conn, &goal, position, at).await?;
+        goals::recompute(conn, held, &goal, position, at).await?;
     }
     Ok(())
 }

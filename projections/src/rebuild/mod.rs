@@ -26,19 +26,85 @@ pub use report::{Progress, RebuildReport};
 use joan_commands::{Conn, StoredEvent};
 use report::Spent;
 
-/// Applies a replayed page through every projector in turn, timing each.
-async fn apply_timed(
-    conn: &mut Conn<'_>,
-    projectors: &[(Mode, Arc<dyn Projector>)],
-    events: &[StoredEvent],
-    spent: &mut Spent,
-) -> Result<(), ProjectionError> {
-    for (_, projector) in projectors {
-        let started = std::time::Instant::now();
-        crate::projector::apply_all(projector.as_ref(), conn, events).await?;
-        spent.add(projector.name(), started.elapsed());
+use crate::projector::Replayer;
+
+/// A replay's projectors, each with what it holds across pages.
+struct Replays {
+    runs: Vec<(Arc<dyn Projector>, Box<dyn Replayer>)>,
+}
+
+/// The default replay: every page through [`Projector::apply_batch`], holding nothing.
+struct Pages(Arc<dyn Projector>);
+
+#[async_trait::async_trait]
+impl Replayer for Pages {
+    async fn page(&mut self, conn: &mut Conn<'_>, events: &[&StoredEvent]) -> Result<(), ProjectionError> {
+        self.0.apply_batch(conn, events).await
     }
-    Ok(())
+
+    async fn finish(&mut self, _: &mut Conn<'_>) -> Result<(), ProjectionError> {
+        Ok(())
+    }
+}
+
+/// How a rebuild goes through the log.
+#[derive(Debug, Clone, Copy)]
+pub struct Paging {
+    /// Events per page read, and per scratch transaction.
+    pub page: i64,
+    /// Rows a projector holds back at most across pages before writing them: a row changed
+    /// on many pages is written once, not once a page, while memory stays bounded.
+    pub hold: usize,
+}
+
+impl Default for Paging {
+    fn default() -> Self {
+        Self {
+            page: report::PAGE,
+            hold: 50_000,
+        }
+    }
+}
+
+impl Replays {
+    fn of(projectors: &[(Mode, Arc<dyn Projector>)], paging: Paging) -> Self {
+        let runs = projectors
+            .iter()
+            .map(|(_, p)| {
+                let replayer = p.replayer(paging.hold).unwrap_or_else(|| Box::new(Pages(p.clone())));
+                (p.clone(), replayer)
+            })
+            .collect();
+        Self { runs }
+    }
+
+    /// Applies a replayed page through every projector in turn, timing each.
+    async fn page(
+        &mut self,
+        conn: &mut Conn<'_>,
+        events: &[StoredEvent],
+        spent: &mut Spent,
+    ) -> Result<(), ProjectionError> {
+        for (projector, replayer) in &mut self.runs {
+            let started = std::time::Instant::now();
+            let handled: Vec<&StoredEvent> = events.iter().filter(|e| projector.handles(&e.aggregate_type)).collect();
+            if !handled.is_empty() {
+                replayer.page(conn, &handled).await?;
+            }
+            spent.add(projector.name(), started.elapsed());
+        }
+        Ok(())
+    }
+
+    /// Writes what each projector holds, timing each.
+    async fn finish(&mut self, conn: &mut Conn<'_>, spent: &mut Spent) -> Result<(), ProjectionError> {
+        for (projector, replayer) in &mut self.runs {
+            let started = std::time::Instant::now();
+            replayer.finish(conn).await?;
+            spent.add(projector.name(), started.elapsed());
+        }
+        Ok(())
+    }
 }
 
 /// Rebuilds `projectors` from the start of the log and swaps their fresh tables in.
@@ -48,8 +114,18 @@ pub async fn rebuild(
     projectors: &[(Mode, Arc<dyn Projector>)],
     progress: &dyn Progress,
 ) -> Result<RebuildReport, ProjectionError> {
+    rebuild_paged(store, projectors, progress, Paging::default()).await
+}
+
+/// [`rebuild`] with pages and holds of the given sizes.
+pub async fn rebuild_paged(
+    store: &EventStore,
+    projectors: &[(Mode, Arc<dyn Projector>)],
+    progress: &dyn Progress,
+    paging: Paging,
+) -> Result<RebuildReport, ProjectionError> {
     match store.location().clone() {
-        Location::Sqlite(main) => sqlite::rebuild(store, &main, projectors, progress).await,
-        Location::Postgres(url) => pg::rebuild(store, &url, projectors, progress).await,
+        Location::Sqlite(main) => sqlite::rebuild(store, &main, projectors, progress, paging).await,
+        Location::Postgres(url) => pg::rebuild(store, &url, projectors, progress, paging).await,
     }
 }

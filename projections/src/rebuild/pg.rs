@@ -22,8 +22,8 @@ use joan_commands::{Conn, EventStore, StoreError, args};
 use sqlx::PgConnection;
 use tokio::sync::mpsc;
 
-use super::apply_timed;
 use super::report::{PAGE, Progress, RebuildReport, Spent};
+use super::{Paging, Replays};
 use crate::checkpoint::save_checkpoint;
 use crate::error::ProjectionError;
 use crate::projector::{Projector, apply_all};
@@ -38,6 +38,7 @@ pub(super) async fn rebuild(
     url: &str,
     projectors: &[(Mode, Arc<dyn Projector>)],
     progress: &dyn Progress,
+    paging: Paging,
 ) -> Result<RebuildReport, ProjectionError> {
     let started = Instant::now();
     let mut conn = pg::connect(url, "joan rebuild").await?;
@@ -50,6 +51,7 @@ pub(super) async fn rebuild(
     let scratch = Scratch {
         live: quote(&live),
         name: format!("{SCRATCH_PREFIX}{}", uuid::Uuid::new_v4().simple()),
+        paging,
     };
     let mut spent = Spent::default();
     let result = scratch
@@ -94,6 +96,7 @@ struct Scratch {
     live: String,
     /// The scratch schema (generated, needs no quoting).
     name: String,
+    paging: Paging,
 }
 
 impl Scratch {
@@ -171,10 +174,11 @@ impl Scratch {
         let total = u64::try_from(total).unwrap_or(0);
         let (tx, mut rx) = mpsc::channel::<Result<Page, StoreError>>(4);
         let reader_store = store.clone();
+        let page_size = self.paging.page;
         let reader = tokio::spawn(async move {
             let mut cursor = Cursor::START;
             loop {
-                let page = reader_store.read_after(cursor, Horizon::Before(bound), PAGE).await;
+                let page = reader_store.read_after(cursor, Horizon::Before(bound), page_size).await;
                 let next = page.as_ref().ok().filter(|p| !p.events.is_empty()).map(|p| p.end);
                 if tx.send(page).await.is_err() {
                     break;
@@ -188,13 +192,14 @@ impl Scratch {
         let mut done = 0u64;
         let mut end = Cursor::START;
         let mut conn = Conn::Postgres(conn);
+        let mut replays = Replays::of(projectors, self.paging);
         while let Some(page) = rx.recv().await {
             let page = page?;
             if page.events.is_empty() {
                 break;
             }
             conn.begin().await?;
-            apply_timed(&mut conn, projectors, &page.events, spent).await?;
+            replays.page(&mut conn, &page.events, spent).await?;
             conn.commit().await?;
             done += page.events.len() as u64;
             end = page.end;
@@ -203,6 +208,9 @@ impl Scratch {
         reader
             .await
             .map_err(|e| ProjectionError::Io(std::io::Error::other(e)))?;
+        conn.begin().await?;
+        replays.finish(&mut conn, spent).await?;
+        conn.commit().await?;
         Ok((done, end))
     }
 

@@ -6,12 +6,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use async_trait::async_trait;
+use joan_commands::db::sqlite::conn::SqliteConn;
 use joan_commands::db::{remove_sqlite_files, sqlite_scratch};
 use joan_commands::{Conn, Cursor, EventStore, ExclusiveJob, StoreError, StoredEvent, args, select_events};
 use tokio::sync::mpsc;
 
-use super::apply_timed;
 use super::report::{PAGE, Progress, RebuildReport, Spent};
+use super::{Paging, Replays};
 use crate::checkpoint::save_checkpoint;
 use crate::error::ProjectionError;
 use crate::projector::{Projector, apply_all};
@@ -24,6 +25,7 @@ pub(super) async fn rebuild(
     main: &Path,
     projectors: &[(Mode, Arc<dyn Projector>)],
     progress: &dyn Progress,
+    paging: Paging,
 ) -> Result<RebuildReport, ProjectionError> {
     let started = Instant::now();
     let lanes: Vec<Lane> = lanes(projectors)
@@ -35,7 +37,7 @@ pub(super) async fn rebuild(
         .collect();
     let upto = *store.head().borrow();
     let mut spent = Spent::default();
-    let replayed = replay_into_scratch(store, &lanes, upto, progress, &mut spent).await;
+    let replayed = replay_into_scratch(store, &lanes, upto, paging, progress, &mut spent).await;
     let swap_started = Instant::now();
     let swapped = match &replayed {
         Ok(_) => {
@@ -68,18 +70,43 @@ struct Lane {
     projectors: Vec<(Mode, Arc<dyn Projector>)>,
 }
 
-/// The projectors split into as many lanes as the machine has cores (up to four), dealt in
-/// turn in the registry's order, which spreads the costly ones (tasks, task activities,
-/// analytics, notes) over the lanes. Every projector reads only its own tables, so each lane
-/// replays on its own; the lanes share the reading of the log.
+/// What replaying each projection costs, in milliseconds for the 400,000-event log of every
+/// domain that `joan bench replay` writes (docs/benchmarks.md, 2026-12-08); the others cost
+/// under 30 and count as 30.
+const COSTS: [(&str, u32); 13] = [
+    ("analytics", 1240),
+    ("task_activities", 910),
+    ("tasks", 640),
+    ("goals", 620),
+    ("kanban", 470),
+    ("notes", 400),
+    ("personal_activities", 320),
+    ("projects", 230),
+    ("folders", 110),
+    ("clients", 90),
+    ("pomodoro_sessions", 80),
+    ("schedule_templates", 60),
+    ("task_daily_stats", 50),
+];
+
+/// The projectors split into as many lanes as the machine has cores (up to four): the
+/// costliest first, each to the lane with the least work so far, so the lanes end together.
+/// Every projector reads only its own tables, so each lane replays on its own; the lanes
+/// share the reading of the log.
 fn lanes(projectors: &[(Mode, Arc<dyn Projector>)]) -> Vec<Vec<(Mode, Arc<dyn Projector>)>> {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let count = cores.clamp(1, 4).min(projectors.len()).max(1);
-    let mut lanes = vec![Vec::new(); count];
-    for (i, projector) in projectors.iter().enumerate() {
-        lanes[i % count].push(projector.clone());
+    let cost = |p: &Arc<dyn Projector>| COSTS.iter().find(|(name, _)| *name == p.name()).map_or(30, |c| c.1);
+    let mut order: Vec<&(Mode, Arc<dyn Projector>)> = projectors.iter().collect();
+    order.sort_by_key(|(_, p)| std::cmp::Reverse(cost(p)));
+    let mut lanes = vec![(0u32, Vec::new()); count];
+    for projector in order {
+        if let Some(lane) = lanes.iter_mut().min_by_key(|(work, _)| *work) {
+            lane.0 += cost(&projector.1);
+            lane.1.push(projector.clone());
+        }
     }
-    lanes
+    lanes.into_iter().map(|(_, lane)| lane).collect()
 }
 
 fn scratch_path(main: &Path) -> PathBuf {
@@ -100,6 +127,7 @@ async fn replay_into_scratch(
     store: &EventStore,
     lanes: &[Lane],
     upto: i64,
+    paging: Paging,
     progress: &dyn Progress,
     spent: &mut Spent,
 ) -> Result<u64, ProjectionError> {
@@ -121,7 +149,7 @@ async fn replay_into_scratch(
     let reader = tokio::spawn(async move {
         let mut position = 0;
         while position < upto {
-            let page = reader_store.read_from(position, PAGE).await.map(|mut page| {
+            let page = reader_store.read_from(position, paging.page).await.map(|mut page| {
                 page.retain(|e| e.position <= upto);
                 Arc::new(page)
             });
@@ -154,7 +182,7 @@ async fn replay_into_scratch(
         .iter()
         .zip(receivers)
         .enumerate()
-        .map(|(i, (lane, rx))| replay_lane(lane, rx, move |count| report(i, count)));
+        .map(|(i, (lane, rx))| replay_lane(lane, rx, paging, move |count| report(i, count)));
     let results = futures::future::join_all(runs).await;
     reader
         .await
@@ -170,37 +198,64 @@ async fn replay_into_scratch(
     Ok(done)
 }
 
-/// One lane's replay: every page it is sent, into its scratch file. SQLite runs each
-/// statement on the calling thread, so a page is applied on a blocking thread and the
-/// runtime's threads keep serving requests.
+/// One lane's replay: every page it is sent, into its scratch file, then what its projectors
+/// held back. SQLite runs each statement on the calling thread, so a page is applied on a
+/// blocking thread and the runtime's threads keep serving requests.
 async fn replay_lane(
     lane: &Lane,
     mut pages: mpsc::Receiver<Result<Arc<Vec<StoredEvent>>, ProjectionError>>,
+    paging: Paging,
     report: impl Fn(u64),
 ) -> Result<(u64, Spent), ProjectionError> {
-    let mut conn = sqlite_scratch(&lane.scratch).await?;
-    drop_derived_triggers(&mut Conn::Sqlite(&mut conn)).await?;
-    let mut spent = Spent::default();
+    let conn = sqlite_scratch(&lane.scratch).await?;
+    let mut work = Work {
+        conn,
+        replays: Replays::of(&lane.projectors, paging),
+        spent: Spent::default(),
+    };
+    drop_derived_triggers(&mut Conn::Sqlite(&mut work.conn)).await?;
     let mut done = 0u64;
     while let Some(page) = pages.recv().await {
         let page = page?;
         let count = page.len() as u64;
-        let on_thread = lane.projectors.clone();
-        let mut timing = std::mem::take(&mut spent);
-        let (back, applied, timed) = tokio::task::spawn_blocking(move || {
-            let applied =
-                futures::executor::block_on(apply_page(&mut Conn::Sqlite(&mut conn), &on_thread, &page, &mut timing));
-            (conn, applied, timing)
-        })
-        .await
-        .map_err(|e| ProjectionError::Io(std::io::Error::other(e)))?;
-        conn = back;
-        spent = timed;
-        applied?;
+        work = work.on_thread(Some(page)).await?;
         done += count;
         report(count);
     }
-    Ok((done, spent))
+    work = work.on_thread(None).await?;
+    Ok((done, work.spent))
+}
+
+/// A lane's scratch connection and replays, moved to a blocking thread for each step.
+struct Work {
+    conn: SqliteConn,
+    replays: Replays,
+    spent: Spent,
+}
+
+impl Work {
+    /// Applies `page` (or, given none, finishes the replays) in one transaction.
+    async fn on_thread(mut self, page: Option<Arc<Vec<StoredEvent>>>) -> Result<Self, ProjectionError> {
+        let (back, applied) = tokio::task::spawn_blocking(move || {
+            let applied = futures::executor::block_on(self.step(page.as_deref().map(Vec::as_slice)));
+            (self, applied)
+        })
+        .await
+        .map_err(|e| ProjectionError::Io(std::io::Error::other(e)))?;
+        applied?;
+        Ok(back)
+    }
+
+    async fn step(&mut self, page: Option<&[StoredEvent]>) -> Result<(), ProjectionError> {
+        let conn = &mut Conn::Sqlite(&mut self.conn);
+        conn.begin().await?;
+        match page {
+            Some(page) => self.replays.page(conn, page, &mut self.spent).await?,
+            None => self.replays.finish(conn, &mut self.spent).await?,
+        }
+        conn.commit().await?;
+        Ok(())
+    }
 }
 
 /// The scratch file's full-text indexes are never read (the swap copies only the projectors'
@@ -217,19 +272,6 @@ async fn drop_derived_triggers(conn: &mut Conn<'_>) -> Result<(), ProjectionErro
         // Names come from the schema, never from input.
         conn.raw(&format!("drop trigger \"{name}\"")).await?;
     }
-    Ok(())
-}
-
-/// One page into the scratch file, in one transaction.
-async fn apply_page(
-    conn: &mut Conn<'_>,
-    projectors: &[(Mode, Arc<dyn Projector>)],
-    page: &[StoredEvent],
-    spent: &mut Spent,
-) -> Result<(), ProjectionError> {
-    conn.begin().await?;
-    apply_timed(conn, projectors, page, spent).await?;
-    conn.commit().await?;
     Ok(())
 }
 

@@ -253,20 +253,28 @@ async fn apply_task(conn: &mut Conn<'_>, event: &StoredEvent) -> Result<(), Proj
             .await?;
             recompute(conn, &goal).await
         }
+        // Most tasks count toward no goal: their links are looked up before anything is written.
         TaskEvent::TaskCompleted { .. } | TaskEvent::TaskReopened { .. } => {
+            let goals = goals_of(conn, task).await?;
+            if goals.is_empty() {
+                return Ok(());
+            }
             let done = i64::from(kind == Some(TaskCompleted));
             conn.execute(
                 "update task_goal_links set task_done = $2 where task_id = $1",
                 &args![task, done],
             )
             .await?;
-            for goal in goals_of(conn, task).await? {
+            for goal in goals {
                 recompute(conn, &goal).await?;
             }
             Ok(())
         }
         TaskEvent::TaskDeleted { .. } => {
             let goals = goals_of(conn, task).await?;
+            if goals.is_empty() {
+                return Ok(());
+            }
             conn.execute("delete from task_goal_links where task_id = $1", &args![task])
                 .await?;
             for goal in goals {

@@ -125,8 +125,10 @@ pub(super) async fn apply(
             let sql = "update analytics_task_state set deleted = $2 where task_id = $1";
             change(conn, held, task, sql, 1i64.into(), |s| s.deleted = true).await?;
             let goals = linked_goals(conn, task).await?;
-            conn.execute("delete from analytics_task_goals where task_id = $1", &args![task])
-                .await?;
+            if !goals.is_empty() {
+                conn.execute("delete from analytics_task_goals where task_id = $1", &args![task])
+                    .await?;
+            }
             for goal in goals {
                 goals::recompute(conn, held, &goal, event.position, &at.to_rfc3339()).await?;
             }

@@ -63,14 +63,28 @@ pub(super) struct Held {
 }
 
 impl Held {
-    /// Rows held.
-    pub fn len(&self) -> usize {
-        self.tasks.len() + self.activities.len() + self.facts.len() + self.progress.len()
+    /// Writes every held row and holds nothing afterwards.
+    pub async fn write(&mut self, conn: &mut Conn<'_>) -> Result<(), ProjectionError> {
+        self.write_created(conn).await?;
+        self.write_inserts(conn).await
     }
 
-    /// Writes every held row (task states in id order) and holds nothing afterwards. Each
-    /// insert does nothing on a row the table has already, as the single-row statements did.
-    pub async fn write(&mut self, conn: &mut Conn<'_>) -> Result<(), ProjectionError> {
+    /// Writes what is held once `hold` rows of a kind are: the created rows (which later
+    /// events change in memory while held) and the plain inserts are counted apart, so many
+    /// facts do not push the task states out early.
+    pub async fn write_over(&mut self, conn: &mut Conn<'_>, hold: usize) -> Result<(), ProjectionError> {
+        if self.tasks.len() + self.activities.len() >= hold {
+            self.write_created(conn).await?;
+        }
+        if self.facts.len() + self.progress.len() >= hold {
+            self.write_inserts(conn).await?;
+        }
+        Ok(())
+    }
+
+    /// Writes the task states and activities (in id order). Each insert does nothing on a
+    /// row the table has already, as the single-row statements did.
+    async fn write_created(&mut self, conn: &mut Conn<'_>) -> Result<(), ProjectionError> {
         let mut tasks: Vec<(&String, &TaskState)> = self.tasks.iter().collect();
         tasks.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let mut args: Vec<Arg<'_>> = Vec::with_capacity(tasks.len() * 8);
@@ -117,6 +131,13 @@ impl Held {
             "on conflict (activity_id) do nothing",
         )
         .await?;
+        self.tasks.clear();
+        self.activities.clear();
+        Ok(())
+    }
+
+    /// Writes the task facts and goal progress points.
+    async fn write_inserts(&mut self, conn: &mut Conn<'_>) -> Result<(), ProjectionError> {
         let mut args: Vec<Arg<'_>> = Vec::with_capacity(self.facts.len() * 8);
         for f in &self.facts {
             args.extend([
@@ -156,8 +177,6 @@ impl Held {
             "on conflict (position, goal_id) do nothing",
         )
         .await?;
-        self.tasks.clear();
-        self.activities.clear();
         self.facts.clear();
         self.progress.clear();
         Ok(())

@@ -94,10 +94,7 @@ struct Replay {
 impl Replayer for Replay {
     async fn page(&mut self, conn: &mut Conn<'_>, events: &[&StoredEvent]) -> Result<(), ProjectionError> {
         fold(conn, &mut self.held, events).await?;
-        if self.held.len() >= self.hold {
-            self.held.write(conn).await?;
-        }
-        Ok(())
+        self.held.write_over(conn, self.hold).await
     }
 
     async fn finish(&mut self, conn: &mut Conn<'_>) -> Result<(), ProjectionError> {

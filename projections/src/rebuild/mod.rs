@@ -107,6 +107,48 @@ impl Replays {
     }
 }
 
+/// What replaying each projection costs, in milliseconds for the 400,000-event log of every
+/// domain that `joan bench replay` writes (docs/benchmarks.md, 2026-12-08); the others cost
+/// under 30 and count as 30.
+const COSTS: [(&str, u32); 13] = [
+    ("analytics", 1240),
+    ("task_activities", 910),
+    ("tasks", 640),
+    ("goals", 620),
+    ("kanban", 470),
+    ("notes", 400),
+    ("personal_activities", 320),
+    ("projects", 230),
+    ("folders", 110),
+    ("clients", 90),
+    ("pomodoro_sessions", 80),
+    ("schedule_templates", 60),
+    ("task_daily_stats", 50),
+];
+
+/// The projectors split into at most `most` lanes: the costliest first, each to the lane with the least work so far, so the lanes end together.
+/// Every projector reads only its own tables, so each lane replays on its own (a scratch file
+/// or a connection of its own); the lanes share the reading of the log.
+pub(super) fn lanes(projectors: &[(Mode, Arc<dyn Projector>)], most: usize) -> Vec<Vec<(Mode, Arc<dyn Projector>)>> {
+    let count = most.min(projectors.len()).max(1);
+    let cost = |p: &Arc<dyn Projector>| COSTS.iter().find(|(name, _)| *name == p.name()).map_or(30, |c| c.1);
+    let mut order: Vec<&(Mode, Arc<dyn Projector>)> = projectors.iter().collect();
+    order.sort_by_key(|(_, p)| std::cmp::Reverse(cost(p)));
+    let mut lanes = vec![(0u32, Vec::new()); count];
+    for projector in order {
+        if let Some(lane) = lanes.iter_mut().min_by_key(|(work, _)| *work) {
+            lane.0 += cost(&projector.1);
+            lane.1.push(projector.clone());
+        }
+    }
+    lanes.into_iter().map(|(_, lane)| lane).collect()
+}
+
+/// One lane per core, up to four: a SQLite lane keeps its core busy.
+fn lanes_per_core() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 4)
+}
+
 /// Rebuilds `projectors` from the start of the log and swaps their fresh tables in.
 /// Commands keep flowing while it runs (they pause during the swap).
 pub async fn rebuild(

@@ -23,11 +23,15 @@ use sqlx::PgConnection;
 use tokio::sync::mpsc;
 
 use super::report::{PAGE, Progress, RebuildReport, Spent};
-use super::{Paging, Replays};
+use super::{Paging, Replays, lanes};
 use crate::checkpoint::save_checkpoint;
 use crate::error::ProjectionError;
 use crate::projector::{Projector, apply_all};
 use crate::registry::Mode;
+
+/// Lanes of a PostgreSQL replay, whatever the cores: a lane spends most of its time waiting
+/// for its statements' round trips, so more of them than cores still run side by side.
+const PG_LANES: usize = 4;
 
 /// Scratch schemas are named with this prefix.
 const SCRATCH_PREFIX: &str = "joan_rebuild_";
@@ -51,6 +55,7 @@ pub(super) async fn rebuild(
     let scratch = Scratch {
         live: quote(&live),
         name: format!("{SCRATCH_PREFIX}{}", uuid::Uuid::new_v4().simple()),
+        url: url.to_string(),
         paging,
     };
     let mut spent = Spent::default();
@@ -96,6 +101,8 @@ struct Scratch {
     live: String,
     /// The scratch schema (generated, needs no quoting).
     name: String,
+    /// The database, for the lanes' connections.
+    url: String,
     paging: Paging,
 }
 
@@ -112,7 +119,7 @@ impl Scratch {
     ) -> Result<(u64, Duration), ProjectionError> {
         self.create(conn, projectors).await?;
         let bound = tail::settled_bound(store.db()).await?;
-        let (events, end) = self.replay(conn, store, projectors, bound, progress, spent).await?;
+        let (events, end) = self.replay(store, projectors, bound, progress, spent).await?;
         let swap_started = Instant::now();
         let mut c = Conn::Postgres(conn);
         c.begin().await?;
@@ -145,19 +152,25 @@ impl Scratch {
                 sqlx::query(&sql).execute(&mut *conn).await?;
             }
         }
-        // Scratch rows are thrown away if anything fails: no need to wait for the disk.
+        self.enter(conn).await
+    }
+
+    /// Makes the scratch schema the one `conn`'s unqualified SQL writes to.
+    async fn enter(&self, conn: &mut PgConnection) -> Result<(), ProjectionError> {
         sqlx::query(&format!("set search_path to {}, {}", self.name, self.live))
             .execute(&mut *conn)
             .await?;
+        // Scratch rows are thrown away if anything fails: no need to wait for the disk.
         sqlx::query("set synchronous_commit to off").execute(&mut *conn).await?;
         Ok(())
     }
 
-    /// Replays the events before `bound` into the scratch tables; a reader task fetches the
-    /// next page while this one applies the current. Returns the count and the last cursor.
+    /// Replays the events before `bound` into the scratch tables, in [lanes](super::lanes):
+    /// each lane's projectors on a connection of their own, so the lanes' statements run side
+    /// by side; a reader task fetches the next page meanwhile. Returns the count and the last
+    /// cursor.
     async fn replay(
         &self,
-        conn: &mut PgConnection,
         store: &EventStore,
         projectors: &[(Mode, Arc<dyn Projector>)],
         bound: Cursor,
@@ -172,46 +185,69 @@ impl Scratch {
             )
             .await?;
         let total = u64::try_from(total).unwrap_or(0);
-        let (tx, mut rx) = mpsc::channel::<Result<Page, StoreError>>(4);
+        let lanes = lanes(projectors, PG_LANES);
+        let (applied_tx, mut applied_rx) = mpsc::unbounded_channel::<(usize, u64)>();
+        let mut senders = Vec::with_capacity(lanes.len());
+        let mut runs = Vec::with_capacity(lanes.len());
+        for (i, lane) in lanes.into_iter().enumerate() {
+            let (tx, mut rx) = mpsc::channel::<Arc<Page>>(4);
+            senders.push(tx);
+            let mut conn = pg::connect(&self.url, "joan rebuild lane").await?;
+            self.enter(&mut conn).await?;
+            let mut replays = Replays::of(&lane, self.paging);
+            let applied = applied_tx.clone();
+            runs.push(tokio::spawn(async move {
+                let mut spent = Spent::default();
+                let mut conn = Conn::Postgres(&mut conn);
+                while let Some(page) = rx.recv().await {
+                    conn.begin().await?;
+                    replays.page(&mut conn, &page.events, &mut spent).await?;
+                    conn.commit().await?;
+                    let _ = applied.send((i, page.events.len() as u64));
+                }
+                conn.begin().await?;
+                replays.finish(&mut conn, &mut spent).await?;
+                conn.commit().await?;
+                Ok::<_, ProjectionError>(spent)
+            }));
+        }
+        drop(applied_tx);
         let reader_store = store.clone();
         let page_size = self.paging.page;
         let reader = tokio::spawn(async move {
             let mut cursor = Cursor::START;
+            let mut end = Cursor::START;
             loop {
-                let page = reader_store.read_after(cursor, Horizon::Before(bound), page_size).await;
-                let next = page.as_ref().ok().filter(|p| !p.events.is_empty()).map(|p| p.end);
-                if tx.send(page).await.is_err() {
-                    break;
+                let page = reader_store
+                    .read_after(cursor, Horizon::Before(bound), page_size)
+                    .await?;
+                if page.events.is_empty() {
+                    return Ok::<_, StoreError>(end);
                 }
-                match next {
-                    Some(end) => cursor = end,
-                    None => break,
+                (cursor, end) = (page.end, page.end);
+                let page = Arc::new(page);
+                for tx in &senders {
+                    if tx.send(page.clone()).await.is_err() {
+                        // A lane stopped: its error is the rebuild's.
+                        return Ok(end);
+                    }
                 }
             }
         });
-        let mut done = 0u64;
-        let mut end = Cursor::START;
-        let mut conn = Conn::Postgres(conn);
-        let mut replays = Replays::of(projectors, self.paging);
-        while let Some(page) = rx.recv().await {
-            let page = page?;
-            if page.events.is_empty() {
-                break;
-            }
-            conn.begin().await?;
-            replays.page(&mut conn, &page.events, spent).await?;
-            conn.commit().await?;
-            done += page.events.len() as u64;
-            end = page.end;
-            progress.advance(done, total);
+        // Events each lane has applied; the slowest lane's count is the progress.
+        let mut applied = vec![0u64; runs.len()];
+        while let Some((lane, count)) = applied_rx.recv().await {
+            applied[lane] += count;
+            progress.advance(applied.iter().copied().min().unwrap_or(0), total);
         }
-        reader
-            .await
-            .map_err(|e| ProjectionError::Io(std::io::Error::other(e)))?;
-        conn.begin().await?;
-        replays.finish(&mut conn, spent).await?;
-        conn.commit().await?;
-        Ok((done, end))
+        let joined = |e: tokio::task::JoinError| ProjectionError::Io(std::io::Error::other(e));
+        for run in runs {
+            for (name, took) in run.await.map_err(joined)??.ranked() {
+                spent.add(name, took);
+            }
+        }
+        let end = reader.await.map_err(joined)??;
+        Ok((applied.into_iter().max().unwrap_or(0), end))
     }
 
     /// Inside one transaction: live rows replaced, caught up to the log, checkpoints moved.

@@ -12,7 +12,7 @@ use joan_commands::{Conn, Cursor, EventStore, ExclusiveJob, StoreError, StoredEv
 use tokio::sync::mpsc;
 
 use super::report::{PAGE, Progress, RebuildReport, Spent};
-use super::{Paging, Replays};
+use super::{Paging, Replays, lanes, lanes_per_core};
 use crate::checkpoint::save_checkpoint;
 use crate::error::ProjectionError;
 use crate::projector::{Projector, apply_all};
@@ -28,7 +28,7 @@ pub(super) async fn rebuild(
     paging: Paging,
 ) -> Result<RebuildReport, ProjectionError> {
     let started = Instant::now();
-    let lanes: Vec<Lane> = lanes(projectors)
+    let lanes: Vec<Lane> = lanes(projectors, lanes_per_core())
         .into_iter()
         .map(|projectors| Lane {
             scratch: scratch_path(main),
@@ -68,45 +68,6 @@ pub(super) async fn rebuild(
 struct Lane {
     scratch: PathBuf,
     projectors: Vec<(Mode, Arc<dyn Projector>)>,
-}
-
-/// What replaying each projection costs, in milliseconds for the 400,000-event log of every
-/// domain that `joan bench replay` writes (docs/benchmarks.md, 2026-12-08); the others cost
-/// under 30 and count as 30.
-const COSTS: [(&str, u32); 13] = [
-    ("analytics", 1240),
-    ("task_activities", 910),
-    ("tasks", 640),
-    ("goals", 620),
-    ("kanban", 470),
-    ("notes", 400),
-    ("personal_activities", 320),
-    ("projects", 230),
-    ("folders", 110),
-    ("clients", 90),
-    ("pomodoro_sessions", 80),
-    ("schedule_templates", 60),
-    ("task_daily_stats", 50),
-];
-
-/// The projectors split into as many lanes as the machine has cores (up to four): the
-/// costliest first, each to the lane with the least work so far, so the lanes end together.
-/// Every projector reads only its own tables, so each lane replays on its own; the lanes
-/// share the reading of the log.
-fn lanes(projectors: &[(Mode, Arc<dyn Projector>)]) -> Vec<Vec<(Mode, Arc<dyn Projector>)>> {
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    let count = cores.clamp(1, 4).min(projectors.len()).max(1);
-    let cost = |p: &Arc<dyn Projector>| COSTS.iter().find(|(name, _)| *name == p.name()).map_or(30, |c| c.1);
-    let mut order: Vec<&(Mode, Arc<dyn Projector>)> = projectors.iter().collect();
-    order.sort_by_key(|(_, p)| std::cmp::Reverse(cost(p)));
-    let mut lanes = vec![(0u32, Vec::new()); count];
-    for projector in order {
-        if let Some(lane) = lanes.iter_mut().min_by_key(|(work, _)| *work) {
-            lane.0 += cost(&projector.1);
-            lane.1.push(projector.clone());
-        }
-    }
-    lanes.into_iter().map(|(_, lane)| lane).collect()
 }
 
 fn scratch_path(main: &Path) -> PathBuf {

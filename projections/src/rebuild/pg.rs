@@ -5,7 +5,9 @@
 //!    nodes; leftovers of a rebuild that died are dropped first), create the schema
 //!    `joan_rebuild_<uuid>` with an unlogged copy of each table (`like ... including all`)
 //!    and put it first on the `search_path`: the projectors' unqualified SQL now writes there.
-//! 2. Replay every settled event up to a bound fixed at the start, in tail order.
+//! 2. Replay every settled event up to a bound fixed at the start, in tail order, in four
+//!    lanes: each lane's projectors on a connection of its own with the same `search_path`,
+//!    one reader feeding them all.
 //! 3. In one transaction holding the append lock (no node appends meanwhile) and each
 //!    catch-up projector's apply lock: replace the live rows with the scratch rows, apply the
 //!    events that arrived since (inline projectors: every committed one, as the append path

@@ -18,6 +18,14 @@ const { base, stop } = await startJoan({ JOAN_MAX_UPLOAD_BYTES: '100000', JOAN_A
 let browser;
 let main; // the first browser's page, photographed when a step fails
 const steps = [];
+/** Waits for the next day when less than `margin` ms of today are left. */
+const clearOfMidnight = async (margin) => {
+  const now = new Date();
+  const left = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1) - now;
+  if (left >= margin) return;
+  console.log(`# ${Math.ceil(left / 1000)} s to midnight: waiting for the new day before the steps on today`);
+  await new Promise((resolve) => setTimeout(resolve, left + 2_000));
+};
 const step = async (name, fn) => {
   const started = Date.now();
   await fn();
@@ -272,6 +280,10 @@ try {
     await shot(a, '09-project-history');
   });
 
+  // From here to the Daily Planning ceremony the steps work on "today" (the browser's date, this
+  // machine's): a run that crossed midnight between them would make the blocks on one day and
+  // apply the plan to the next. Too close to midnight, wait for the new day first.
+  await clearOfMidnight(10 * 60_000);
   await step('plan the day in blocks; an overlap shows the server message', async () => {
     await a.getByRole('link', { name: 'Schedule' }).click();
     await a.getByLabel('What').fill('Deep work');

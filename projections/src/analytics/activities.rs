@@ -3,7 +3,7 @@
 use joan_commands::{Arg, Conn, Executor, StoredEvent, args};
 use joan_domain::activity::{ActivityEvent, Feeling};
 
-use super::held::{ActivityRow, Held};
+use super::held::{ActivityRow, Held, change};
 use crate::error::ProjectionError;
 use crate::projector::decode;
 
@@ -28,7 +28,7 @@ pub(super) async fn apply(
     }
     let id = event.aggregate_id.as_str();
     let level = |v: Option<u8>| v.map(i64::from);
-    let change = match decode::<ActivityEvent>(event)? {
+    let update = match decode::<ActivityEvent>(event)? {
         ActivityEvent::ActivityRecorded {
             activity_type,
             duration_minutes,
@@ -65,13 +65,10 @@ pub(super) async fn apply(
         ActivityEvent::ActivityDeleted { .. } => Change::Deleted,
         _ => return Ok(()),
     };
-    match held.activities.get_mut(id) {
-        Some(row) => change.edit(row),
-        None => {
-            conn.execute(change.sql(), &[Arg::from(id), change.arg()]).await?;
-        }
-    }
-    Ok(())
+    change(conn, &mut held.activities, id, update.sql(), update.arg(), |row| {
+        update.edit(row)
+    })
+    .await
 }
 
 /// A change of one column of an activity's row.
@@ -115,11 +112,11 @@ impl Change {
     }
 
     /// The same change to a held row.
-    fn edit(self, row: &mut ActivityRow) {
+    fn edit(&self, row: &mut ActivityRow) {
         match self {
-            Self::Type(to) => row.activity_type = to,
-            Self::Day(to) => row.day = to,
-            Self::Duration(to) => row.duration_minutes = to,
+            Self::Type(to) => row.activity_type.clone_from(to),
+            Self::Day(to) => row.day.clone_from(to),
+            Self::Duration(to) => row.duration_minutes = *to,
             Self::Level(feeling, to) => {
                 let slot = match feeling {
                     Feeling::MoodBefore => 0,
@@ -127,7 +124,7 @@ impl Change {
                     Feeling::EnergyBefore => 2,
                     Feeling::EnergyAfter => 3,
                 };
-                row.levels[slot] = to;
+                row.levels[slot] = *to;
             }
             Self::Deleted => row.deleted = true,
         }

@@ -9,6 +9,25 @@ use joan_commands::{Arg, Conn};
 
 use crate::error::ProjectionError;
 
+/// Changes one column of a created row: in memory while `rows` holds it, else in the table
+/// with `sql` (`$1` the row's id, `$2` the value).
+pub(super) async fn change<R>(
+    conn: &mut Conn<'_>,
+    rows: &mut HashMap<String, R>,
+    id: &str,
+    sql: &str,
+    value: Arg<'_>,
+    edit: impl FnOnce(&mut R),
+) -> Result<(), ProjectionError> {
+    match rows.get_mut(id) {
+        Some(row) => edit(row),
+        None => {
+            conn.execute(sql, &[Arg::from(id), value]).await?;
+        }
+    }
+    Ok(())
+}
+
 /// A row of `analytics_task_state` not written yet.
 pub(super) struct TaskState {
     pub user_id: String,

@@ -7,7 +7,7 @@ use joan_commands::{Arg, Conn, Executor, StoredEvent, args};
 use joan_domain::Timestamp;
 use joan_domain::task::{TaskEvent, TaskStatus};
 
-use super::held::{FactRow, Held, TaskState};
+use super::held::{FactRow, Held, TaskState, change};
 use super::{goals, seconds_between};
 use crate::error::ProjectionError;
 use crate::projector::decode;
@@ -106,7 +106,7 @@ pub(super) async fn apply(
                 cycle,
             });
             let sql = "update analytics_task_state set done_at = $2 where task_id = $1";
-            change(conn, held, task, sql, text.as_str().into(), |s| {
+            change(conn, &mut held.tasks, task, sql, text.as_str().into(), |s| {
                 s.done_at = Some(text.clone())
             })
             .await?;
@@ -114,7 +114,7 @@ pub(super) async fn apply(
         }
         TaskEvent::TaskReopened { to, at } => {
             let sql = "update analytics_task_state set done_at = $2 where task_id = $1";
-            change(conn, held, task, sql, Arg::Text(None), |s| s.done_at = None).await?;
+            change(conn, &mut held.tasks, task, sql, Arg::Text(None), |s| s.done_at = None).await?;
             let at = at.to_rfc3339();
             if to == TaskStatus::InProgress {
                 started(conn, held, task, &at).await?;
@@ -123,7 +123,7 @@ pub(super) async fn apply(
         }
         TaskEvent::TaskDeleted { at } => {
             let sql = "update analytics_task_state set deleted = $2 where task_id = $1";
-            change(conn, held, task, sql, 1i64.into(), |s| s.deleted = true).await?;
+            change(conn, &mut held.tasks, task, sql, 1i64.into(), |s| s.deleted = true).await?;
             let goals = linked_goals(conn, task).await?;
             if !goals.is_empty() {
                 conn.execute("delete from analytics_task_goals where task_id = $1", &args![task])
@@ -135,12 +135,18 @@ pub(super) async fn apply(
         }
         TaskEvent::TaskDueDateChanged { to, .. } => {
             let sql = "update analytics_task_state set due_date = $2 where task_id = $1";
-            change(conn, held, task, sql, (&to).into(), |s| s.due_date = to.clone()).await?;
+            change(conn, &mut held.tasks, task, sql, (&to).into(), |s| {
+                s.due_date = to.clone()
+            })
+            .await?;
         }
         TaskEvent::TaskProjectChanged { to, .. } => {
             let to = to.map(|p| p.to_string());
             let sql = "update analytics_task_state set project_id = $2 where task_id = $1";
-            change(conn, held, task, sql, (&to).into(), |s| s.project_id = to.clone()).await?;
+            change(conn, &mut held.tasks, task, sql, (&to).into(), |s| {
+                s.project_id = to.clone()
+            })
+            .await?;
         }
         TaskEvent::TaskGoalLinked { goal_id, done, at, .. } => {
             let goal = goal_id.to_string();
@@ -205,29 +211,10 @@ fn created(
     });
 }
 
-/// Changes a task's state: the held row when the batch made it, else the table's with `sql`
-/// (`$1` the task, `$2` the value).
-async fn change(
-    conn: &mut Conn<'_>,
-    held: &mut Held,
-    task: &str,
-    sql: &str,
-    value: Arg<'_>,
-    edit: impl FnOnce(&mut TaskState),
-) -> Result<(), ProjectionError> {
-    match held.tasks.get_mut(task) {
-        Some(state) => edit(state),
-        None => {
-            conn.execute(sql, &[Arg::from(task), value]).await?;
-        }
-    }
-    Ok(())
-}
-
 /// The first time the task went in progress (a later return keeps the first).
 async fn started(conn: &mut Conn<'_>, held: &mut Held, task: &str, at: &str) -> Result<(), ProjectionError> {
     let sql = "update analytics_task_state set started_at = coalesce(started_at, $2) where task_id = $1";
-    change(conn, held, task, sql, at.into(), |s| {
+    change(conn, &mut held.tasks, task, sql, at.into(), |s| {
         s.started_at.get_or_insert_with(|| at.to_string());
     })
     .await

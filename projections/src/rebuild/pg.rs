@@ -3,11 +3,11 @@
 //!
 //! 1. On a connection of its own, holding the rebuild lock (one rebuild at a time across
 //!    nodes; leftovers of a rebuild that died are dropped first), create the schema
-//!    `joan_rebuild_<uuid>` with an unlogged copy of each table (`like ... including all`)
-//!    and put it first on the `search_path`: the projectors' unqualified SQL now writes there.
+//!    `joan_rebuild_<uuid>` with an unlogged copy of each table (`like ... including all`).
 //! 2. Replay every settled event up to a bound fixed at the start, in tail order, in four
-//!    lanes: each lane's projectors on a connection of its own with the same `search_path`,
-//!    one reader feeding them all.
+//!    lanes: each lane's projectors on a connection of its own that puts the scratch schema
+//!    first on its `search_path` (their unqualified SQL writes there), one reader feeding
+//!    them all.
 //! 3. In one transaction holding the append lock (no node appends meanwhile) and each
 //!    catch-up projector's apply lock: replace the live rows with the scratch rows, apply the
 //!    events that arrived since (inline projectors: every committed one, as the append path
@@ -154,7 +154,7 @@ impl Scratch {
                 sqlx::query(&sql).execute(&mut *conn).await?;
             }
         }
-        self.enter(conn).await
+        Ok(())
     }
 
     /// Makes the scratch schema the one `conn`'s unqualified SQL writes to.
